@@ -1,0 +1,62 @@
+package post
+
+import (
+	"fmt"
+	"time"
+)
+
+// Author is a person declared once in the config ([authors.<key>]) and
+// referenced by key from posts.
+type Author struct {
+	Key       string
+	Name      string
+	Email     string
+	ShowEmail bool // when false, Email never appears in feeds or pages
+	URL       string
+	Bio       string
+}
+
+// Post is one parsed Markdown file. A Post is immutable once returned by the
+// Library: a changed file yields a new *Post. Rendering of the body is lazy
+// and cached (see ContentHTML), so only posts that are shown pay for it.
+type Post struct {
+	Path       string    // slash-separated, relative to the posts folder
+	ID         string    // stable feed id; never changes with title, body, tags or file name
+	Slug       string    // URL slug
+	Title      string    // plain text
+	Date       time.Time // publication time; never zero for a parsed post
+	Updated    time.Time // lastmod/updated; zero when the front matter has none
+	Authors    []Author  // resolved from keys; may be empty
+	Tags       []string
+	Categories []string
+	Draft      bool
+	Permalink  string // absolute URL on the blog
+
+	impl postImpl // lazily rendered summary and body; owned by the post package
+}
+
+// Published reports whether p is visible at now: not a draft and not dated
+// in the future.
+func (p *Post) Published(now time.Time) bool {
+	return !p.Draft && !p.Date.After(now)
+}
+
+// Problem is a post that could not be read. Error() gives
+// "path:line:col: what is wrong"; Line and Col are 1-based, 0 when unknown.
+type Problem struct {
+	Path string
+	Line int
+	Col  int
+	Msg  string
+}
+
+func (p Problem) Error() string {
+	switch {
+	case p.Line > 0 && p.Col > 0:
+		return fmt.Sprintf("%s:%d:%d: %s", p.Path, p.Line, p.Col, p.Msg)
+	case p.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", p.Path, p.Line, p.Msg)
+	default:
+		return fmt.Sprintf("%s: %s", p.Path, p.Msg)
+	}
+}

@@ -1,0 +1,178 @@
+// Package store defines the persistence contract of herald (subscribers,
+// newsletter issues, the deliveries ledger and shared settings) and its
+// contract test suite. Implementations live in sqlite/ and postgres/.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/heraldhq/herald/internal/subscriber"
+)
+
+// ErrNotFound is returned when the requested row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrNotActive is returned by MarkSending when the subscriber left (or
+// bounced) after the delivery was enqueued; the delivery is then marked
+// skipped and must not be sent.
+var ErrNotActive = errors.New("subscriber no longer active")
+
+// IssueStatus is the state of a scheduled run.
+type IssueStatus string
+
+const (
+	IssueSending IssueStatus = "sending" // deliveries enqueued, not all final
+	IssueSent    IssueStatus = "sent"    // every delivery final
+	IssueSkipped IssueStatus = "skipped" // run recorded but nothing sent (vacation, too late, nothing new)
+)
+
+// Issue is one scheduled (or manual) run of the newsletter. Key is unique:
+// exactly one Issue exists per scheduled time, whatever the instance count.
+type Issue struct {
+	ID          int64
+	Key         string // e.g. "2026-11-30T09:00:00Z"; "manual:<unix nanos>" for `herald send`
+	ScheduledAt time.Time
+	Status      IssueStatus
+	Reason      string // why skipped; empty when sent
+	// Window of publication dates covered: posts with Since < Date <= Until.
+	Since   time.Time
+	Until   time.Time
+	PostIDs []string // post ids in the issue, newest first
+	CreatedAt   time.Time
+	CompletedAt time.Time // zero while sending
+}
+
+// DeliveryStatus is the state of one recipient of one issue.
+type DeliveryStatus string
+
+const (
+	DeliveryPending   DeliveryStatus = "pending"   // to be sent (again) at NextAttemptAt
+	DeliveryClaimed   DeliveryStatus = "claimed"   // taken by an instance under a lease; not yet handed to SMTP
+	DeliverySending   DeliveryStatus = "sending"   // written just before the SMTP hand-off
+	DeliverySent      DeliveryStatus = "sent"      // the server accepted it
+	DeliveryFailed    DeliveryStatus = "failed"    // permanent failure (5xx) or attempts exhausted
+	DeliveryUncertain DeliveryStatus = "uncertain" // was "sending" when its owner died: maybe delivered
+	DeliverySkipped   DeliveryStatus = "skipped"   // subscriber left, or no post matched their topics
+)
+
+// Delivery is one ledger row: one recipient of one issue.
+type Delivery struct {
+	IssueID       int64
+	SubscriberID  int64
+	Email         string
+	Status        DeliveryStatus
+	Attempts      int
+	LastError     string
+	MessageID     string // derived from issue and subscriber; same on resend
+	NextAttemptAt time.Time
+	Owner         string    // instance holding the lease, empty when none
+	LeaseUntil    time.Time // claim expires then
+	UpdatedAt     time.Time
+}
+
+// ListFilter selects subscribers; zero values select everything.
+type ListFilter struct {
+	Status subscriber.Status
+	AfterID int64 // keyset pagination: only IDs greater than this
+	Limit   int   // 0 means no limit
+}
+
+// ImportResult counts what Import did.
+type ImportResult struct {
+	Added     int
+	Updated   int // name or topics refreshed on a known address
+	Unchanged int // known and kept as they were (unsubscribed people stay unsubscribed)
+}
+
+// Store is implemented by sqlite.Store and postgres.Store. Every method is
+// one transaction; nothing is half-written after a crash. Methods are safe
+// for concurrent use.
+type Store interface {
+	// Subscribers.
+
+	// CreateSubscriber inserts s (ID and timestamps set from now) unless
+	// its EmailKey exists; then it loads the existing row into s and
+	// returns created=false, changing nothing.
+	CreateSubscriber(ctx context.Context, s *subscriber.Subscriber, now time.Time) (created bool, err error)
+	Subscriber(ctx context.Context, id int64) (subscriber.Subscriber, error)
+	SubscriberByEmail(ctx context.Context, emailKey string) (subscriber.Subscriber, error)
+	ListSubscribers(ctx context.Context, f ListFilter) ([]subscriber.Subscriber, error)
+	// CountSubscribers returns the number of subscribers per status.
+	CountSubscribers(ctx context.Context) (map[subscriber.Status]int, error)
+	// Confirm makes a pending subscriber active; active stays active;
+	// unsubscribed or bounced subscribers are returned unchanged.
+	Confirm(ctx context.Context, id int64, now time.Time) (subscriber.Subscriber, error)
+	Unsubscribe(ctx context.Context, id int64, now time.Time) (subscriber.Subscriber, error)
+	SetTopics(ctx context.Context, id int64, topics []string, now time.Time) error
+	SetName(ctx context.Context, id int64, name string, now time.Time) error
+	// MarkConfirmSent records that a confirmation email was sent at now.
+	MarkConfirmSent(ctx context.Context, id int64, now time.Time) error
+	// Resubscribe turns an unsubscribed or bounced subscriber back into
+	// pending (they used the form again and must confirm again).
+	Resubscribe(ctx context.Context, id int64, now time.Time) (subscriber.Subscriber, error)
+	DeleteSubscriber(ctx context.Context, id int64) error
+	// Import adds or updates many subscribers in one transaction. Known
+	// unsubscribed or bounced addresses are never changed.
+	Import(ctx context.Context, subs []subscriber.Subscriber, now time.Time) (ImportResult, error)
+
+	// Settings: small shared values (signing secret, newsletter baseline).
+
+	Setting(ctx context.Context, key string) (string, error) // ErrNotFound when unset
+	// SetSettingIfAbsent stores value unless key is set, and returns the
+	// value in force afterwards. Concurrent callers all see the same value.
+	SetSettingIfAbsent(ctx context.Context, key, value string) (string, error)
+	SetSetting(ctx context.Context, key, value string) error
+
+	// Issues.
+
+	// CreateIssue inserts is unless an issue with the same Key exists; then
+	// it loads the existing one into is and returns created=false.
+	CreateIssue(ctx context.Context, is *Issue, now time.Time) (created bool, err error)
+	Issue(ctx context.Context, id int64) (Issue, error)
+	// LastIssue returns the issue with the latest ScheduledAt among those
+	// with one of the statuses (all when none given), or ErrNotFound.
+	LastIssue(ctx context.Context, statuses ...IssueStatus) (Issue, error)
+	ListIssues(ctx context.Context, limit int) ([]Issue, error) // newest first
+	SetIssueStatus(ctx context.Context, id int64, status IssueStatus, reason string, now time.Time) error
+
+	// Deliveries ledger.
+
+	// EnqueueDeliveries adds a pending delivery for every active subscriber
+	// not yet in the issue, with MessageID from msgID(subscriberID).
+	// Idempotent. Returns the number added.
+	EnqueueDeliveries(ctx context.Context, issueID int64, msgID func(subscriberID int64) string, now time.Time) (int, error)
+	// ClaimDeliveries takes up to limit deliveries of the issue for owner
+	// until now+lease: pending ones due at now, and claimed ones whose lease
+	// expired. It first turns "sending" rows whose lease expired into
+	// "uncertain". PostgreSQL uses FOR UPDATE SKIP LOCKED.
+	ClaimDeliveries(ctx context.Context, issueID int64, owner string, limit int, lease time.Duration, now time.Time) ([]Delivery, error)
+	// MarkSending moves a claimed delivery to sending and counts an attempt.
+	// It returns ErrNotActive (and marks the delivery skipped) when the
+	// subscriber is no longer active.
+	MarkSending(ctx context.Context, issueID, subscriberID int64, owner string, now time.Time) error
+	MarkSent(ctx context.Context, issueID, subscriberID int64, now time.Time) error
+	// MarkRetry puts the delivery back to pending at retryAt with errMsg.
+	MarkRetry(ctx context.Context, issueID, subscriberID int64, errMsg string, retryAt, now time.Time) error
+	// MarkFailed marks a permanent failure; the subscriber's Bounces grows
+	// and they become Bounced when it reaches bounceLimit (0: never).
+	MarkFailed(ctx context.Context, issueID, subscriberID int64, errMsg string, bounceLimit int, now time.Time) error
+	// MarkSkipped marks the delivery skipped (no matching post) without sending.
+	MarkSkipped(ctx context.Context, issueID, subscriberID int64, reason string, now time.Time) error
+	// ReleaseOwner ends owner's claims at once (clean shutdown or start-up of
+	// a single instance): claimed -> pending, sending -> uncertain.
+	ReleaseOwner(ctx context.Context, owner string, now time.Time) error
+	// RecoverAll is ReleaseOwner for every owner; used at start by a
+	// single-instance (SQLite) deployment, where the data-folder lock proves
+	// nobody else is sending.
+	RecoverAll(ctx context.Context, now time.Time) error
+	// ResendUncertain turns the issue's uncertain deliveries back to pending.
+	ResendUncertain(ctx context.Context, issueID int64, now time.Time) (int, error)
+	DeliveryCounts(ctx context.Context, issueID int64) (map[DeliveryStatus]int, error)
+	ListDeliveries(ctx context.Context, issueID int64, status DeliveryStatus, limit int) ([]Delivery, error)
+
+	// Ping checks the connection (for /healthz).
+	Ping(ctx context.Context) error
+	Close() error
+}
