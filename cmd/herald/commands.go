@@ -1,0 +1,8 @@
+package main
+
+// commands is the table of contents of the command line.
+func commands() []command {
+	return []command{
+		versionCommand,
+	}
+}
