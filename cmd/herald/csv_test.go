@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/heraldhq/herald/internal/subscriber"
+)
+
+func TestReadSubscribersCSV(t *testing.T) {
+	tests := []struct {
+		name     string
+		in       string
+		emails   []string
+		statuses []subscriber.Status
+		names    []string
+		rejected []int // line numbers
+	}{
+		{
+			name:     "mailchimp export",
+			in:       "\ufeffEmail Address,First Name,Last Name,MEMBER_RATING\nann@example.com,Ann,Lee,2\nbob@example.org,Bob,,1\n",
+			emails:   []string{"ann@example.com", "bob@example.org"},
+			statuses: []subscriber.Status{subscriber.Active, subscriber.Active},
+			names:    []string{"Ann Lee", "Bob"},
+		},
+		{
+			name:     "listmonk export",
+			in:       "uuid,email,name,attributes,status,created_at\nx,ann@example.com,Ann,{},enabled,2020\ny,bob@example.org,Bob,{},blocklisted,2020\n",
+			emails:   []string{"ann@example.com", "bob@example.org"},
+			statuses: []subscriber.Status{subscriber.Active, subscriber.Unsubscribed},
+			names:    []string{"Ann", "Bob"},
+		},
+		{
+			name:     "bad rows are reported with their lines",
+			in:       "email,name,status\nann@example.com,Ann,active\nnot-an-address,X,active\ncat@example.com,Cat,sleeping\ndan@example.com,Da\"n\nANN@example.com,Ann again,active\n",
+			emails:   []string{"ann@example.com"},
+			statuses: []subscriber.Status{subscriber.Active},
+			names:    []string{"Ann"},
+			rejected: []int{3, 4, 5, 6},
+		},
+		{
+			name:     "header injection in a name",
+			in:       "email,name\neve@example.com,\"Eve\r\nBcc: all@example.com\"\n",
+			rejected: []int{2},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			subs, rejected, err := readSubscribersCSV(strings.NewReader(tt.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var lines []int
+			for _, r := range rejected {
+				lines = append(lines, r.Line)
+			}
+			if !equalInts(lines, tt.rejected) {
+				t.Errorf("rejected lines = %v (%v), want %v", lines, rejected, tt.rejected)
+			}
+			if len(subs) != len(tt.emails) {
+				t.Fatalf("got %d subscribers, want %d: %+v", len(subs), len(tt.emails), subs)
+			}
+			for i, s := range subs {
+				if s.Email != tt.emails[i] || s.Status != tt.statuses[i] || s.Name != tt.names[i] || s.Source != subscriber.SourceImport {
+					t.Errorf("row %d = %q %q %q %q", i, s.Email, s.Status, s.Name, s.Source)
+				}
+			}
+		})
+	}
+}
+
+func TestReadSubscribersCSVNeedsEmailColumn(t *testing.T) {
+	_, _, err := readSubscribersCSV(strings.NewReader("name,status\nAnn,active\n"))
+	if err == nil || !strings.Contains(err.Error(), "no email column") {
+		t.Fatalf("err = %v, want one naming the missing email column", err)
+	}
+}
+
+func TestSubscribersCSVRoundTrip(t *testing.T) {
+	in := []subscriber.Subscriber{
+		{Email: "Ann@Example.com", Name: "Ann, \"the\" first", Status: subscriber.Active, Topics: []string{"tag:go", "author:mike"}},
+		{Email: "bob@example.org", Status: subscriber.Unsubscribed},
+	}
+	var buf bytes.Buffer
+	calls := 0
+	n, err := writeSubscribersCSV(&buf, func() ([]subscriber.Subscriber, error) {
+		calls++
+		if calls == 1 {
+			return in, nil
+		}
+		return nil, nil
+	})
+	if err != nil || n != 2 {
+		t.Fatalf("write: n=%d err=%v", n, err)
+	}
+	out, rejected, err := readSubscribersCSV(&buf)
+	if err != nil || len(rejected) > 0 {
+		t.Fatalf("read back: %v %v", err, rejected)
+	}
+	for i := range in {
+		if out[i].Email != in[i].Email || out[i].Name != in[i].Name || out[i].Status != in[i].Status ||
+			strings.Join(out[i].Topics, " ") != strings.Join(in[i].Topics, " ") {
+			t.Errorf("row %d: wrote %+v, read %+v", i, in[i], out[i])
+		}
+	}
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
