@@ -32,7 +32,7 @@ type Post struct {
 	Draft      bool
 	Permalink  string // absolute URL on the blog
 
-	impl postImpl // lazily rendered summary and body; owned by the post package
+	impl *postImpl // raw body, lazily rendered summary and HTML; nil for a Post built outside this package
 }
 
 // Published reports whether p is visible at now: not a draft and not dated

@@ -1,16 +1,172 @@
 package post
 
-// postImpl holds the lazily rendered parts of a Post. The post package's
-// owner replaces this with the real implementation (raw body, sync.Once,
-// cached HTML and summary).
-type postImpl struct{}
+import (
+	"bytes"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+)
+
+// moreMark separates the summary from the rest of the body.
+const moreMark = "<!--more-->"
+
+// postImpl holds the raw body of a Post and its lazily rendered parts.
+type postImpl struct {
+	md        *markdown
+	words     int    // Options.SummaryWords
+	body      []byte // Markdown after the front matter; never modified
+	fmSummary string // summary or description from the front matter
+
+	htmlOnce sync.Once
+	html     string
+	sumOnce  sync.Once
+	summary  string
+}
 
 // ContentHTML returns the body rendered to HTML with relative links and
-// image sources made absolute from the permalink. Safe for concurrent use;
-// rendered once.
-func (p *Post) ContentHTML() string { return "" }
+// image sources made absolute from the permalink. Raw HTML in the Markdown
+// is kept as written (the feed package escapes for XML). It returns "" for a
+// Post not made by this package. Safe for concurrent use; rendered once.
+func (p *Post) ContentHTML() string {
+	if p.impl == nil {
+		return ""
+	}
+	p.impl.htmlOnce.Do(func() {
+		p.impl.html = p.impl.md.html(stripForbiddenBytes(p.impl.body), p.Permalink)
+	})
+	return p.impl.html
+}
 
 // Summary returns the plain-text summary: front matter summary/description,
-// else the text before <!--more-->, else the first paragraph, trimmed to the
-// configured word count. Safe for concurrent use.
-func (p *Post) Summary() string { return "" }
+// else the text before <!--more-->, else the first paragraph, trimmed to
+// Options.SummaryWords words followed by "…". It returns "" for a Post not
+// made by this package. Safe for concurrent use; computed once.
+func (p *Post) Summary() string {
+	if p.impl == nil {
+		return ""
+	}
+	p.impl.sumOnce.Do(func() {
+		p.impl.summary = trimWords(p.impl.summaryText(), p.impl.words)
+	})
+	return p.impl.summary
+}
+
+func (pi *postImpl) summaryText() string {
+	if pi.fmSummary != "" {
+		return pi.fmSummary
+	}
+	body := stripForbiddenBytes(pi.body)
+	if i := bytes.Index(body, []byte(moreMark)); i >= 0 {
+		return pi.md.plain(body[:i], false)
+	}
+	return pi.md.plain(body, true)
+}
+
+// trimWords joins the words of s with single spaces, keeping at most n
+// (all when n <= 0) and marking a cut with "…".
+func trimWords(s string, n int) string {
+	words := strings.Fields(s)
+	if n > 0 && len(words) > n {
+		return strings.Join(words[:n], " ") + "…"
+	}
+	return strings.Join(words, " ")
+}
+
+// markdown is a goldmark instance with GitHub-flavoured Markdown, footnotes
+// and raw HTML; safe for concurrent use.
+type markdown struct {
+	gm goldmark.Markdown
+}
+
+func newMarkdown() *markdown {
+	return &markdown{gm: goldmark.New(
+		goldmark.WithExtensions(extension.GFM, extension.Footnote),
+		goldmark.WithRendererOptions(html.WithUnsafe()),
+	)}
+}
+
+// html renders src with links and images resolved against permalink.
+func (m *markdown) html(src []byte, permalink string) string {
+	doc := m.gm.Parser().Parse(text.NewReader(src))
+	if base, err := url.Parse(permalink); err == nil {
+		absolutize(doc, base)
+	}
+	var buf bytes.Buffer
+	if err := m.gm.Renderer().Render(&buf, src, doc); err != nil {
+		return "" // the HTML renderer writes to a bytes.Buffer and cannot fail
+	}
+	return buf.String()
+}
+
+// absolutize rewrites relative link and image destinations in the AST.
+func absolutize(doc ast.Node, base *url.URL) {
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Link:
+			n.Destination = resolve(base, n.Destination)
+		case *ast.Image:
+			n.Destination = resolve(base, n.Destination)
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// resolve returns dest made absolute from base; dest unchanged when it is
+// already absolute or cannot be parsed.
+func resolve(base *url.URL, dest []byte) []byte {
+	ref, err := url.Parse(string(dest))
+	if err != nil || ref.IsAbs() || len(dest) == 0 {
+		return dest
+	}
+	return []byte(base.ResolveReference(ref).String())
+}
+
+// plain returns the text of src without markup: of its first paragraph
+// when firstPara is true (the whole text when it has none), else all of it.
+func (m *markdown) plain(src []byte, firstPara bool) string {
+	doc := m.gm.Parser().Parse(text.NewReader(src))
+	if firstPara {
+		for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
+			if c.Kind() == ast.KindParagraph {
+				return plainText(c, src)
+			}
+		}
+	}
+	return plainText(doc, src)
+}
+
+func plainText(root ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Text:
+			b.Write(n.Segment.Value(src))
+			if n.SoftLineBreak() || n.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(n.Value)
+		case *ast.AutoLink:
+			b.Write(n.Label(src))
+		case *ast.RawHTML, *ast.HTMLBlock:
+			return ast.WalkSkipChildren, nil
+		}
+		if n.Type() == ast.TypeBlock {
+			b.WriteByte(' ')
+		}
+		return ast.WalkContinue, nil
+	})
+	return b.String()
+}

@@ -1,0 +1,168 @@
+package post
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"go.yaml.in/yaml/v3"
+)
+
+// value is one front matter value with its 1-based position in the file.
+type value struct {
+	line, col int
+	str       string  // a scalar as written (YAML) or formatted (TOML)
+	list      []value // a sequence; nil for a scalar
+	isList    bool
+	time      time.Time // a TOML native date; zero otherwise
+	local     bool      // time had no offset in the source
+	nested    bool      // a mapping or table: never a valid value for a known key
+}
+
+// meta is the front matter as lowercase key -> value; keyPos holds each key's
+// position for messages about missing or wrong keys.
+type meta map[string]value
+
+// splitFrontMatter cuts data into front matter and body. It returns the
+// front matter's format ('-' YAML, '+' TOML), its text, the file line of its
+// first line, and the body. A file without front matter is a Problem.
+func splitFrontMatter(data []byte) (format byte, fm []byte, fmLine int, body []byte, err error) {
+	first, rest, _ := bytes.Cut(data, []byte{'\n'})
+	open := string(bytes.TrimRight(first, " \t\r"))
+	if open != "---" && open != "+++" {
+		return 0, nil, 0, nil, Problem{Line: 1, Col: 1, Msg: "missing front matter: the file must start with --- (YAML) or +++ (TOML)"}
+	}
+	fmStart := len(first) + 1
+	for off := 0; off <= len(rest); {
+		line, _, found := bytes.Cut(rest[off:], []byte{'\n'})
+		t := string(bytes.TrimRight(line, " \t\r"))
+		if t == open || (open == "---" && t == "...") {
+			end := min(off+len(line)+1, len(rest))
+			return open[0], data[fmStart : fmStart+off], 2, rest[end:], nil
+		}
+		if !found {
+			break
+		}
+		off += len(line) + 1
+	}
+	return 0, nil, 0, nil, Problem{Line: 1, Col: 1, Msg: fmt.Sprintf("front matter opened with %s is never closed", open)}
+}
+
+// parseYAML decodes YAML front matter that starts on file line fmLine.
+func parseYAML(fm []byte, fmLine int) (meta, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(fm, &doc); err != nil {
+		return nil, yamlProblem(err, fm, fmLine)
+	}
+	m := meta{}
+	if len(doc.Content) == 0 {
+		return m, nil // empty front matter
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, Problem{Line: root.Line + fmLine - 1, Col: root.Column, Msg: "front matter is not a mapping of keys to values"}
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		m[strings.ToLower(k.Value)] = yamlValue(v, fmLine)
+	}
+	return m, nil
+}
+
+func yamlValue(n *yaml.Node, fmLine int) value {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	v := value{line: n.Line + fmLine - 1, col: n.Column}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		v.str = n.Value
+	case yaml.SequenceNode:
+		v.isList = true
+		for _, c := range n.Content {
+			v.list = append(v.list, yamlValue(c, fmLine))
+		}
+	default:
+		v.nested = true
+	}
+	return v
+}
+
+// yamlProblem turns a YAML syntax error into a Problem; the YAML library
+// reports a line only, so the column is the line's first character.
+func yamlProblem(err error, fm []byte, fmLine int) Problem {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 1
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		num, after, _ := strings.Cut(rest, ": ")
+		if n, err := strconv.Atoi(num); err == nil {
+			line, msg = n, after
+		}
+	}
+	lines := bytes.Count(fm, []byte{'\n'}) + 1
+	line = min(max(line, 1), lines)
+	return Problem{Line: line + fmLine - 1, Col: 1, Msg: "broken YAML front matter: " + msg}
+}
+
+// parseTOML decodes TOML front matter that starts on file line fmLine.
+// BurntSushi/toml does not report key positions, so a key's position is
+// found by looking for the line that assigns it.
+func parseTOML(fm []byte, fmLine int) (meta, error) {
+	var raw map[string]any
+	if _, err := toml.NewDecoder(bytes.NewReader(fm)).Decode(&raw); err != nil {
+		line, col := 1, 1
+		if pe, ok := err.(toml.ParseError); ok {
+			line, col = max(pe.Position.Line, 1), max(pe.Position.Col, 1)
+			err = fmt.Errorf("%s", pe.Message)
+		}
+		return nil, Problem{Line: line + fmLine - 1, Col: col, Msg: "broken TOML front matter: " + err.Error()}
+	}
+	m := meta{}
+	for k, x := range raw {
+		line, col := tomlKeyPos(fm, k)
+		m[strings.ToLower(k)] = tomlValue(x, line+fmLine-1, col)
+	}
+	return m, nil
+}
+
+func tomlValue(x any, line, col int) value {
+	v := value{line: line, col: col}
+	switch x := x.(type) {
+	case string:
+		v.str = x
+	case time.Time:
+		name := x.Location().String()
+		v.time, v.local = x, name == "datetime-local" || name == "date-local"
+	case []any:
+		v.isList = true
+		for _, e := range x {
+			v.list = append(v.list, tomlValue(e, line, col))
+		}
+	case map[string]any, []map[string]any:
+		v.nested = true
+	default:
+		v.str = fmt.Sprint(x)
+	}
+	return v
+}
+
+// tomlKeyPos returns the position of the value assigned to key at the top
+// level of fm, or 1:1 when it cannot be found.
+func tomlKeyPos(fm []byte, key string) (line, col int) {
+	for i, l := range strings.Split(string(fm), "\n") {
+		t := strings.TrimLeft(l, " \t")
+		if strings.HasPrefix(t, "[") {
+			break // tables start: top-level keys are above
+		}
+		name, rest, ok := strings.Cut(t, "=")
+		name = strings.Trim(strings.TrimSpace(name), `"'`)
+		if ok && name == key {
+			valueStart := len(l) - len(strings.TrimLeft(rest, " \t"))
+			return i + 1, len([]rune(l[:valueStart])) + 1
+		}
+	}
+	return 1, 1
+}

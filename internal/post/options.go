@@ -1,0 +1,71 @@
+package post
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// DefaultPermalink is the pattern used when Options.Permalink is empty.
+const DefaultPermalink = "/{year}/{month}/{slug}/"
+
+// Options says where posts live and how to read them. The zero value is not
+// usable: Dir and BaseURL are required (see Check).
+type Options struct {
+	Dir       string // folder scanned recursively for .md files
+	BaseURL   string // absolute http(s) URL of the blog, e.g. "https://blog.example.com"
+	Permalink string // pattern with {year} {month} {day} {slug} {section}; "" means DefaultPermalink
+	// Location is the time zone of dates written without an offset and of
+	// the permalink's {year}/{month}/{day}; nil means UTC.
+	Location *time.Location
+	// Authors maps front matter keys to people. A key missing from it is an
+	// error for the post that uses it; nil means no author is declared.
+	Authors map[string]Author
+	// SummaryWords trims summaries to that many words followed by "…";
+	// 0 or less means no trimming.
+	SummaryWords int
+}
+
+var placeholders = []string{"{year}", "{month}", "{day}", "{slug}", "{section}"}
+
+// Check reports the first problem with o: a BaseURL that is not an absolute
+// http(s) URL, or a permalink pattern with an unknown {placeholder}.
+func (o Options) Check() error {
+	u, err := url.Parse(o.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("check post options: base url %q is not an absolute http(s) URL", o.BaseURL)
+	}
+	rest := o.permalink()
+	for _, p := range placeholders {
+		rest = strings.ReplaceAll(rest, p, "")
+	}
+	if i := strings.IndexAny(rest, "{}"); i >= 0 {
+		return fmt.Errorf("check post options: permalink %q has an unknown placeholder (want %s)",
+			o.Permalink, strings.Join(placeholders, " "))
+	}
+	return nil
+}
+
+func (o Options) permalink() string {
+	if o.Permalink == "" {
+		return DefaultPermalink
+	}
+	return o.Permalink
+}
+
+func (o Options) location() *time.Location {
+	if o.Location == nil {
+		return time.UTC
+	}
+	return o.Location
+}
+
+// host returns the host name of BaseURL, used in generated tag URIs.
+func (o Options) host() string {
+	u, err := url.Parse(o.BaseURL)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
+}

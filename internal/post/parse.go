@@ -1,0 +1,277 @@
+package post
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"strings"
+	"time"
+)
+
+// reader parses files for one set of Options and holds the Markdown
+// renderer their posts share.
+type reader struct {
+	opts Options
+	md   *markdown
+}
+
+func newReader(opts Options) *reader {
+	return &reader{opts: opts, md: newMarkdown()}
+}
+
+// Parse reads one post. rel is the file's slash-separated path relative to
+// opts.Dir (it gives the slug, the Jekyll date and the section); data is the
+// whole file. The error is always a Problem with Path set to rel and a line
+// and column inside the file. The body is not rendered until ContentHTML or
+// Summary is called. A Library shares one renderer between its posts; Parse
+// builds a new one on each call, so prefer a Library for many files.
+func Parse(rel string, data []byte, opts Options) (*Post, error) {
+	return newReader(opts).parse(rel, data)
+}
+
+func (r *reader) parse(rel string, data []byte) (*Post, error) {
+	p, err := r.parseFile(rel, data)
+	if err != nil {
+		prob, ok := err.(Problem)
+		if !ok {
+			prob = Problem{Line: 1, Col: 1, Msg: err.Error()}
+		}
+		prob.Path = rel
+		return nil, prob
+	}
+	return p, nil
+}
+
+func (r *reader) parseFile(rel string, data []byte) (*Post, error) {
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	if off := invalidUTF8(data); off >= 0 {
+		line, col := position(data, off)
+		return nil, Problem{Line: line, Col: col, Msg: fmt.Sprintf("invalid UTF-8 (byte 0x%02X)", data[off])}
+	}
+	format, fm, fmLine, body, err := splitFrontMatter(data)
+	if err != nil {
+		return nil, err
+	}
+	fm = stripForbiddenBytes(fm)
+	var m meta
+	if format == '+' {
+		m, err = parseTOML(fm, fmLine)
+	} else {
+		m, err = parseYAML(fm, fmLine)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return r.build(rel, m, body)
+}
+
+// build turns decoded front matter into a Post.
+func (r *reader) build(rel string, m meta, body []byte) (*Post, error) {
+	loc := r.opts.location()
+	p := &Post{Path: rel}
+	var err error
+	if p.Title, err = m.text("title"); err != nil {
+		return nil, err
+	}
+	if p.Title == "" {
+		return nil, m.at("title").problem("missing title: a feed entry needs one (add title: to the front matter)")
+	}
+	base, section := nameParts(rel)
+	jekyllDate, jekyllSlug := jekyllName(base, loc)
+	if p.Date, err = m.date("date", loc, jekyllDate); err != nil {
+		return nil, err
+	}
+	if p.Date.IsZero() {
+		return nil, m.at("date").problem("missing date: add date: to the front matter or name the file 2006-01-02-slug.md")
+	}
+	if p.Updated, err = m.date("lastmod", loc, time.Time{}); err == nil && p.Updated.IsZero() {
+		p.Updated, err = m.date("updated", loc, time.Time{})
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := r.fill(p, m, jekyllSlug, section, body); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// fill sets the fields that follow from the title and date: slug, authors,
+// tags, flags, permalink, id and the lazy body.
+func (r *reader) fill(p *Post, m meta, nameSlug, section string, body []byte) error {
+	slug, err := m.text("slug")
+	if err != nil {
+		return err
+	}
+	if p.Slug = slug; slug == "" {
+		p.Slug = Slugify(nameSlug)
+	}
+	if p.Slug == "" {
+		return m.at("slug").problem("empty slug: the file name has no letters or digits (add slug: to the front matter)")
+	}
+	if p.Authors, err = r.authors(m); err != nil {
+		return err
+	}
+	if p.Tags, err = m.words("tags"); err != nil {
+		return err
+	}
+	if p.Categories, err = m.words("categories"); err != nil {
+		return err
+	}
+	if p.Draft, err = m.bool("draft"); err != nil {
+		return err
+	}
+	p.Permalink = r.permalinkFor(p.Date, p.Slug, section)
+	if p.ID, err = m.text("id"); err == nil && p.ID == "" {
+		p.ID = r.tagURI(p.Date, p.Slug)
+	}
+	if err != nil {
+		return err
+	}
+	summary, err := m.firstText("summary", "description")
+	p.impl = &postImpl{md: r.md, words: r.opts.SummaryWords, body: body, fmSummary: summary}
+	return err
+}
+
+// authors resolves author and authors keys against Options.Authors.
+func (r *reader) authors(m meta) ([]Author, error) {
+	var out []Author
+	for _, key := range []string{"author", "authors"} {
+		v, ok := m[key]
+		if !ok {
+			continue
+		}
+		items := []value{v}
+		if v.isList {
+			items = v.list
+		}
+		for _, it := range items {
+			if it.isList || it.nested {
+				return nil, it.problem("%s: want an author key or a list of keys", key)
+			}
+			a, ok := r.opts.Authors[it.str]
+			if !ok {
+				return nil, it.problem("unknown author %q: declare it as [authors.%s] in the config", it.str, it.str)
+			}
+			if a.Key == "" {
+				a.Key = it.str
+			}
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// at returns the value of key, or a value at the front matter's first line
+// when the key is absent, so that messages about it still have a position.
+func (m meta) at(key string) value {
+	if v, ok := m[key]; ok {
+		return v
+	}
+	return value{line: 1, col: 1}
+}
+
+// text returns a scalar as trimmed text without XML-forbidden characters;
+// "" when the key is absent.
+func (m meta) text(key string) (string, error) {
+	v, ok := m[key]
+	if !ok {
+		return "", nil
+	}
+	if v.isList || v.nested {
+		return "", v.problem("%s: want text, not a list or table", key)
+	}
+	if !v.time.IsZero() {
+		return v.time.Format(time.RFC3339), nil
+	}
+	return strings.TrimSpace(StripForbidden(v.str)), nil
+}
+
+func (m meta) firstText(keys ...string) (string, error) {
+	for _, k := range keys {
+		if s, err := m.text(k); err != nil || s != "" {
+			return s, err
+		}
+	}
+	return "", nil
+}
+
+// words returns a list of strings; a single string is split on white space,
+// as Jekyll does for tags and categories.
+func (m meta) words(key string) ([]string, error) {
+	v, ok := m[key]
+	if !ok {
+		return nil, nil
+	}
+	if v.nested {
+		return nil, v.problem("%s: want a list, not a table", key)
+	}
+	if !v.isList {
+		return strings.Fields(StripForbidden(v.str)), nil
+	}
+	out := make([]string, 0, len(v.list))
+	for _, it := range v.list {
+		if it.isList || it.nested {
+			return nil, it.problem("%s: want a list of words, not nested lists", key)
+		}
+		if s := strings.TrimSpace(StripForbidden(it.str)); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+func (m meta) bool(key string) (bool, error) {
+	v, ok := m[key]
+	if !ok {
+		return false, nil
+	}
+	if !v.isList && !v.nested {
+		switch strings.ToLower(strings.TrimSpace(v.str)) {
+		case "true", "yes", "on":
+			return true, nil
+		case "false", "no", "off":
+			return false, nil
+		}
+	}
+	return false, v.problem("%s: want true or false, not %q", key, v.str)
+}
+
+// date returns the date under key, fallback when the key is absent.
+func (m meta) date(key string, loc *time.Location, fallback time.Time) (time.Time, error) {
+	v, ok := m[key]
+	if !ok {
+		return fallback, nil
+	}
+	return dateValue(key, v, loc)
+}
+
+// nameParts returns the name that gives the slug (the file name without
+// extension, or the folder of a bundle's index.md) and the section (the
+// first folder under Dir that is not the bundle itself).
+func nameParts(rel string) (base, section string) {
+	dir, file := path.Split(rel)
+	dir = strings.TrimSuffix(dir, "/")
+	base = strings.TrimSuffix(file, path.Ext(file))
+	if base == "index" && dir != "" {
+		dir, base = path.Split(dir)
+		dir = strings.TrimSuffix(dir, "/")
+	}
+	if dir != "" {
+		section, _, _ = strings.Cut(dir, "/")
+	}
+	return base, section
+}
+
+// jekyllName reads "2006-01-02-slug" into a date in loc and "slug"; it
+// returns a zero date and base itself for other names.
+func jekyllName(base string, loc *time.Location) (time.Time, string) {
+	if len(base) < 12 || base[10] != '-' {
+		return time.Time{}, base
+	}
+	t, err := time.ParseInLocation("2006-01-02", base[:10], loc)
+	if err != nil {
+		return time.Time{}, base
+	}
+	return t, base[11:]
+}

@@ -1,0 +1,58 @@
+package post
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Slugify lowercases s and turns every run of characters other than letters
+// and digits into one "-", trimmed at both ends. It returns "" when s has no
+// letter or digit.
+func Slugify(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+			continue
+		}
+		dash = true
+	}
+	return b.String()
+}
+
+// permalinkFor expands the permalink pattern for one post: BaseURL plus the
+// pattern, with the date in Options.Location and empty parts collapsed.
+func (r *reader) permalinkFor(date time.Time, slug, section string) string {
+	d := date.In(r.opts.location())
+	p := strings.NewReplacer(
+		"{year}", fmt.Sprintf("%04d", d.Year()),
+		"{month}", fmt.Sprintf("%02d", int(d.Month())),
+		"{day}", fmt.Sprintf("%02d", d.Day()),
+		"{slug}", url.PathEscape(slug),
+		"{section}", url.PathEscape(section),
+	).Replace(r.opts.permalink())
+	for strings.Contains(p, "//") {
+		p = strings.ReplaceAll(p, "//", "/")
+	}
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	return strings.TrimRight(r.opts.BaseURL, "/") + p
+}
+
+// tagURI is the generated id of a post without an id in its front matter:
+// an RFC 4151 tag URI from the base URL's host, the publication date (in
+// Options.Location) and the slug, e.g.
+// "tag:blog.example.com,2026-11-25:/some-slug".
+func (r *reader) tagURI(date time.Time, slug string) string {
+	d := date.In(r.opts.location()).Format("2006-01-02")
+	return "tag:" + r.opts.host() + "," + d + ":/" + url.PathEscape(slug)
+}
