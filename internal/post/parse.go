@@ -62,7 +62,12 @@ func (r *reader) parseFile(rel string, data []byte) (*Post, error) {
 	if err != nil {
 		return nil, err
 	}
-	return r.build(rel, m, body)
+	p, err := r.build(rel, m, body)
+	if err != nil {
+		return nil, err
+	}
+	p.impl.raw = data
+	return p, nil
 }
 
 // build turns decoded front matter into a Post.

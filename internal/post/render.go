@@ -20,7 +20,8 @@ const moreMark = "<!--more-->"
 type postImpl struct {
 	md        *markdown
 	words     int    // Options.SummaryWords
-	body      []byte // Markdown after the front matter; never modified
+	raw       []byte // the whole file as read; never modified
+	body      []byte // Markdown after the front matter (within raw); never modified
 	fmSummary string // summary or description from the front matter
 
 	htmlOnce sync.Once

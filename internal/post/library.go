@@ -1,0 +1,281 @@
+package post
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// Library is the set of posts in a folder, kept current by Update. Snapshot
+// may be called at any time from any goroutine; Load and Update serialise
+// with each other.
+type Library struct {
+	r    *reader
+	dir  string // Options.Dir, cleaned
+	mu   sync.Mutex
+	snap atomic.Pointer[Snapshot]
+}
+
+// NewLibrary returns an empty Library for opts; call Load to read the
+// folder. Options are checked by Load.
+func NewLibrary(opts Options) *Library {
+	l := &Library{r: newReader(opts), dir: filepath.Clean(opts.Dir)}
+	l.snap.Store(&Snapshot{})
+	return l
+}
+
+// Snapshot returns the current immutable view; never nil (empty before
+// Load). Cheap: no copying.
+func (l *Library) Snapshot() *Snapshot { return l.snap.Load() }
+
+// Load reads every post under Options.Dir (hidden files and folders and
+// Hugo's _index.md are skipped), parsing files in parallel, and replaces the
+// snapshot. A file that cannot be parsed is a Problem in the snapshot, not
+// an error; the error is for bad Options, an unreadable folder, or ctx.
+func (l *Library) Load(ctx context.Context) error {
+	if err := l.r.opts.Check(); err != nil {
+		return fmt.Errorf("load posts: %w", err)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	rels, err := l.walk("")
+	if err != nil {
+		return fmt.Errorf("load posts from %s: %w", l.dir, err)
+	}
+	c, err := l.parseAll(ctx, rels)
+	if err != nil {
+		return fmt.Errorf("load posts from %s: %w", l.dir, err)
+	}
+	slices.SortFunc(c.posts, byPathOrder)
+	s := &Snapshot{byPath: c.posts, byDate: slices.Clone(c.posts), problems: c.problems}
+	slices.SortFunc(s.byDate, newer)
+	sortProblems(s.problems)
+	l.snap.Store(s)
+	return nil
+}
+
+// Update reads the given absolute paths again: a post file is parsed anew,
+// a path that no longer exists (or is now a folder) drops the posts read
+// from it, and a folder is scanned again with everything under it. Paths
+// outside Options.Dir, hidden paths and non-Markdown files are ignored.
+// It reports whether the snapshot changed; an unreadable file becomes a
+// Problem.
+func (l *Library) Update(paths []string) (changed bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var c change
+	for _, p := range paths {
+		l.collect(p, &c)
+	}
+	if len(c.scopes) == 0 {
+		return false
+	}
+	old := l.snap.Load()
+	next, changed := old.apply(c)
+	if changed {
+		l.snap.Store(next)
+	}
+	return changed
+}
+
+// change is what an Update puts in place of the posts inside its scopes.
+type change struct {
+	scopes   []scope
+	posts    []*Post
+	problems []Problem
+}
+
+// collect adds what is now at the absolute path p to c.
+func (l *Library) collect(p string, c *change) {
+	rel, err := filepath.Rel(l.dir, filepath.Clean(p))
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return
+	}
+	rel = filepath.ToSlash(rel)
+	if rel == "." {
+		rel = ""
+	}
+	if rel != "" && hiddenPath(rel) {
+		return
+	}
+	info, err := os.Stat(p)
+	if err == nil && info.IsDir() {
+		rels, _ := l.walk(rel) // an unreadable folder leaves its posts out
+		sub, _ := l.parseAll(context.Background(), rels)
+		c.scopes = append(c.scopes, scope{rel: rel, dir: true}, scope{rel: rel})
+		c.posts, c.problems = append(c.posts, sub.posts...), append(c.problems, sub.problems...)
+		return
+	}
+	c.scopes = append(c.scopes, scope{rel: rel}, scope{rel: rel, dir: true})
+	if err == nil && isPostFile(rel) {
+		l.parseInto(rel, c)
+	}
+}
+
+// parseInto reads and parses one file into c.
+func (l *Library) parseInto(rel string, c *change) {
+	data, err := os.ReadFile(filepath.Join(l.dir, filepath.FromSlash(rel)))
+	if errors.Is(err, fs.ErrNotExist) {
+		return // gone between the walk and the read
+	}
+	if err != nil {
+		c.problems = append(c.problems, Problem{Path: rel, Msg: "read: " + err.Error()})
+		return
+	}
+	p, err := l.r.parse(rel, data)
+	if err != nil {
+		c.problems = append(c.problems, err.(Problem))
+		return
+	}
+	c.posts = append(c.posts, p)
+}
+
+// parseAll parses rels with one worker per GOMAXPROCS.
+func (l *Library) parseAll(ctx context.Context, rels []string) (change, error) {
+	workers := min(runtime.GOMAXPROCS(0), max(len(rels), 1))
+	parts := make([]change, workers)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				i := int(next.Add(1)) - 1
+				if i >= len(rels) {
+					return
+				}
+				l.parseInto(rels[i], &parts[w])
+			}
+		})
+	}
+	wg.Wait()
+	var all change
+	for _, p := range parts {
+		all.posts, all.problems = append(all.posts, p.posts...), append(all.problems, p.problems...)
+	}
+	return all, ctx.Err()
+}
+
+// walk lists the post files under the folder rel ("" for Dir itself), as
+// slash-separated paths relative to Dir.
+func (l *Library) walk(rel string) ([]string, error) {
+	var rels []string
+	root := filepath.Join(l.dir, filepath.FromSlash(rel))
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p != root && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		r, _ := filepath.Rel(l.dir, p)
+		if r = filepath.ToSlash(r); !d.IsDir() && isPostFile(r) {
+			rels = append(rels, r)
+		}
+		return nil
+	})
+	return rels, err
+}
+
+// isPostFile reports whether rel names a Markdown post: .md or .markdown,
+// not hidden, not a Hugo section page (_index.md).
+func isPostFile(rel string) bool {
+	name := rel[strings.LastIndexByte(rel, '/')+1:]
+	ext := filepath.Ext(name)
+	return (ext == ".md" || ext == ".markdown") && name != "_index.md" && !hiddenPath(rel)
+}
+
+func hiddenPath(rel string) bool {
+	return strings.HasPrefix(rel, ".") || strings.Contains(rel, "/.")
+}
+
+func sortProblems(ps []Problem) {
+	slices.SortFunc(ps, func(a, b Problem) int { return strings.Compare(a.Path, b.Path) })
+}
+
+// apply returns s with everything inside c's scopes replaced by c's posts
+// and problems, and whether that differs from s.
+func (s *Snapshot) apply(c change) (*Snapshot, bool) {
+	in := func(rel string) bool {
+		return slices.ContainsFunc(c.scopes, func(sc scope) bool { return sc.contains(rel) })
+	}
+	var gone []*Post
+	keep := func(p *Post) bool {
+		if in(p.Path) {
+			gone = append(gone, p)
+			return false
+		}
+		return true
+	}
+	next := &Snapshot{byPath: filterPosts(s.byPath, keep)}
+	oldProblems := slices.Clone(s.problems)
+	next.problems = slices.DeleteFunc(oldProblems, func(p Problem) bool { return in(p.Path) })
+	next.problems = append(next.problems, c.problems...)
+	sortProblems(next.problems)
+	next.problems = slices.Compact(next.problems)
+	slices.SortStableFunc(c.posts, byPathOrder)
+	c.posts = lastPerPath(c.posts)
+	if samePosts(gone, c.posts) && slices.Equal(next.problems, s.problems) {
+		return s, false
+	}
+	next.byDate = filterPosts(s.byDate, func(p *Post) bool { return !in(p.Path) })
+	if len(c.posts) > 32 { // a folder: sorting once beats many inserts
+		next.byPath = append(next.byPath, c.posts...)
+		next.byDate = append(next.byDate, c.posts...)
+		slices.SortFunc(next.byPath, byPathOrder)
+		slices.SortFunc(next.byDate, newer)
+		return next, true
+	}
+	for _, p := range c.posts {
+		next.byPath = insertSorted(next.byPath, p, byPathOrder)
+		next.byDate = insertSorted(next.byDate, p, newer)
+	}
+	return next, true
+}
+
+// lastPerPath keeps the last of each run of posts with the same path (a
+// file named twice in one Update, or inside a folder also named).
+func lastPerPath(ps []*Post) []*Post {
+	out := ps[:0]
+	for i, p := range ps {
+		if i+1 < len(ps) && ps[i+1].Path == p.Path {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func filterPosts(ps []*Post, keep func(*Post) bool) []*Post {
+	out := make([]*Post, 0, len(ps)+1)
+	for _, p := range ps {
+		if keep(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func insertSorted(ps []*Post, p *Post, cmp func(a, b *Post) int) []*Post {
+	i, _ := slices.BinarySearchFunc(ps, p, cmp)
+	return slices.Insert(ps, i, p)
+}
+
+// samePosts reports whether two path-sorted lists hold the same files with
+// the same bytes.
+func samePosts(a, b []*Post) bool {
+	return slices.EqualFunc(a, b, func(x, y *Post) bool {
+		return x.Path == y.Path && bytes.Equal(x.impl.raw, y.impl.raw)
+	})
+}

@@ -1,0 +1,106 @@
+package post
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// Snapshot is an immutable view of a Library at one moment: every method
+// returns the same answer for the same arguments, whatever Update does
+// later. The zero value is an empty snapshot.
+type Snapshot struct {
+	byDate   []*Post   // newest first, ties broken by path
+	byPath   []*Post   // sorted by path
+	problems []Problem // sorted by path
+}
+
+// newer orders posts newest first, ties broken by path.
+func newer(a, b *Post) int {
+	if c := b.Date.Compare(a.Date); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Path, b.Path)
+}
+
+func byPathOrder(a, b *Post) int { return strings.Compare(a.Path, b.Path) }
+
+// All returns every parsed post, drafts and future posts included, newest
+// first (ties broken by path). The slice is the caller's to keep.
+func (s *Snapshot) All() []*Post { return slices.Clone(s.byDate) }
+
+// Published returns the posts visible at now (see Post.Published), newest
+// first.
+func (s *Snapshot) Published(now time.Time) []*Post {
+	out := make([]*Post, 0, len(s.byDate))
+	for _, p := range s.byDate {
+		if p.Published(now) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Problems returns the files that could not be read, sorted by path.
+func (s *Snapshot) Problems() []Problem { return slices.Clone(s.problems) }
+
+// Counts returns how many posts are published at now, how many are drafts,
+// and how many are not drafts but dated after now.
+func (s *Snapshot) Counts(now time.Time) (published, drafts, future int) {
+	for _, p := range s.byDate {
+		switch {
+		case p.Draft:
+			drafts++
+		case p.Date.After(now):
+			future++
+		default:
+			published++
+		}
+	}
+	return published, drafts, future
+}
+
+// NextPublication returns the date of the earliest non-draft post dated
+// after now: when the published set will next change without a file event.
+// It returns the zero time when there is no such post.
+func (s *Snapshot) NextPublication(now time.Time) time.Time {
+	var next time.Time
+	for _, p := range s.byDate {
+		if !p.Date.After(now) {
+			break // newest first: the rest are not in the future
+		}
+		if !p.Draft {
+			next = p.Date
+		}
+	}
+	return next
+}
+
+// ByPath returns the post at the slash-separated path relative to the
+// posts folder, or nil when no post was read from that path.
+func (s *Snapshot) ByPath(rel string) *Post {
+	i, ok := slices.BinarySearchFunc(s.byPath, rel, func(p *Post, rel string) int {
+		return strings.Compare(p.Path, rel)
+	})
+	if !ok {
+		return nil
+	}
+	return s.byPath[i]
+}
+
+// Len returns the number of parsed posts, drafts and future posts included.
+func (s *Snapshot) Len() int { return len(s.byPath) }
+
+// scope is the part of the posts folder an Update replaces: one file, or a
+// folder and everything under it (all when rel is "").
+type scope struct {
+	rel string
+	dir bool
+}
+
+func (sc scope) contains(rel string) bool {
+	if !sc.dir {
+		return rel == sc.rel
+	}
+	return sc.rel == "" || strings.HasPrefix(rel, sc.rel+"/")
+}
