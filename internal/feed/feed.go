@@ -68,7 +68,7 @@ type Options struct {
 type File struct {
 	Path        string // slash path relative to the output folder
 	ContentType string
-	Data        []byte // never modified after Build returns; shared between builds when unchanged
+	Data        []byte    // never modified after Build returns; shared between builds when unchanged
 	Modified    time.Time // newest item's Updated-or-Date; zero for an empty feed and style.xsl
 }
 

@@ -1,0 +1,59 @@
+package feed
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// TestGolden compares whole feeds (site, one tag, one author, three formats)
+// with testdata/golden. Run `go test ./internal/feed -run TestGolden -update`
+// after a deliberate change and review the diff. Nothing needs normalising:
+// feed dates come from the posts, never from the clock.
+func TestGolden(t *testing.T) {
+	files := byPath(buildFixture(t, awkwardFixture()))
+	for _, name := range []string{
+		"rss.xml", "atom.xml", "feed.json",
+		"tags/go/rss.xml", "tags/go/atom.xml", "tags/go/feed.json",
+		"authors/omar/rss.xml", "authors/omar/atom.xml", "authors/omar/feed.json",
+	} {
+		t.Run(name, func(t *testing.T) {
+			f, ok := files[name]
+			if !ok {
+				t.Fatalf("no file %s in the build", name)
+			}
+			checkGolden(t, filepath.Join("testdata", "golden", filepath.FromSlash(name)), f.Data)
+		})
+	}
+}
+
+func checkGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("reading golden file (run with -update to create it): %v", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the build; got:\n%s", path, got)
+	}
+}
+
+func byPath(files []File) map[string]File {
+	m := make(map[string]File, len(files))
+	for _, f := range files {
+		m[f.Path] = f
+	}
+	return m
+}
