@@ -52,17 +52,19 @@ func (w *Writer) Write(files []File) (written, unchanged, removed int, err error
 	next := make(map[string][]byte, len(files))
 	for _, f := range files {
 		same, err := w.same(f)
+		if err == nil && !same {
+			err = w.writeFile(f)
+		}
 		switch {
+		case err != nil && validPath(f.Path):
+			next[f.Path] = nil // keep the old file; its bytes are compared again next time
+			errs = append(errs, err)
 		case err != nil:
 			errs = append(errs, err)
 		case same:
 			unchanged++
 			next[f.Path] = f.Data
 		default:
-			if err := w.writeFile(f); err != nil {
-				errs = append(errs, err)
-				continue
-			}
 			written++
 			next[f.Path] = f.Data
 		}

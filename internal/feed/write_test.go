@@ -1,0 +1,157 @@
+package feed
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func sampleFiles() []File {
+	mod := utc("2026-11-20T09:00:00Z")
+	return []File{
+		{Path: "rss.xml", ContentType: TypeRSS, Data: []byte("<rss/>"), Modified: mod},
+		{Path: "tags/go/rss.xml", ContentType: TypeRSS, Data: []byte("<rss>go</rss>"), Modified: mod},
+		{Path: "tags/xml/rss.xml", ContentType: TypeRSS, Data: []byte("<rss>xml</rss>"), Modified: mod},
+	}
+}
+
+type counts struct{ written, unchanged, removed int }
+
+func mustWrite(t *testing.T, write func([]File) (int, int, int, error), files []File, want counts) {
+	t.Helper()
+	w, u, r, err := write(files)
+	if err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	if got := (counts{w, u, r}); got != want {
+		t.Fatalf("Write counted %+v, want %+v", got, want)
+	}
+}
+
+func inode(t *testing.T, path string) (uint64, time.Time) {
+	t.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.Sys().(*syscall.Stat_t).Ino, info.ModTime()
+}
+
+func readString(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// TestWrite runs the same scenario through the stateless Write, which
+// compares with the disk, and through a Writer, which remembers.
+func TestWrite(t *testing.T) {
+	for name, mk := range map[string]func(dir string) func([]File) (int, int, int, error){
+		"Write": func(dir string) func([]File) (int, int, int, error) {
+			return func(f []File) (int, int, int, error) { return Write(dir, f) }
+		},
+		"Writer": func(dir string) func([]File) (int, int, int, error) { return NewWriter(dir).Write },
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			write := mk(dir)
+			files := sampleFiles()
+			mustWrite(t, write, files, counts{written: 3})
+			if got := readString(t, filepath.Join(dir, "tags/go/rss.xml")); got != "<rss>go</rss>" {
+				t.Fatalf("tags/go/rss.xml holds %q", got)
+			}
+			ino, mtime := inode(t, filepath.Join(dir, "rss.xml"))
+			if !mtime.Equal(files[0].Modified) {
+				t.Errorf("mtime %v, want the feed's Modified %v", mtime, files[0].Modified)
+			}
+
+			files[1].Data = []byte("<rss>go 2</rss>")
+			mustWrite(t, write, files[:2], counts{written: 1, unchanged: 1, removed: 1})
+			if ino2, mtime2 := inode(t, filepath.Join(dir, "rss.xml")); ino2 != ino || !mtime2.Equal(mtime) {
+				t.Errorf("unchanged rss.xml was rewritten (inode %d -> %d)", ino, ino2)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "tags/xml")); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("tags/xml still exists after its feed went away: %v", err)
+			}
+			if got := readString(t, filepath.Join(dir, "tags/go/rss.xml")); got != "<rss>go 2</rss>" {
+				t.Errorf("tags/go/rss.xml holds %q after the change", got)
+			}
+		})
+	}
+}
+
+func TestWriteLeavesOtherFilesAlone(t *testing.T) {
+	dir := t.TempDir()
+	for _, p := range []string{"index.html", "tags/go/notes.txt", "other/rss.xml"} {
+		full := filepath.Join(dir, p)
+		os.MkdirAll(filepath.Dir(full), 0o755)
+		if err := os.WriteFile(full, []byte("keep"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "tags/go/rss.xml"), []byte("old"), 0o644)
+	os.WriteFile(filepath.Join(dir, "tags/go/.atom.xml.tmp-123"), []byte("half"), 0o644)
+	mustWrite(t, NewWriter(dir).Write, sampleFiles()[:1], counts{written: 1, removed: 1})
+	for _, p := range []string{"index.html", "tags/go/notes.txt", "other/rss.xml"} {
+		if got := readString(t, filepath.Join(dir, p)); got != "keep" {
+			t.Errorf("%s was touched: %q", p, got)
+		}
+	}
+	for _, p := range []string{"tags/go/rss.xml", "tags/go/.atom.xml.tmp-123"} {
+		if _, err := os.Stat(filepath.Join(dir, p)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("stale %s was not removed: %v", p, err)
+		}
+	}
+}
+
+func TestWriteFailureKeepsOldFile(t *testing.T) {
+	dir := t.TempDir()
+	w := NewWriter(dir)
+	mustWrite(t, w.Write, sampleFiles(), counts{written: 3})
+	w.rename = func(string, string) error { return errors.New("disk full") }
+	files := sampleFiles()
+	files[0].Data = []byte("<rss>new</rss>")
+	written, _, _, err := w.Write(files)
+	if err == nil || !strings.Contains(err.Error(), "disk full") || !strings.Contains(err.Error(), "rss.xml") {
+		t.Fatalf("Write error %v, want the rename failure naming rss.xml", err)
+	}
+	if written != 0 {
+		t.Errorf("written %d, want 0", written)
+	}
+	if got := readString(t, filepath.Join(dir, "rss.xml")); got != "<rss/>" {
+		t.Errorf("rss.xml holds %q after a failed write, want the old bytes", got)
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, ".rss.xml.tmp-*"))
+	if len(left) != 0 {
+		t.Errorf("temporary files left behind: %v", left)
+	}
+	w.rename = os.Rename
+	mustWrite(t, w.Write, files, counts{written: 1, unchanged: 2})
+}
+
+func TestWriteNoticesFilesChangedBehindItsBack(t *testing.T) {
+	dir := t.TempDir()
+	w := NewWriter(dir)
+	mustWrite(t, w.Write, sampleFiles(), counts{written: 3})
+	os.Remove(filepath.Join(dir, "rss.xml"))
+	os.WriteFile(filepath.Join(dir, "tags/go/rss.xml"), []byte("edited by hand"), 0o644)
+	mustWrite(t, w.Write, sampleFiles(), counts{written: 2, unchanged: 1})
+}
+
+func TestWriteRejectsBadPaths(t *testing.T) {
+	for _, p := range []string{"", "../evil.xml", "/etc/passwd", "tags/../../x", "a//b"} {
+		t.Run(p, func(t *testing.T) {
+			_, _, _, err := Write(t.TempDir(), []File{{Path: p, Data: []byte("x")}})
+			if err == nil || !strings.Contains(err.Error(), "not a clean relative path") {
+				t.Errorf("Write(%q) error %v, want a bad path error", p, err)
+			}
+		})
+	}
+}
