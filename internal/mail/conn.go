@@ -1,0 +1,194 @@
+package mail
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/textproto"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
+)
+
+// conn is one slot of the pool: a go-mail client and, once dialled, its
+// SMTP connection. Only the sender holding the slot touches it.
+type conn struct {
+	cfg    *SMTPConfig
+	client *gomail.Client
+	smtp   *smtp.Client
+	raw    net.Conn // the TCP (or TLS) connection, to interrupt it on ctx end
+}
+
+// send delivers one message, dialling first when needed. A pooled connection
+// that fails at MAIL FROM with a network error (the server closed it while
+// idle) is replaced once: nothing was sent on it yet.
+func (c *conn) send(ctx context.Context, from, to string, data []byte) error {
+	reused := c.smtp != nil
+	if !reused {
+		if err := c.dial(ctx); err != nil {
+			return newSendError("dial", to, err)
+		}
+	}
+	op, err := c.transact(ctx, from, to, data)
+	if err != nil && reused && op == "mail from" && Code(err) == 0 && ctx.Err() == nil {
+		c.close(false)
+		if err := c.dial(ctx); err != nil {
+			return newSendError("dial", to, err)
+		}
+		op, err = c.transact(ctx, from, to, data)
+	}
+	if err != nil {
+		c.recover(ctx, err)
+		return newSendError(op, to, err)
+	}
+	return nil
+}
+
+func (c *conn) transact(ctx context.Context, from, to string, data []byte) (op string, err error) {
+	stop := context.AfterFunc(ctx, func() { c.raw.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+	if err := c.smtp.UpdateDeadline(c.cfg.Timeout); err != nil {
+		return "mail from", err
+	}
+	if err := c.smtp.Mail(envelope(from)); err != nil {
+		return "mail from", err
+	}
+	if err := c.smtp.Rcpt(envelope(to)); err != nil {
+		return "rcpt to", err
+	}
+	w, err := c.smtp.Data()
+	if err != nil {
+		return "data", err
+	}
+	if _, err := w.Write(data); err != nil {
+		w.Close()
+		return "data", err
+	}
+	return "data", w.Close()
+}
+
+// recover makes the connection usable after a failed transaction: RSET after
+// a plain refusal, else close it so that the next send dials again.
+func (c *conn) recover(ctx context.Context, err error) {
+	var tp *textproto.Error
+	if errors.As(err, &tp) && tp.Code != 421 && ctx.Err() == nil {
+		if c.smtp.UpdateDeadline(c.cfg.Timeout) == nil && c.smtp.Reset() == nil {
+			return
+		}
+	}
+	c.close(false)
+}
+
+func (c *conn) dial(ctx context.Context) error {
+	if c.client == nil {
+		client, err := gomail.NewClient(c.cfg.Host, c.options()...)
+		if err != nil {
+			return fmt.Errorf("configure client: %w", err)
+		}
+		c.client = client
+	}
+	sc, err := c.client.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		if c.raw != nil {
+			c.raw.Close()
+		}
+		c.raw = nil
+		return err
+	}
+	c.smtp = sc
+	return nil
+}
+
+// close ends the connection, with QUIT when polite.
+func (c *conn) close(polite bool) {
+	if c.smtp != nil && polite {
+		c.smtp.UpdateDeadline(c.cfg.Timeout)
+		c.smtp.Quit()
+	}
+	if c.raw != nil {
+		c.raw.Close()
+	}
+	c.smtp, c.raw = nil, nil
+}
+
+func (c *conn) options() []gomail.Option {
+	cfg := c.cfg
+	opts := []gomail.Option{
+		gomail.WithPort(cfg.Port),
+		gomail.WithTimeout(cfg.Timeout),
+		gomail.WithTLSConfig(c.tlsConfig()),
+		gomail.WithDialContextFunc(c.dialContext),
+		gomail.WithTLSPolicy(tlsPolicy(cfg.TLS)),
+	}
+	if cfg.TLS == TLSImplicit {
+		opts = append(opts, gomail.WithSSL())
+	}
+	if cfg.HELO != "" {
+		opts = append(opts, gomail.WithHELO(cfg.HELO))
+	}
+	if cfg.Auth != AuthNone {
+		opts = append(opts, gomail.WithSMTPAuth(authType(cfg.Auth, cfg.TLS)),
+			gomail.WithUsername(cfg.Username), gomail.WithPassword(cfg.Password))
+	}
+	return opts
+}
+
+// dialContext opens the TCP connection (with TLS for "implicit") and keeps
+// it, so that a cancelled context can interrupt a stuck exchange.
+func (c *conn) dialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	d := &net.Dialer{Timeout: c.cfg.Timeout}
+	var raw net.Conn
+	var err error
+	if c.cfg.TLS == TLSImplicit {
+		raw, err = (&tls.Dialer{NetDialer: d, Config: c.tlsConfig()}).DialContext(ctx, network, addr)
+	} else {
+		raw, err = d.DialContext(ctx, network, addr)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.raw = raw
+	return raw, nil
+}
+
+func (c *conn) tlsConfig() *tls.Config {
+	if c.cfg.TLSConfig != nil {
+		tc := c.cfg.TLSConfig.Clone()
+		if tc.ServerName == "" {
+			tc.ServerName = c.cfg.Host
+		}
+		return tc
+	}
+	return &tls.Config{ServerName: c.cfg.Host, MinVersion: tls.VersionTLS12}
+}
+
+func tlsPolicy(mode string) gomail.TLSPolicy {
+	switch mode {
+	case TLSStartTLS:
+		return gomail.TLSMandatory
+	case TLSOpportunistic:
+		return gomail.TLSOpportunistic
+	}
+	return gomail.NoTLS
+}
+
+// authType maps the mechanism; with TLS "none" the operator chose plain
+// text, so PLAIN and LOGIN are allowed without encryption.
+func authType(auth, tlsMode string) gomail.SMTPAuthType {
+	switch auth {
+	case AuthLogin:
+		if tlsMode == TLSNone {
+			return gomail.SMTPAuthLoginNoEnc
+		}
+		return gomail.SMTPAuthLogin
+	case AuthCRAMMD5:
+		return gomail.SMTPAuthCramMD5
+	}
+	if tlsMode == TLSNone {
+		return gomail.SMTPAuthPlainNoEnc
+	}
+	return gomail.SMTPAuthPlain
+}
