@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"io/fs"
 	"strings"
 	"testing"
 	"time"
@@ -98,3 +99,8 @@ func buildFixture(t testing.TB, f fixture) []File {
 	}
 	return files
 }
+
+// emptyFS is a templates folder with nothing in it.
+type emptyFS struct{}
+
+func (emptyFS) Open(name string) (fs.File, error) { return nil, fs.ErrNotExist }
