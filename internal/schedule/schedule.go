@@ -139,6 +139,10 @@ func (s *Schedule) UpcomingVacation(after time.Time) (v Vacation, back Run, ok b
 	return *next.Vacation, back, true
 }
 
+// At returns instant t as a Run (whether or not the expression matches
+// it), skipped when a vacation covers t: the check for a manual send.
+func (s *Schedule) At(t time.Time) Run { return s.runAt(t.In(s.loc)) }
+
 // runAt builds the Run for instant at, consulting the vacations.
 func (s *Schedule) runAt(at time.Time) Run {
 	var cover *Vacation
