@@ -22,13 +22,22 @@ func (l *loader) unknown(key string) {
 	l.errs = append(l.errs, e)
 }
 
-// nearest returns the known key closest to key when it is a likely typo.
+// nearest returns the known key closest to key when it is a likely typo,
+// in key's concrete form (authors.ana.name, not authors.*.name).
 func (l *loader) nearest(key string) string {
+	pattern, prefix := key, ""
+	if i := strings.LastIndex(key, "."); i >= 0 && (strings.HasPrefix(key, "authors.") || strings.HasPrefix(key, "vacation[")) {
+		prefix = key[:i]
+		pattern = map[bool]string{true: "authors.*", false: "vacation[]"}[strings.HasPrefix(key, "authors.")] + key[i:]
+	}
 	best, bestDist := "", 3
 	for _, f := range fields() {
-		if d := editDistance(key, f.key); d < bestDist {
+		if d := editDistance(pattern, f.key); d < bestDist {
 			best, bestDist = f.key, d
 		}
+	}
+	if best != "" && prefix != "" {
+		best = prefix + best[strings.LastIndex(best, "."):]
 	}
 	return best
 }

@@ -222,7 +222,10 @@ func (l *loader) validateNewsletter() {
 	} else if _, err := CronParser().Parse(n.Schedule); err != nil {
 		l.fail("newsletter.schedule", fmt.Sprintf("%v: %q", err, n.Schedule))
 	}
-	n.Location = l.zone(l.zoneKey(), n.TimeZone)
+	n.Location = l.cfg.Site.Location
+	if l.isSet("newsletter.time_zone") {
+		n.Location = l.zone("newsletter.time_zone", n.TimeZone)
+	}
 	l.oneOf("newsletter.mode", n.Mode, "digest", "per-post")
 	l.oneOf("newsletter.after_vacation", n.AfterVacation, "catch-up", "skip")
 	l.positive("newsletter.max_late", n.MaxLate)
@@ -235,13 +238,4 @@ func (l *loader) validateNewsletter() {
 	if n.Enabled && l.cfg.SMTP.From == "" {
 		l.missing("smtp.from", "smtp", " when newsletter.enabled is true")
 	}
-}
-
-// zoneKey names the key responsible for the newsletter's time zone: its
-// own, or site.time_zone when it inherits that one.
-func (l *loader) zoneKey() string {
-	if l.isSet("newsletter.time_zone") {
-		return "newsletter.time_zone"
-	}
-	return "site.time_zone"
 }
