@@ -114,7 +114,8 @@ func (o Options) withDefaults() (Options, error) {
 // Add watches root. A folder is watched with its direct entries, or with
 // every folder below it when recursive is true (folders created later are
 // added as they appear, and the files already inside them are reported;
-// hidden folders below root, such as .git, are skipped). A single file is
+// hidden entries below root, such as .git, are skipped, and symbolic links
+// to folders are not followed). A single file is
 // watched through its parent folder, so that saves by rename, by delete and
 // recreate, or by chmod are all seen; recursive is ignored for a file.
 // Add does not report the files already present: load them yourself first.
