@@ -129,6 +129,9 @@ func (l *loader) applySMTPURL() {
 		s.TLS = v
 	}
 	s.Auth = q.Get("auth")
+	for _, k := range []string{"host", "port", "tls", "auth"} {
+		l.sources["smtp."+k] = l.source("smtp.url")
+	}
 	for k := range q {
 		if k != "tls" && k != "auth" {
 			l.fail("smtp.url", fmt.Sprintf("unknown URL parameter %q (want tls or auth)", k))
@@ -143,11 +146,13 @@ func (l *loader) applyURLUser(u *url.URL) {
 	}
 	s := &l.cfg.SMTP
 	s.Username = u.User.Username()
+	l.sources["smtp.username"] = l.source("smtp.url")
 	if pw, ok := u.User.Password(); ok {
 		if l.isSet("smtp.password") || l.isSet("smtp.password_file") {
 			l.fail("smtp.password", "the password is also in smtp.url: keep one")
 		}
 		s.Password = pw
+		l.sources["smtp.password"] = l.source("smtp.url")
 	}
 }
 
