@@ -27,11 +27,16 @@ func Load(path string, environ []string) (*Config, error) {
 	if err != nil {
 		return nil, Errors{{File: path, Msg: fmt.Sprintf("resolve config path: %v", err)}}
 	}
+	return load(path, abs, string(data), environ)
+}
+
+// load is Load on the file's contents src; abs locates relative paths.
+func load(path, abs, src string, environ []string) (*Config, error) {
 	var raw map[string]any
-	if _, err := toml.Decode(string(data), &raw); err != nil {
+	if _, err := toml.Decode(src, &raw); err != nil {
 		return nil, syntaxError(path, err)
 	}
-	l := newLoader(path, abs, string(data))
+	l := newLoader(path, abs, src)
 	l.run(raw, environ)
 	if len(l.errs) > 0 {
 		l.errs.sort()
@@ -218,10 +223,24 @@ func (l *loader) fail(key, msg string) {
 	e := &Error{File: l.file, Key: key, Msg: key + ": " + msg}
 	if env, ok := strings.CutPrefix(l.source(key), "env "); ok {
 		e.Env = env
-	} else if p, ok := l.loc[key]; ok {
+	} else if p, exact := l.position(key); p.line > 0 {
 		e.Line, e.Col = p.line, p.valCol
+		if !exact {
+			e.Col = p.keyCol
+		}
 	}
 	l.errs = append(l.errs, e)
+}
+
+// position returns where key is in the file, or where its nearest parent
+// is (exact false), e.g. for a key inside an inline table.
+func (l *loader) position(key string) (p pos, exact bool) {
+	for k := key; k != ""; k = k[:max(strings.LastIndex(k, "."), 0)] {
+		if p, ok := l.loc[k]; ok {
+			return p, k == key
+		}
+	}
+	return pos{}, false
 }
 
 // missing records a required key that has no value, at its table's header

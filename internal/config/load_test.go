@@ -116,9 +116,16 @@ func TestLoadErrorPositions(t *testing.T) {
 			[]string{`FILE:5:7: smtp.url: want smtp://host[:port] or smtps://host[:port], got "http://u:********@mail.example.com"`}},
 		{"smtp auth without password", minimal + "[smtp]\nhost = \"mail.example.com\"\nusername = \"news\"\ntls = \"ssl\"\n",
 			[]string{
+				`FILE:4:1: smtp.auth: auth "plain" needs smtp.username and smtp.password`,
 				`FILE:7:7: smtp.tls: want one of "implicit", "starttls", "opportunistic", "none", got "ssl"`,
-				`FILE: smtp.auth: auth "plain" needs smtp.username and smtp.password`,
 			}},
+		{"inline author table", "authors.ana = { email = \"ana@example.com\", nick = \"a\" }\n" + minimal,
+			[]string{
+				`FILE:1:1: unknown key "authors.ana.nick"`,
+				`FILE:1:1: authors.ana.name is required`,
+			}},
+		{"dotted key in the wrong table", minimal + "authors.ana.name = \"Ana\"\n",
+			[]string{`FILE:4:1: unknown key "site.authors"`}},
 		{"newsletter needs from", minimal + "[smtp]\n[newsletter]\nenabled = true\n",
 			[]string{`FILE:4:1: smtp.from is required when newsletter.enabled is true`}},
 		{"dkim key file missing", minimal + "[dkim]\ndomain = \"example.com\"\nselector = \"s\"\nkey_file = \"nope.pem\"\n",

@@ -46,10 +46,21 @@ func locate(src string) map[string]pos {
 			lead := len(rest) - len(strings.TrimLeft(rest, " \t"))
 			valCol := col + utf8.RuneCountInString(trimmed[:eq+1+lead])
 			loc[key] = pos{i + 1, col, valCol}
+			addParents(loc, key, table, pos{i + 1, col, col})
 			sc.scan(rest)
 		}
 	}
 	return loc
+}
+
+// addParents records the implicit tables of a dotted key (a.b in a.b.c = 1)
+// at the key's position, unless they have their own.
+func addParents(loc map[string]pos, key, table string, p pos) {
+	for k := key[:max(strings.LastIndex(key, "."), 0)]; len(k) > len(table); k = k[:max(strings.LastIndex(k, "."), 0)] {
+		if _, ok := loc[k]; !ok {
+			loc[k] = p
+		}
+	}
 }
 
 // headerName returns the text of a table header up to its closing bracket.
