@@ -1,6 +1,3 @@
-// Package mail builds email messages (with github.com/wneessen/go-mail) and
-// delivers them through a Transport: SMTP with a connection pool and rate
-// limits, or an outbox folder of .eml files.
 package mail
 
 import (
@@ -24,7 +21,7 @@ type Message struct {
 	Text      string // text/plain part; required
 	HTML      string // text/html part; optional
 	MessageID string // without angle brackets, e.g. "i42.s7@example.com"; required
-	Date      time.Time
+	Date      time.Time // required; the caller's clock, never read here
 	Headers   []Header // List-Unsubscribe, List-Unsubscribe-Post, List-Id, ...
 }
 

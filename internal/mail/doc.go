@@ -1,0 +1,41 @@
+// Package mail builds email messages (with github.com/wneessen/go-mail) and
+// delivers them through a Transport: SMTP with a connection pool and rate
+// limits, or an outbox folder of .eml files.
+//
+// # Building
+//
+// Build turns a Message into RFC 5322 bytes: multipart/alternative (text and
+// HTML), UTF-8, quoted-printable, with the Message-ID, Date, From, To,
+// Reply-To, Subject and the extra headers the caller gives (List-Unsubscribe,
+// List-Unsubscribe-Post, List-Id, Precedence...). A CR or LF in any header
+// value, or an address without @, is refused (header injection). The same
+// Message always builds to the same bytes, so a resent copy is identical.
+// With a *DKIM (LoadDKIM) the message is signed relaxed/relaxed with
+// github.com/emersion/go-msgauth.
+//
+// # Transports
+//
+// NewOutbox writes each message atomically as an .eml file: the default when
+// no SMTP server is configured, and the dry-run target.
+//
+// NewSMTP (or ParseSMTPURL then NewSMTP) sends through a relay:
+//
+//   - Connections go-mail connections, each dialled once (TLS, AUTH) and then
+//     reused for message after message by one sender at a time; RSET after a
+//     refused recipient, a new connection after a 421, a drop or a timeout.
+//   - Rate messages per second over all connections and DomainRates per
+//     recipient domain, with golang.org/x/time/rate.
+//   - A temporary failure (4xx, dropped connection, timeout) halves the
+//     global rate (and that domain's) for a minute, at most once a second,
+//     never below 1 message per second; an unlimited sender halves its
+//     measured rate.
+//   - Timeout bounds each dial and each message's whole exchange; a cancelled
+//     context interrupts a stuck exchange at once.
+//
+// Errors from Send are *SendError values: Temporary(err) says whether to
+// retry later, Code(err) gives the SMTP reply code (0 when none). A message
+// refused by Build wraps ErrInvalidMessage and is never retried.
+//
+// The smtptest sub-package runs a real SMTP server for tests, which can be
+// told to refuse, drop or stall for chosen recipients.
+package mail
