@@ -53,6 +53,14 @@ func splitFrontMatter(data []byte) (format byte, fm []byte, fmLine int, body []b
 
 // parseYAML decodes YAML front matter that starts on file line fmLine.
 func parseYAML(fm []byte, fmLine int) (meta, error) {
+	if m, ok := fastYAML(fm, fmLine); ok {
+		return m, nil
+	}
+	return parseYAMLLibrary(fm, fmLine)
+}
+
+// parseYAMLLibrary decodes front matter with the YAML library.
+func parseYAMLLibrary(fm []byte, fmLine int) (meta, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(fm, &doc); err != nil {
 		return nil, yamlProblem(err, fm, fmLine)

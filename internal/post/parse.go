@@ -13,10 +13,12 @@ import (
 type reader struct {
 	opts Options
 	md   *markdown
+	base string // BaseURL without a trailing slash
+	host string // host name of BaseURL, for tag URIs
 }
 
 func newReader(opts Options) *reader {
-	return &reader{opts: opts, md: newMarkdown()}
+	return &reader{opts: opts, md: newMarkdown(), base: strings.TrimRight(opts.BaseURL, "/"), host: opts.host()}
 }
 
 // Parse reads one post. rel is the file's slash-separated path relative to

@@ -3,6 +3,7 @@ package post
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -32,20 +33,42 @@ func Slugify(s string) string {
 // pattern, with the date in Options.Location and empty parts collapsed.
 func (r *reader) permalinkFor(date time.Time, slug, section string) string {
 	d := date.In(r.opts.location())
-	p := strings.NewReplacer(
-		"{year}", fmt.Sprintf("%04d", d.Year()),
-		"{month}", fmt.Sprintf("%02d", int(d.Month())),
-		"{day}", fmt.Sprintf("%02d", d.Day()),
-		"{slug}", url.PathEscape(slug),
-		"{section}", url.PathEscape(section),
-	).Replace(r.opts.permalink())
+	var b strings.Builder
+	b.WriteString(r.base)
+	for rest := r.opts.permalink(); rest != ""; {
+		i := strings.IndexByte(rest, '{')
+		j := strings.IndexByte(rest, '}')
+		if i < 0 || j < i {
+			b.WriteString(rest)
+			break
+		}
+		b.WriteString(rest[:i])
+		switch rest[i : j+1] {
+		case "{year}":
+			b.WriteString(strconv.Itoa(d.Year()))
+		case "{month}":
+			fmt.Fprintf(&b, "%02d", int(d.Month()))
+		case "{day}":
+			fmt.Fprintf(&b, "%02d", d.Day())
+		case "{slug}":
+			b.WriteString(url.PathEscape(slug))
+		case "{section}":
+			b.WriteString(url.PathEscape(section))
+		}
+		rest = rest[j+1:]
+	}
+	return r.base + cleanPath(b.String()[len(r.base):])
+}
+
+// cleanPath collapses repeated slashes and makes p start with one.
+func cleanPath(p string) string {
 	for strings.Contains(p, "//") {
 		p = strings.ReplaceAll(p, "//", "/")
 	}
 	if !strings.HasPrefix(p, "/") {
 		p = "/" + p
 	}
-	return strings.TrimRight(r.opts.BaseURL, "/") + p
+	return p
 }
 
 // tagURI is the generated id of a post without an id in its front matter:
@@ -54,5 +77,5 @@ func (r *reader) permalinkFor(date time.Time, slug, section string) string {
 // "tag:blog.example.com,2026-11-25:/some-slug".
 func (r *reader) tagURI(date time.Time, slug string) string {
 	d := date.In(r.opts.location()).Format("2006-01-02")
-	return "tag:" + r.opts.host() + "," + d + ":/" + url.PathEscape(slug)
+	return "tag:" + r.host + "," + d + ":/" + url.PathEscape(slug)
 }

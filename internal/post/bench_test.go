@@ -1,0 +1,92 @@
+package post_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/heraldhq/herald/internal/corpus"
+	"github.com/heraldhq/herald/internal/post"
+)
+
+// corpusOptions generates n posts in a temp dir and returns Options for it.
+func corpusOptions(b *testing.B, n int) post.Options {
+	b.Helper()
+	dir := b.TempDir()
+	if err := corpus.Generate(dir, n, 1); err != nil {
+		b.Fatal(err)
+	}
+	authors := map[string]post.Author{}
+	for _, k := range corpus.AuthorKeys() {
+		authors[k] = post.Author{Key: k, Name: k}
+	}
+	return post.Options{Dir: dir, BaseURL: "https://blog.example.com", Authors: authors, SummaryWords: 50}
+}
+
+// BenchmarkLoad10k is a cold Load of 10,000 posts (front matter only; no
+// body is rendered).
+func BenchmarkLoad10k(b *testing.B) {
+	opts := corpusOptions(b, 10_000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		lib := post.NewLibrary(opts)
+		if err := lib.Load(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		if n := lib.Snapshot().Len(); n != 10_000 {
+			b.Fatalf("loaded %d posts, want 10000", n)
+		}
+	}
+}
+
+// BenchmarkLoad10kRender20 is a cold Load plus rendering the newest 20
+// published posts, what one feed build needs.
+func BenchmarkLoad10kRender20(b *testing.B) {
+	opts := corpusOptions(b, 10_000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		lib := post.NewLibrary(opts)
+		if err := lib.Load(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range lib.Snapshot().Published(corpus.Newest())[:20] {
+			if p.ContentHTML() == "" || p.Summary() == "" {
+				b.Fatalf("%s rendered empty", p.Path)
+			}
+		}
+	}
+}
+
+// BenchmarkUpdateOne is the Update after one file of a 10,000-post library
+// changed.
+func BenchmarkUpdateOne(b *testing.B) {
+	opts := corpusOptions(b, 10_000)
+	lib := post.NewLibrary(opts)
+	if err := lib.Load(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	target := lib.Snapshot().All()[5000]
+	abs := filepath.Join(opts.Dir, filepath.FromSlash(target.Path))
+	orig, err := os.ReadFile(abs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	versions := [][]byte{append(orig, "\nAn edit.\n"...), orig}
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		b.StopTimer()
+		if err := os.WriteFile(abs, versions[i%2], 0o644); err != nil {
+			b.Fatal(err)
+		}
+		i++
+		b.StartTimer()
+		if !lib.Update([]string{abs}) {
+			b.Fatal("Update reported no change after an edit")
+		}
+	}
+}
