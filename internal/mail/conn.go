@@ -48,7 +48,8 @@ func (c *conn) send(ctx context.Context, from, to string, data []byte) error {
 }
 
 func (c *conn) transact(ctx context.Context, from, to string, data []byte) (op string, err error) {
-	stop := context.AfterFunc(ctx, func() { c.raw.SetDeadline(time.Unix(1, 0)) })
+	raw := c.raw
+	stop := context.AfterFunc(ctx, func() { raw.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
 	if err := c.smtp.UpdateDeadline(c.cfg.Timeout); err != nil {
 		return "mail from", err

@@ -31,6 +31,12 @@ func (e *SendError) Error() string {
 
 func (e *SendError) Unwrap() error { return e.Err }
 
+// MaybeDelivered reports whether the server may have accepted the message
+// although Send failed: the whole message was being handed over in DATA and
+// no reply came back (dropped connection, timeout). A ledger should record
+// such a delivery as uncertain rather than retry it blindly.
+func (e *SendError) MaybeDelivered() bool { return e.Op == "data" && e.Code == 0 }
+
 func newSendError(op, rcpt string, err error) *SendError {
 	code, temp := classify(err)
 	return &SendError{Op: op, Rcpt: rcpt, Code: code, Temporary: temp, Err: err}

@@ -207,6 +207,9 @@ func TestSMTPPermanentReply(t *testing.T) {
 	if got := s.Rate(); got != 100 {
 		t.Errorf("rate after 550 is %g, want 100 (unchanged)", got)
 	}
+	if se.MaybeDelivered() {
+		t.Error("a refused recipient is reported as maybe delivered")
+	}
 	if err := s.Send(context.Background(), msgTo(2, "grace@example.org")); err != nil {
 		t.Fatalf("Send after 550: %v", err)
 	}
@@ -222,6 +225,9 @@ func TestSMTPDroppedInData(t *testing.T) {
 	err := s.Send(context.Background(), msgTo(1, "grace@example.org"))
 	if err == nil || !Temporary(err) || Code(err) != 0 {
 		t.Fatalf("error %v: Temporary %v Code %d, want temporary without code", err, Temporary(err), Code(err))
+	}
+	if se := (*SendError)(nil); !errors.As(err, &se) || !se.MaybeDelivered() {
+		t.Errorf("a drop in DATA is not reported as maybe delivered: %#v", err)
 	}
 	if s.Rate() == 0 {
 		t.Error("rate still unlimited after a dropped connection, want a slow-down")
@@ -296,5 +302,20 @@ func TestSMTPClose(t *testing.T) {
 	}
 	if err := s.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
+	}
+}
+
+func TestSMTPRedialsAfterServerClosedIdleConnection(t *testing.T) {
+	srv := smtptest.Start(t)
+	s := newTestSMTP(t, srv, nil)
+	if err := s.Send(context.Background(), msgTo(1, "grace@example.org")); err != nil {
+		t.Fatal(err)
+	}
+	srv.CloseConnections()
+	if err := s.Send(context.Background(), msgTo(2, "grace@example.org")); err != nil {
+		t.Fatalf("Send after the server closed the idle connection: %v", err)
+	}
+	if st := srv.Stats(); st.Connections != 2 || st.Delivered != 2 {
+		t.Errorf("stats %+v, want 2 connections and 2 messages", st)
 	}
 }

@@ -66,7 +66,7 @@ type Server struct {
 	received []Received
 	rules    map[string]*rule
 	stats    Stats
-	active   int
+	open     map[*countingConn]bool
 }
 
 // Stats are the server's counters.
@@ -83,7 +83,7 @@ type Stats struct {
 // Start starts a server on 127.0.0.1:0 and stops it when t ends.
 func Start(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	s := &Server{rules: map[string]*rule{}, done: make(chan struct{})}
+	s := &Server{rules: map[string]*rule{}, open: map[*countingConn]bool{}, done: make(chan struct{})}
 	for _, opt := range opts {
 		opt(&s.cfg)
 	}
@@ -158,17 +158,31 @@ func (s *Server) SetDiscard(discard bool) {
 	s.mu.Unlock()
 }
 
-func (s *Server) connOpened() {
+// CloseConnections closes every open connection, as a server does with
+// idle clients; the server keeps accepting new ones.
+func (s *Server) CloseConnections() {
+	s.mu.Lock()
+	conns := make([]*countingConn, 0, len(s.open))
+	for c := range s.open {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.Close()
+	}
+}
+
+func (s *Server) connOpened(c *countingConn) {
 	s.mu.Lock()
 	s.stats.Connections++
-	s.active++
-	s.stats.MaxActive = max(s.stats.MaxActive, s.active)
+	s.open[c] = true
+	s.stats.MaxActive = max(s.stats.MaxActive, len(s.open))
 	s.mu.Unlock()
 }
 
-func (s *Server) connClosed() {
+func (s *Server) connClosed(c *countingConn) {
 	s.mu.Lock()
-	s.active--
+	delete(s.open, c)
 	s.mu.Unlock()
 }
 
@@ -182,8 +196,9 @@ func (l *countingListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	l.s.connOpened()
-	return &countingConn{Conn: c, s: l.s}, nil
+	cc := &countingConn{Conn: c, s: l.s}
+	l.s.connOpened(cc)
+	return cc, nil
 }
 
 type countingConn struct {
@@ -193,6 +208,6 @@ type countingConn struct {
 }
 
 func (c *countingConn) Close() error {
-	c.once.Do(c.s.connClosed)
+	c.once.Do(func() { c.s.connClosed(c) })
 	return c.Conn.Close()
 }
