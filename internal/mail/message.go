@@ -18,11 +18,11 @@ type Message struct {
 	To        mail.Address
 	ReplyTo   string
 	Subject   string
-	Text      string // text/plain part; required
-	HTML      string // text/html part; optional
-	MessageID string // without angle brackets, e.g. "i42.s7@example.com"; required
+	Text      string    // text/plain part; required
+	HTML      string    // text/html part; optional
+	MessageID string    // without angle brackets, e.g. "i42.s7@example.com"; required
 	Date      time.Time // required; the caller's clock, never read here
-	Headers   []Header // List-Unsubscribe, List-Unsubscribe-Post, List-Id, ...
+	Headers   []Header  // List-Unsubscribe, List-Unsubscribe-Post, List-Id, ...
 }
 
 // Transport delivers messages. Send is safe for concurrent use. An error
