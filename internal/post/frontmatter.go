@@ -109,6 +109,11 @@ func yamlProblem(err error, fm []byte, fmLine int) Problem {
 		if n, err := strconv.Atoi(num); err == nil {
 			line, msg = n, after
 		}
+		// The library numbers lines from 0 in parser errors (all worded
+		// "did not find expected …") and from 1 in scanner errors.
+		if strings.HasPrefix(msg, "did not find expected") {
+			line++
+		}
 	}
 	lines := bytes.Count(fm, []byte{'\n'}) + 1
 	line = min(max(line, 1), lines)
