@@ -3,6 +3,9 @@ package main
 // commands is the table of contents of the command line.
 func commands() []command {
 	return []command{
+		buildCommand,
+		checkCommand,
+		configCommand,
 		versionCommand,
 	}
 }

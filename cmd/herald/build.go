@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+var buildCommand = command{
+	name:    "build",
+	summary: "write the feeds once and exit",
+	about: `Reads every post, writes the RSS, Atom and JSON feeds (site, per tag, per author) to
+feeds.output_dir (or -out DIR), prints a one-line summary and exits. A feed whose bytes did not
+change is not rewritten. Exit status 1 when any post was skipped for an error; every problem is
+printed as path:line:col: message.`,
+	run: runBuild,
+}
+
+func runBuild(ctx context.Context, c *command, args []string, e env) error {
+	fs := newFlagSet(c, e)
+	cfgPath := fs.String("config", "", "config `file` (default $HERALD_CONFIG or herald.toml)")
+	out := fs.String("out", "", "write the feeds to `dir` instead of feeds.output_dir")
+	if err := parseFlags(fs, args, e); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*cfgPath, e)
+	if err != nil {
+		return err
+	}
+	dir := cfg.Feeds.OutputDir
+	if *out != "" {
+		dir = *out
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	pub, err := newPublisher(cfg, dir, log)
+	if err != nil {
+		return err
+	}
+	if err := pub.loadPosts(ctx); err != nil {
+		return err
+	}
+	r, err := pub.publish(time.Now())
+	if err != nil {
+		return err
+	}
+	printProblems(e, r)
+	fmt.Fprintln(e.stdout, r.summary("feeds in "+dir))
+	if r.Skipped > 0 {
+		return errFailed
+	}
+	return nil
+}
+
+func printProblems(e env, r publishResult) {
+	for _, p := range r.Problems {
+		fmt.Fprintf(e.stderr, "error: %s\n", p.Error())
+	}
+	for _, w := range r.IDWarnings {
+		fmt.Fprintf(e.stderr, "warning: %s\n", w.String())
+	}
+}

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/heraldhq/herald/internal/post"
+)
+
+var checkCommand = command{
+	name:    "check",
+	summary: "validate the config and every post, print all problems",
+	about: `Validates the config file and every post without writing anything, and prints every
+problem as file:line:col: message. A published post whose feed id would change is reported
+with both ids and how to pin the old one. Exit status 1 when there is any problem.`,
+	run: runCheck,
+}
+
+func runCheck(ctx context.Context, c *command, args []string, e env) error {
+	fs := newFlagSet(c, e)
+	cfgPath := fs.String("config", "", "config `file` (default $HERALD_CONFIG or herald.toml)")
+	if err := parseFlags(fs, args, e); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*cfgPath, e)
+	if err != nil {
+		return err
+	}
+	for _, w := range cfg.Warnings {
+		fmt.Fprintf(e.stderr, "warning: %s\n", w)
+	}
+	lib := post.NewLibrary(postOptions(cfg))
+	if err := lib.Load(ctx); err != nil {
+		return err
+	}
+	ids, err := post.LoadIDRecord(idRecordPath(cfg.DataDir))
+	if err != nil {
+		return err
+	}
+	snap := lib.Snapshot()
+	now := time.Now()
+	r := publishResult{Problems: snap.Problems(), IDWarnings: ids.Check(snap.Published(now))}
+	r.Published, r.Drafts, r.Future = snap.Counts(now)
+	printProblems(e, r)
+	fmt.Fprintf(e.stdout, "Checked %s and %d posts: %d published, %d drafts, %d future; %d errors, %d id changes\n",
+		cfg.File, snap.Len()+len(r.Problems), r.Published, r.Drafts, r.Future, len(r.Problems), len(r.IDWarnings))
+	if len(r.Problems)+len(r.IDWarnings) > 0 {
+		return errFailed
+	}
+	return nil
+}
+

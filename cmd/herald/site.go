@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/heraldhq/herald/internal/config"
+	"github.com/heraldhq/herald/internal/feed"
+	"github.com/heraldhq/herald/internal/post"
+	"github.com/heraldhq/herald/templates"
+)
+
+// loadConfig reads the config file named by -config (or HERALD_CONFIG, or
+// herald.toml). Every problem is printed to stderr with its position; the
+// returned error is then errFailed.
+func loadConfig(path string, e env) (*config.Config, error) {
+	if path == "" {
+		path = lookupEnv(e.environ, "HERALD_CONFIG")
+	}
+	if path == "" {
+		path = "herald.toml"
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("config file %s not found: pass -config FILE, or create a site with `herald init DIR`", path)
+	}
+	cfg, err := config.Load(path, e.environ)
+	var errs config.Errors
+	if errors.As(err, &errs) {
+		fmt.Fprintln(e.stderr, errs.Error())
+		fmt.Fprintf(e.stderr, "herald: %s has %d problem(s); fix them and run again (see docs/configuration.md)\n", path, len(errs))
+		return nil, errFailed
+	}
+	if err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+func lookupEnv(environ []string, name string) string {
+	for _, kv := range environ {
+		if v, ok := strings.CutPrefix(kv, name+"="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+func postOptions(cfg *config.Config) post.Options {
+	authors := make(map[string]post.Author, len(cfg.Authors))
+	for k, a := range cfg.Authors {
+		authors[k] = post.Author{Key: k, Name: a.Name, Email: a.Email, ShowEmail: a.ShowEmail, URL: a.URL, Bio: a.Bio}
+	}
+	return post.Options{
+		Dir: cfg.Posts.Dir, BaseURL: cfg.Site.BaseURL, Permalink: cfg.Posts.Permalink,
+		Location: cfg.Site.Location, Authors: authors, SummaryWords: cfg.Posts.SummaryWords,
+	}
+}
+
+func feedSettings(cfg *config.Config) (feed.Site, feed.Options) {
+	site := feed.Site{
+		Title: cfg.Site.Title, Description: cfg.Site.Description, Language: cfg.Site.Language,
+		Icon: cfg.Site.Icon, BaseURL: cfg.Site.BaseURL, PublicURL: cfg.Server.PublicURL,
+		Hub: cfg.Feeds.Hub, Stylesheet: cfg.Feeds.Stylesheet, Authors: postOptions(cfg).Authors,
+	}
+	opts := feed.Options{
+		Limit: cfg.Feeds.Limit, Formats: cfg.Feeds.Formats, PerTag: cfg.Feeds.PerTag,
+		PerAuthor: cfg.Feeds.PerAuthor, Templates: templates.FS(cfg.TemplatesDir),
+	}
+	return site, opts
+}
+
+// publisher turns the post library into feed files on disk. It is not safe
+// for concurrent use: the daemon calls it from one goroutine.
+type publisher struct {
+	lib     *post.Library
+	builder *feed.Builder
+	writer  *feed.Writer
+	ids     *post.IDRecord
+	log     *slog.Logger
+	files   []feed.File // last build
+}
+
+// publishResult is what one publish did, for the summary line and metrics.
+type publishResult struct {
+	Published, Drafts, Future, Skipped int
+	Written, Unchanged, Removed        int
+	Problems                           []post.Problem
+	IDWarnings                         []post.Warning
+	Duration                           time.Duration
+}
+
+func newPublisher(cfg *config.Config, outDir string, log *slog.Logger) (*publisher, error) {
+	site, opts := feedSettings(cfg)
+	builder, err := feed.NewBuilder(site, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data folder: %w", err)
+	}
+	ids, err := post.LoadIDRecord(idRecordPath(cfg.DataDir))
+	if err != nil {
+		return nil, err
+	}
+	return &publisher{
+		lib: post.NewLibrary(postOptions(cfg)), builder: builder,
+		writer: feed.NewWriter(outDir), ids: ids, log: log,
+	}, nil
+}
+
+// publish builds the feeds from the library's current snapshot at now and
+// writes the ones that changed. Posts whose id would change are reported;
+// their old ids stay in the record until the author pins or accepts them.
+func (p *publisher) publish(now time.Time) (publishResult, error) {
+	start := time.Now()
+	snap := p.lib.Snapshot()
+	published := snap.Published(now)
+	var r publishResult
+	r.Published, r.Drafts, r.Future = snap.Counts(now)
+	r.Problems = snap.Problems()
+	r.Skipped = len(r.Problems)
+	r.IDWarnings = p.ids.Check(published)
+	files, err := p.builder.Build(published)
+	if err != nil {
+		return r, fmt.Errorf("build feeds: %w", err)
+	}
+	p.files = files
+	r.Written, r.Unchanged, r.Removed, err = p.writer.Write(files)
+	if err != nil {
+		return r, fmt.Errorf("write feeds: %w", err)
+	}
+	if err := p.record(published, r.IDWarnings); err != nil {
+		return r, err
+	}
+	r.Duration = time.Since(start)
+	return r, nil
+}
+
+// record adds the published posts to the id record, except those whose id
+// changed: they keep warning until their front matter pins the old id.
+func (p *publisher) record(published []*post.Post, warnings []post.Warning) error {
+	changed := make(map[string]bool, len(warnings))
+	for _, w := range warnings {
+		changed[w.Path] = true
+	}
+	keep := published[:0:0]
+	for _, q := range published {
+		if !changed[q.Path] {
+			keep = append(keep, q)
+		}
+	}
+	before := p.ids.IDs()
+	p.ids.Record(keep)
+	if maps.Equal(before, p.ids.IDs()) {
+		return nil
+	}
+	return p.ids.Save()
+}
+
+func (r publishResult) summary(out string) string {
+	return fmt.Sprintf("Published %d posts (%d drafts and %d future posts held back, %d skipped for errors); %d feeds written, %d unchanged, %d removed in %s; %s",
+		r.Published, r.Drafts, r.Future, r.Skipped, r.Written, r.Unchanged, r.Removed, r.Duration.Round(time.Millisecond), out)
+}
+
+// loadPosts reads the posts folder for the first time.
+func (p *publisher) loadPosts(ctx context.Context) error {
+	return p.lib.Load(ctx)
+}
+
+// idRecordPath is where the record of published feed ids lives.
+func idRecordPath(dataDir string) string { return filepath.Join(dataDir, "published-ids.json") }
