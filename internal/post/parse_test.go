@@ -220,7 +220,7 @@ func TestProblemPositions(t *testing.T) {
 		{"broken yaml", "---\ntitle: ok\ntags: [a, b\ndate: 2026-01-01\n---\n", 3, 1, "broken YAML"},
 		{"yaml value with a colon", "---\ntitle: T\nsummary: a: b\n---\n", 3, 1, "mapping values are not allowed"},
 		{"yaml bad indentation", "---\ntitle: T\ntags:\n  - x\n y: 2\n---\n", 5, 1, "broken YAML"},
-		{"yaml unclosed quote", "---\ntitle: \"T\ndate: 2026-01-01\n---\n", 2, 1, "broken YAML"},
+		{"yaml unclosed quote", "---\ntitle: \"T\ndate: 2026-01-01\n---\n", 4, 1, "unexpected end of stream"},
 		{"unknown author", "---\ntitle: T\ndate: 2026-01-01\nauthors:\n  - mike\n  - bob\n---\n", 6, 5, `unknown author "bob"`},
 		{"bad date", "---\ntitle: T\ndate: 2026-02-30\n---\n", 3, 7, `bad date "2026-02-30"`},
 		{"bad lastmod", "---\ntitle: T\ndate: 2026-02-03\nlastmod: soon\n---\n", 4, 10, "lastmod: bad date"},
