@@ -50,4 +50,3 @@ func runCheck(ctx context.Context, c *command, args []string, e env) error {
 	}
 	return nil
 }
-
