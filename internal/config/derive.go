@@ -186,6 +186,7 @@ func (l *loader) readSecret(key, other, current, path string) string {
 		return ""
 	}
 	s := strings.TrimSpace(string(b))
+	l.sources[other] = l.source(key) + " (" + key + ")"
 	if s == "" {
 		l.fail(key, fmt.Sprintf("file is empty: %s", path))
 	}

@@ -127,7 +127,7 @@ func maskURL(raw string) string {
 // Diff returns the keys whose effective value differs between old and new
 // (including keys present in only one), in reference order, and which of
 // them take effect only after a restart. Values are never returned, so the
-// lists are safe to log.
+// lists are safe to log. Both must come from Load.
 func Diff(old, new *Config) (changed, needRestart []string) {
 	restart := map[string]bool{}
 	for _, f := range fields() {

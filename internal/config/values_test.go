@@ -148,6 +148,9 @@ key_file = "dkim.pem"
 	if c.Subscribers.Secret != secret || c.SMTP.Password != "hunter2" || c.DKIM.Key == nil {
 		t.Errorf("secret %q, password %q, key %v: want the files' contents", c.Subscribers.Secret, c.SMTP.Password, c.DKIM.Key)
 	}
+	if got, want := c.Source("smtp.password"), path+":9 (smtp.password_file)"; got != want {
+		t.Errorf("smtp.password source = %q, want %q", got, want)
+	}
 }
 
 func TestBadKeyFile(t *testing.T) {
