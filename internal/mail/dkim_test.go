@@ -105,6 +105,27 @@ func TestDKIMVerifies(t *testing.T) {
 	}
 }
 
+func TestDKIMVerifiesWithoutListHeaders(t *testing.T) {
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	d, err := NewDKIM("example.com", "herald", key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := sampleMessage()
+	m.Headers = nil // a confirmation email has no List-* headers
+	raw, err := Build(m, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := verifyOne(t, raw, txtRecord(t, key)); v.Err != nil {
+		t.Fatalf("signature does not verify: %v", v.Err)
+	}
+	added := append([]byte("List-Unsubscribe: <https://evil.example/>\r\n"), raw...)
+	if v := verifyOne(t, added, txtRecord(t, key)); v.Err == nil {
+		t.Error("a List-Unsubscribe added in transit still verifies")
+	}
+}
+
 func TestDKIMDetectsTampering(t *testing.T) {
 	_, key, _ := ed25519.GenerateKey(rand.Reader)
 	d, err := NewDKIM("example.com", "herald", key)
