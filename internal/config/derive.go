@@ -156,9 +156,15 @@ func (l *loader) applyURLUser(u *url.URL) {
 	}
 }
 
-// readFiles reads the secret, password and DKIM key files.
+// readFiles checks the templates folder and reads the secret, password
+// and DKIM key files.
 func (l *loader) readFiles() {
 	c := l.cfg
+	if c.TemplatesDir != "" {
+		if st, err := os.Stat(c.TemplatesDir); err != nil || !st.IsDir() {
+			l.fail("templates_dir", fmt.Sprintf("not a folder: %s", c.TemplatesDir))
+		}
+	}
 	if c.Subscribers.SecretFile != "" {
 		c.Subscribers.Secret = l.readSecret("subscribers.secret_file", "subscribers.secret", c.Subscribers.Secret, c.Subscribers.SecretFile)
 	}

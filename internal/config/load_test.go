@@ -130,6 +130,8 @@ func TestLoadErrorPositions(t *testing.T) {
 			[]string{`FILE:4:1: smtp.from is required when newsletter.enabled is true`}},
 		{"dkim key file missing", minimal + "[dkim]\ndomain = \"example.com\"\nselector = \"s\"\nkey_file = \"nope.pem\"\n",
 			[]string{`FILE:7:12: dkim.key_file: read key: open DIR/nope.pem: no such file or directory`}},
+		{"templates folder missing", "templates_dir = \"nope.pem\"\n" + minimal,
+			[]string{`FILE:1:17: templates_dir: not a folder: DIR/nope.pem`}},
 		{"postgres without dsn", minimal + "[store]\ndriver = \"postgres\"\n",
 			[]string{`FILE:4:1: store.dsn is required with driver postgres (or set env DATABASE_URL)`}},
 		{"short secret", minimal + "[subscribers]\nsecret = \"short\"\nform_origins = [\"https://a.example/form\"]\n",
@@ -153,12 +155,12 @@ func TestLoadErrorPositions(t *testing.T) {
 
 // dirPattern replaces an absolute temporary folder in msg with DIR.
 func dirPattern(msg string) string {
-	if i := strings.Index(msg, "open /"); i >= 0 {
-		if j := strings.LastIndex(msg, "/nope.pem"); j > i {
-			return msg[:i+5] + "DIR" + msg[j:]
-		}
+	i := strings.Index(msg, " /")
+	j := strings.LastIndex(msg, "/nope.pem")
+	if i < 0 || j <= i {
+		return msg
 	}
-	return msg
+	return msg[:i+1] + "DIR" + msg[j:]
 }
 
 func TestLoadMissingFile(t *testing.T) {

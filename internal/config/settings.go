@@ -29,8 +29,8 @@ func (l *loader) record() {
 		switch {
 		case f.ptr != nil:
 			c.add(f.key, display(f.ptr(c)))
-		case strings.HasPrefix(f.key, "authors.*."):
-			c.addAuthors(strings.TrimPrefix(f.key, "authors.*."))
+		case f.key == "authors.*.name":
+			c.addAuthors()
 		}
 	}
 	for i, v := range c.Vacations {
@@ -45,17 +45,20 @@ func (c *Config) add(key, value string) {
 	c.values[key] = value
 }
 
-func (c *Config) addAuthors(name string) {
+// addAuthors adds every author's keys, author by author in key order.
+func (c *Config) addAuthors() {
 	for _, k := range slices.Sorted(maps.Keys(c.Authors)) {
 		a := c.Authors[k]
-		v := map[string]string{"name": a.Name, "email": a.Email, "show_email": strconv.FormatBool(a.ShowEmail),
-			"url": a.URL, "bio": a.Bio}[name]
-		c.add("authors."+k+"."+name, v)
+		c.add("authors."+k+".name", a.Name)
+		c.add("authors."+k+".email", a.Email)
+		c.add("authors."+k+".show_email", strconv.FormatBool(a.ShowEmail))
+		c.add("authors."+k+".url", a.URL)
+		c.add("authors."+k+".bio", a.Bio)
 	}
 }
 
-// Settings lists every effective value in reference order (authors
-// grouped by field), with where it came from and secrets masked.
+// Settings lists every effective value in reference order (authors in key
+// order, vacations in file order), with where it came from and secrets masked.
 func (c *Config) Settings() []Setting {
 	secret := map[string]bool{}
 	for _, f := range fields() {
