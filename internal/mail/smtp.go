@@ -162,7 +162,7 @@ func (s *SMTP) Send(ctx context.Context, m *Message) error {
 	if err := s.pacer.wait(ctx, domain); err != nil {
 		return &SendError{Op: "wait", Rcpt: m.To.Address, Temporary: true, Err: err}
 	}
-	c, err := s.acquire(ctx)
+	c, err := s.acquire(ctx, m.To.Address)
 	if err != nil {
 		return err
 	}
@@ -186,7 +186,7 @@ func (s *SMTP) failed(err error, domain string) error {
 	return err
 }
 
-func (s *SMTP) acquire(ctx context.Context) (*conn, error) {
+func (s *SMTP) acquire(ctx context.Context, rcpt string) (*conn, error) {
 	select {
 	case <-s.closed:
 		return nil, ErrClosed
@@ -198,7 +198,7 @@ func (s *SMTP) acquire(ctx context.Context) (*conn, error) {
 	case <-s.closed:
 		return nil, ErrClosed
 	case <-ctx.Done():
-		return nil, &SendError{Op: "wait", Temporary: true, Err: fmt.Errorf("no free connection: %w", ctx.Err())}
+		return nil, &SendError{Op: "wait", Rcpt: rcpt, Temporary: true, Err: fmt.Errorf("no free connection: %w", ctx.Err())}
 	}
 }
 
