@@ -1,0 +1,84 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/mail"
+	"time"
+
+	heraldmail "github.com/heraldhq/herald/internal/mail"
+	"github.com/heraldhq/herald/internal/subscriber"
+)
+
+// emailData is what the email templates receive.
+type emailData struct {
+	Lang           string
+	Site           Site
+	Name           string
+	ConfirmURL     string    // confirm email
+	Expires        time.Time // confirm email: when ConfirmURL stops working
+	PreferencesURL string    // welcome email
+	UnsubscribeURL string    // welcome email
+}
+
+// sendConfirm emails sub a confirmation link valid for ConfirmTTL from now.
+func (s *Server) sendConfirm(ctx context.Context, sub subscriber.Subscriber, now time.Time) error {
+	c := s.cfg.Load()
+	expires := now.Add(c.ConfirmTTL)
+	d := emailData{Lang: c.Site.Language, Site: c.Site, Name: sub.Name, Expires: expires.UTC(),
+		ConfirmURL: c.PublicURL + "/confirm/" + s.signer.Token(subscriber.PurposeConfirm, sub.ID, expires)}
+	return s.sendEmail(ctx, c, "confirm", sub, d, nil, now)
+}
+
+// sendWelcome emails a newly confirmed sub their preferences and
+// unsubscribe links, with the RFC 8058 one-click headers.
+func (s *Server) sendWelcome(ctx context.Context, sub subscriber.Subscriber, now time.Time) error {
+	c := s.cfg.Load()
+	unsub := UnsubscribeURL(c.PublicURL, s.signer, sub.ID)
+	d := emailData{Lang: c.Site.Language, Site: c.Site, Name: sub.Name, UnsubscribeURL: unsub,
+		PreferencesURL: PreferencesURL(c.PublicURL, s.signer, sub.ID)}
+	headers := []heraldmail.Header{
+		{Name: "List-Unsubscribe", Value: "<" + unsub + ">"},
+		{Name: "List-Unsubscribe-Post", Value: "List-Unsubscribe=One-Click"},
+	}
+	return s.sendEmail(ctx, c, "welcome", sub, d, headers, now)
+}
+
+func (s *Server) sendEmail(ctx context.Context, c *settings, kind string, sub subscriber.Subscriber,
+	d emailData, headers []heraldmail.Header, now time.Time) error {
+	subject, text, html, err := s.views.email(kind, d)
+	if err == nil {
+		m := &heraldmail.Message{From: c.From, To: mail.Address{Name: sub.Name, Address: sub.Email},
+			Subject: subject, Text: text, HTML: html, MessageID: newMessageID(c.From.Address),
+			Date: now, Headers: headers}
+		err = s.mailer.Send(ctx, m)
+	}
+	if err != nil {
+		s.metrics.emails.WithLabelValues(kind, "failed").Inc()
+		return fmt.Errorf("send %s email to subscriber %d: %w", kind, sub.ID, err)
+	}
+	s.metrics.emails.WithLabelValues(kind, "sent").Inc()
+	return nil
+}
+
+// newMessageID returns a random Message-ID on the domain of from.
+func newMessageID(from string) string {
+	var b [16]byte
+	rand.Read(b[:]) // never fails
+	_, domain, _ := splitAddress(from)
+	return "web." + hex.EncodeToString(b[:]) + "@" + domain
+}
+
+// UnsubscribeURL is the personal unsubscribe link of subscriber id under
+// publicURL: the page of a button for people, and the RFC 8058 one-click
+// target for List-Unsubscribe. The newsletter builds its links with it.
+func UnsubscribeURL(publicURL string, signer *subscriber.Signer, id int64) string {
+	return publicURL + "/unsubscribe/" + signer.Token(subscriber.PurposeUnsubscribe, id, time.Time{})
+}
+
+// PreferencesURL is the personal preferences link of subscriber id.
+func PreferencesURL(publicURL string, signer *subscriber.Signer, id int64) string {
+	return publicURL + "/preferences/" + signer.Token(subscriber.PurposePreferences, id, time.Time{})
+}

@@ -1,0 +1,69 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// serveFeed answers GET and HEAD for a feed file from memory, with
+// validators, 304s and a precomputed gzip copy.
+func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request) {
+	e, ok := s.feeds.Load().files[r.PathValue("path")]
+	if !ok {
+		s.fail(w, r, http.StatusNotFound, errNotFound, nil)
+		return
+	}
+	body, etag := e.data, e.etag
+	h := w.Header()
+	h.Set("Vary", "Accept-Encoding")
+	if e.gz != nil && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		body, etag = e.gz, e.gzETag
+		h.Set("Content-Encoding", "gzip")
+	}
+	h.Set("Content-Type", e.contentType)
+	h.Set("Cache-Control", "public, max-age=300")
+	h.Set("ETag", etag)
+	h.Set("Last-Modified", e.lastModified)
+	if notModified(r, e) {
+		h.Del("Content-Encoding")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+// notModified applies RFC 9110 section 13.2.2: If-None-Match when present
+// (weak comparison, either encoding's tag), else If-Modified-Since.
+func notModified(r *http.Request, e *feedEntry) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		for _, tag := range strings.Split(inm, ",") {
+			tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
+			if tag == "*" || tag == e.etag || (e.gz != nil && tag == e.gzETag) {
+				return true
+			}
+		}
+		return false
+	}
+	ims, err := http.ParseTime(r.Header.Get("If-Modified-Since"))
+	return err == nil && !e.modified.After(ims.Truncate(time.Second))
+}
+
+// acceptsGzip reports whether an Accept-Encoding value allows gzip
+// ("gzip" or "*" without q=0).
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		coding, params, _ := strings.Cut(part, ";")
+		coding = strings.ToLower(strings.TrimSpace(coding))
+		if coding != "gzip" && coding != "x-gzip" && coding != "*" {
+			continue
+		}
+		q := strings.ReplaceAll(strings.ToLower(params), " ", "")
+		return !(strings.HasPrefix(q, "q=0") && strings.Trim(strings.TrimPrefix(q, "q="), "0.") == "")
+	}
+	return false
+}

@@ -1,0 +1,184 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/heraldhq/herald/internal/feed"
+)
+
+var feedModified = time.Date(2026, 11, 20, 8, 30, 0, 0, time.UTC)
+
+func testFeeds() []feed.File {
+	rss := "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Test</title>" + strings.Repeat("<item><title>post</title></item>", 50) + "</channel></rss>"
+	return []feed.File{
+		{Path: "feed.xml", ContentType: feed.TypeRSS, Data: []byte(rss), Modified: feedModified},
+		{Path: "atom.xml", ContentType: feed.TypeAtom, Data: []byte(`<feed xmlns="http://www.w3.org/2005/Atom"></feed>`), Modified: feedModified},
+		{Path: "feed.json", ContentType: feed.TypeJSON, Data: []byte(`{"version":"https://jsonfeed.org/version/1.1"}`), Modified: feedModified},
+		{Path: "tags/go/feed.xml", ContentType: feed.TypeRSS, Data: []byte(rss), Modified: feedModified},
+	}
+}
+
+func TestServeFeed(t *testing.T) {
+	e := newEnv(t, nil)
+	e.srv.SetFeeds(testFeeds())
+	res, _ := e.do(t, "GET", "/feeds/feed.xml", nil, nil)
+	etag := res.Header.Get("ETag")
+	lastMod := feedModified.Format(http.TimeFormat)
+	cases := []struct {
+		name, method, path string
+		header             http.Header
+		status             int
+		contentType, body  string // net/http sends no Content-Type with a 304
+	}{
+		{"rss", "GET", "/feeds/feed.xml", nil, 200, feed.TypeRSS, "<rss"},
+		{"atom", "GET", "/feeds/atom.xml", nil, 200, feed.TypeAtom, "<feed"},
+		{"json", "GET", "/feeds/feed.json", nil, 200, feed.TypeJSON, `"version"`},
+		{"per tag", "GET", "/feeds/tags/go/feed.xml", nil, 200, feed.TypeRSS, "<rss"},
+		{"head", "HEAD", "/feeds/feed.xml", nil, 200, feed.TypeRSS, ""},
+		{"if-none-match", "GET", "/feeds/feed.xml", http.Header{"If-None-Match": {etag}}, 304, "", ""},
+		{"if-none-match weak", "GET", "/feeds/feed.xml", http.Header{"If-None-Match": {`"x", W/` + etag}}, 304, "", ""},
+		{"if-none-match other", "GET", "/feeds/feed.xml", http.Header{"If-None-Match": {`"other"`}, "If-Modified-Since": {lastMod}}, 200, feed.TypeRSS, "<rss"},
+		{"if-modified-since same", "GET", "/feeds/feed.xml", http.Header{"If-Modified-Since": {lastMod}}, 304, "", ""},
+		{"if-modified-since older", "GET", "/feeds/feed.xml", http.Header{"If-Modified-Since": {feedModified.Add(-time.Second).Format(http.TimeFormat)}}, 200, feed.TypeRSS, "<rss"},
+		{"missing", "GET", "/feeds/nope.xml", nil, 404, "text/html; charset=utf-8", "Page not found"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res, body := e.do(t, tc.method, tc.path, nil, tc.header)
+			if res.StatusCode != tc.status || res.Header.Get("Content-Type") != tc.contentType {
+				t.Fatalf("got %d %q, want %d %q", res.StatusCode, res.Header.Get("Content-Type"), tc.status, tc.contentType)
+			}
+			if !strings.Contains(body, tc.body) || (tc.body == "" && body != "") {
+				t.Fatalf("body %.80q, want it to contain %q", body, tc.body)
+			}
+			if tc.status != 404 && (res.Header.Get("Last-Modified") != lastMod || res.Header.Get("Cache-Control") != "public, max-age=300") {
+				t.Fatalf("validators: %v", res.Header)
+			}
+		})
+	}
+}
+
+func TestServeFeedGzip(t *testing.T) {
+	e := newEnv(t, nil)
+	files := testFeeds()
+	e.srv.SetFeeds(files)
+	req, _ := http.NewRequest("GET", e.ts.URL+"/feeds/feed.xml", nil)
+	req.Header.Set("Accept-Encoding", "gzip") // set by hand: the transport then leaves the body compressed
+	res, err := e.ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.Header.Get("Content-Encoding") != "gzip" || res.Header.Get("Vary") != "Accept-Encoding" {
+		t.Fatalf("headers %v", res.Header)
+	}
+	zr, err := gzip.NewReader(res.Body)
+	if err != nil {
+		t.Fatalf("gzip body: %v", err)
+	}
+	got, err := io.ReadAll(zr)
+	if err != nil || !bytes.Equal(got, files[0].Data) {
+		t.Fatalf("gunzipped body differs (%v)", err)
+	}
+	res2, _ := e.do(t, "GET", "/feeds/feed.xml", nil, http.Header{"If-None-Match": {res.Header.Get("ETag")}, "Accept-Encoding": {"gzip"}})
+	if res2.StatusCode != http.StatusNotModified {
+		t.Fatalf("304 for the gzip ETag: got %d", res2.StatusCode)
+	}
+}
+
+func TestAcceptsGzip(t *testing.T) {
+	cases := []struct {
+		header string
+		want   bool
+	}{
+		{"", false}, {"gzip", true}, {"br, gzip;q=0.8", true}, {"gzip;q=0", false},
+		{"gzip; q=0.000", false}, {"*", true}, {"identity", false}, {"GZIP", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.header, func(t *testing.T) {
+			if got := acceptsGzip(tc.header); got != tc.want {
+				t.Errorf("acceptsGzip(%q) = %v", tc.header, got)
+			}
+		})
+	}
+}
+
+func TestSetFeedsSwap(t *testing.T) {
+	e := newEnv(t, nil)
+	e.srv.SetFeeds(testFeeds())
+	res, _ := e.do(t, "GET", "/feeds/atom.xml", nil, nil)
+	oldTag := res.Header.Get("ETag")
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range 20 {
+				files := testFeeds()
+				files[1].Data = []byte(fmt.Sprintf("<feed>%d-%d</feed>", i, j))
+				e.srv.SetFeeds(files)
+			}
+		}()
+	}
+	for range 40 {
+		rec := httptest.NewRecorder()
+		e.srv.ServeHTTP(rec, httptest.NewRequest("GET", "/feeds/atom.xml", nil))
+		if rec.Code != 200 || !strings.HasPrefix(rec.Body.String(), "<feed") {
+			t.Fatalf("during swaps: %d %q", rec.Code, rec.Body.String())
+		}
+	}
+	wg.Wait()
+	res, body := e.do(t, "GET", "/feeds/atom.xml", nil, nil)
+	if res.Header.Get("ETag") == oldTag || !strings.HasPrefix(body, "<feed>") {
+		t.Fatalf("after swaps: ETag %s body %q", res.Header.Get("ETag"), body)
+	}
+	e.srv.SetFeeds(testFeeds()[:1])
+	if res, _ := e.do(t, "GET", "/feeds/atom.xml", nil, nil); res.StatusCode != 404 {
+		t.Fatalf("a removed feed answers %d", res.StatusCode)
+	}
+}
+
+// BenchmarkServeFeed compares serving the site feed from memory with
+// http.ServeFile of the same bytes, for a 200 and a 304.
+func BenchmarkServeFeed(b *testing.B) {
+	files := testFeeds()
+	path := filepath.Join(b.TempDir(), "feed.xml")
+	if err := os.WriteFile(path, files[0].Data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	os.Chtimes(path, feedModified, feedModified)
+	e := newEnv(b, nil)
+	e.srv.SetFeeds(files)
+	plain := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.ServeFile(w, r, path) })
+	lastMod := feedModified.Format(http.TimeFormat)
+	for _, bc := range []struct {
+		name string
+		h    http.Handler
+		ims  string
+	}{
+		{"herald/200", e.srv, ""}, {"servefile/200", plain, ""},
+		{"herald/304", e.srv, lastMod}, {"servefile/304", plain, lastMod},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			req := httptest.NewRequest("GET", "/feeds/feed.xml", nil)
+			if bc.ims != "" {
+				req.Header.Set("If-Modified-Since", bc.ims)
+			}
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				bc.h.ServeHTTP(rec, req)
+			}
+		})
+	}
+}

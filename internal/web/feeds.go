@@ -1,0 +1,103 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/base64"
+	"html/template"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/heraldhq/herald/internal/feed"
+)
+
+// feedSet is one generation of served feed files. Immutable.
+type feedSet struct {
+	files map[string]*feedEntry // by feed.File.Path
+	links []feedLink            // top-level RSS, Atom and JSON feeds, for the home page
+}
+
+// feedEntry is a file ready to serve: its headers and a gzip copy are
+// computed once per SetFeeds, not per request.
+type feedEntry struct {
+	contentType  string
+	data, gz     []byte // gz is nil when compression does not pay
+	etag, gzETag string // strong, from the SHA-256 of data
+	lastModified string // http.TimeFormat
+	modified     time.Time
+}
+
+// feedLink is a feed offered on the home page. TypeAttr is a whole
+// type="..." attribute, so html/template does not escape the "+" of the
+// media type (autodiscovery scripts compare it as text).
+type feedLink struct {
+	Label, URL string
+	TypeAttr   template.HTMLAttr
+}
+
+// SetFeeds replaces the served feeds with files, which must not be
+// modified afterwards. A file with a zero Modified is stamped with the
+// time of the call. Files whose bytes did not change keep their ETag.
+func (s *Server) SetFeeds(files []feed.File) {
+	now := s.now()
+	old := s.feeds.Load()
+	next := &feedSet{files: make(map[string]*feedEntry, len(files))}
+	for _, f := range files {
+		next.files[f.Path] = reuseEntry(old, f, now)
+	}
+	next.links = feedLinks(files, s.cfg.Load().PublicURL)
+	s.feeds.Store(next)
+}
+
+// reuseEntry returns old's entry for f when the bytes are the same slice
+// or equal, else a freshly computed one.
+func reuseEntry(old *feedSet, f feed.File, now time.Time) *feedEntry {
+	if e, ok := old.files[f.Path]; ok && e.contentType == f.ContentType && bytes.Equal(e.data, f.Data) &&
+		(f.Modified.IsZero() || e.modified.Equal(f.Modified)) {
+		return e
+	}
+	return newFeedEntry(f, now)
+}
+
+func newFeedEntry(f feed.File, now time.Time) *feedEntry {
+	mod := f.Modified
+	if mod.IsZero() {
+		mod = now
+	}
+	mod = mod.UTC().Truncate(time.Second)
+	sum := sha256.Sum256(f.Data)
+	tag := base64.RawURLEncoding.EncodeToString(sum[:18])
+	e := &feedEntry{contentType: f.ContentType, data: f.Data, modified: mod,
+		etag: `"` + tag + `"`, lastModified: mod.Format(http.TimeFormat)}
+	if gz := gzipBytes(f.Data); len(gz) < len(f.Data) {
+		e.gz, e.gzETag = gz, `"`+tag+`-gz"`
+	}
+	return e
+}
+
+func gzipBytes(data []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // the level is valid
+	zw.Write(data)                                           // writes to a bytes.Buffer do not fail
+	zw.Close()
+	return buf.Bytes()
+}
+
+// feedLinks lists the top-level feeds (not per tag or author) in a fixed
+// order: RSS, Atom, JSON Feed.
+func feedLinks(files []feed.File, publicURL string) []feedLink {
+	var links []feedLink
+	for _, kind := range []struct{ prefix, label string }{
+		{"application/rss+xml", "RSS"}, {"application/atom+xml", "Atom"}, {"application/feed+json", "JSON Feed"},
+	} {
+		for _, f := range files {
+			if !strings.Contains(f.Path, "/") && strings.HasPrefix(f.ContentType, kind.prefix) {
+				links = append(links, feedLink{Label: kind.label, URL: publicURL + "/feeds/" + f.Path,
+					TypeAttr: template.HTMLAttr(`type="` + kind.prefix + `"`)}) // constant media types: safe
+			}
+		}
+	}
+	return links
+}

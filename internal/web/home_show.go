@@ -1,0 +1,12 @@
+package web
+
+import "net/http"
+
+// showHome renders the home page: site, subscribe form, recent posts and
+// feed links with autodiscovery.
+func (s *Server) showHome(w http.ResponseWriter, r *http.Request) {
+	d := s.data()
+	d.Feeds = s.feeds.Load().links
+	d.Posts = s.posts.Load().recent(s.now(), homePosts)
+	s.render(w, r, http.StatusOK, "home", d)
+}

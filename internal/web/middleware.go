@@ -1,0 +1,126 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// middleware wraps the route table in what every request gets: recovery,
+// security headers and the body limit. Metrics and the access log are per
+// route (instrument), so they name the pattern, never a token-bearing path.
+func (s *Server) middleware(next http.Handler) http.Handler {
+	return s.recoverPanics(s.secure(s.limitBody(next)))
+}
+
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("Handler panicked", "method", r.Method, "err", fmt.Sprint(v))
+			http.Error(w, "internal error", http.StatusInternalServerError)
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// contentSecurityPolicy forbids every external resource on herald's pages
+// and limits where forms may post.
+func contentSecurityPolicy(formOrigins []string) string {
+	action := "'self'"
+	for _, o := range formOrigins {
+		action += " " + originOf(o)
+	}
+	return "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+		"form-action " + action + "; frame-ancestors 'none'; base-uri 'none'"
+}
+
+func (s *Server) secure(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy(s.cfg.Load().FormOrigins))
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer") // links carry tokens
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		max := s.cfg.Load().MaxBodyBytes
+		if r.ContentLength > max {
+			s.fail(w, r, http.StatusRequestEntityTooLarge, errTooLarge,
+				fmt.Errorf("read body: content length %d over %d", r.ContentLength, max))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, max)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// instrument counts and times requests to pattern and logs them at debug
+// level.
+func (s *Server) instrument(pattern string, next http.Handler) http.Handler {
+	route := strings.TrimPrefix(pattern, "GET ")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := s.now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		took := s.now().Sub(start)
+		code := sw.Status()
+		s.metrics.requests.WithLabelValues(r.Method, route, strconv.Itoa(code)).Inc()
+		s.metrics.duration.WithLabelValues(r.Method, route).Observe(took.Seconds())
+		s.log.LogAttrs(r.Context(), slog.LevelDebug, "HTTP request", slog.String("method", r.Method),
+			slog.String("route", route), slog.Int("status", code), slog.Int64("bytes", sw.bytes),
+			slog.Duration("duration", took))
+	})
+}
+
+// statusWriter remembers the status code and body size of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	code  int
+	bytes int64
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.code == 0 {
+		w.code = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.code == 0 {
+		w.code = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// Status is the code sent, 200 when the handler wrote nothing.
+func (w *statusWriter) Status() int {
+	if w.code == 0 {
+		return http.StatusOK
+	}
+	return w.code
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// isTooLarge reports whether err comes from the body limit.
+func isTooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
+}

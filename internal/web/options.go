@@ -1,0 +1,145 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/mail"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	heraldmail "github.com/heraldhq/herald/internal/mail"
+	"github.com/heraldhq/herald/internal/store"
+	"github.com/heraldhq/herald/internal/subscriber"
+)
+
+// Defaults used when the matching Options field is zero.
+const (
+	DefaultConfirmTTL     = 72 * time.Hour
+	DefaultResendInterval = 15 * time.Minute
+	DefaultRatePerIP      = 20 // subscribe requests per hour
+	DefaultRatePerAddress = 5  // subscribe requests per hour
+	DefaultMaxBodyBytes   = 64 << 10
+)
+
+// ErrInvalidOptions is wrapped by every error New and SetOptions return for
+// unusable Options.
+var ErrInvalidOptions = errors.New("invalid web options")
+
+// Site is what the pages and emails say about the blog.
+type Site struct {
+	Title       string // required
+	Description string
+	BaseURL     string // the blog's home page; links in the footer and emails
+	Language    string // the pages' lang attribute; empty means "en"
+}
+
+// Options configure a Server. Store, Signer, Mailer, Templates, PublicURL,
+// From and Site.Title are required; a zero duration, rate or size takes the
+// matching Default. Fields marked "fixed" are read by New only: SetOptions
+// ignores them.
+type Options struct {
+	Site      Site
+	PublicURL string // herald's own absolute URL, e.g. "https://news.example.com"; the base of every link in emails
+
+	Store     store.Store          // fixed
+	Signer    *subscriber.Signer   // fixed
+	Mailer    heraldmail.Transport // fixed
+	Templates fs.FS                // fixed; templates.FS(dir): pages/*.html, pages/style.css, email/*
+	From      mail.Address         // sender of confirmation and welcome emails; its domain names Message-IDs
+
+	ConfirmTTL     time.Duration // lifetime of a confirmation link
+	ResendInterval time.Duration // a pending address gets its confirmation again at most this often
+	RatePerIP      int           // subscribe requests per hour and client IP (IPv6 by /64); negative: unlimited
+	RatePerAddress int           // subscribe requests per hour and normalised address; negative: unlimited
+	MaxBodyBytes   int64         // request bodies above this answer 413
+	FormOrigins    []string      // origins ("https://blog.example.com") allowed to post the subscribe form
+	Welcome        bool          // send a welcome email after confirmation
+
+	// TrustedProxyHeader names the header holding the client IP set by a
+	// reverse proxy ("X-Forwarded-For", "X-Real-IP"); empty trusts the
+	// connection's address. Only set it behind a proxy that overwrites it.
+	TrustedProxyHeader string
+
+	Now        func() time.Time      // fixed; nil means time.Now
+	Logger     *slog.Logger          // fixed; nil discards
+	Registerer prometheus.Registerer // fixed; nil makes a private registry
+	// Gatherer serves /metrics; nil uses Registerer when it is also a
+	// Gatherer (a *prometheus.Registry), else the private registry.
+	Gatherer prometheus.Gatherer // fixed
+	Health   func() error        // fixed; extra readiness check for /healthz; nil means none
+}
+
+// withDefaults returns o with zero fields defaulted, or an error wrapping
+// ErrInvalidOptions naming the first bad field.
+func (o Options) withDefaults() (Options, error) {
+	if strings.TrimSpace(o.Site.Title) == "" {
+		return o, fmt.Errorf("%w: site title is empty", ErrInvalidOptions)
+	}
+	if o.Site.Language == "" {
+		o.Site.Language = "en"
+	}
+	pub, err := checkAbsURL("public url", o.PublicURL)
+	if err != nil {
+		return o, err
+	}
+	o.PublicURL = strings.TrimSuffix(pub.String(), "/")
+	if _, _, err := splitAddress(o.From.Address); err != nil {
+		return o, fmt.Errorf("%w: from address: %w", ErrInvalidOptions, err)
+	}
+	for _, origin := range o.FormOrigins {
+		if _, err := checkAbsURL("form origin", origin); err != nil {
+			return o, err
+		}
+	}
+	o.ConfirmTTL = orDefault(o.ConfirmTTL, DefaultConfirmTTL)
+	o.ResendInterval = orDefault(o.ResendInterval, DefaultResendInterval)
+	o.RatePerIP = orDefault(o.RatePerIP, DefaultRatePerIP)
+	o.RatePerAddress = orDefault(o.RatePerAddress, DefaultRatePerAddress)
+	o.MaxBodyBytes = orDefault(o.MaxBodyBytes, DefaultMaxBodyBytes)
+	return o, nil
+}
+
+// checkFixed reports a missing dependency among the fields New needs.
+func (o Options) checkFixed() error {
+	switch {
+	case o.Store == nil:
+		return fmt.Errorf("%w: store is nil", ErrInvalidOptions)
+	case o.Signer == nil:
+		return fmt.Errorf("%w: signer is nil", ErrInvalidOptions)
+	case o.Mailer == nil:
+		return fmt.Errorf("%w: mailer is nil", ErrInvalidOptions)
+	case o.Templates == nil:
+		return fmt.Errorf("%w: templates are nil", ErrInvalidOptions)
+	}
+	return nil
+}
+
+func orDefault[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
+
+func checkAbsURL(what, raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("%w: %s %q is not an absolute http(s) URL", ErrInvalidOptions, what, raw)
+	}
+	return u, nil
+}
+
+// splitAddress returns the local part and domain of a bare address.
+func splitAddress(addr string) (local, domain string, err error) {
+	at := strings.LastIndexByte(addr, '@')
+	if at <= 0 || at == len(addr)-1 || strings.ContainsAny(addr, " <>\r\n") {
+		return "", "", fmt.Errorf("%q is not like name@example.com", addr)
+	}
+	return addr[:at], addr[at+1:], nil
+}

@@ -1,0 +1,146 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	heraldmail "github.com/heraldhq/herald/internal/mail"
+	"github.com/heraldhq/herald/internal/store"
+	"github.com/heraldhq/herald/internal/subscriber"
+)
+
+// Server is herald's http.Handler. Build it with New; its Set methods are
+// safe to call while it serves.
+type Server struct {
+	store   store.Store
+	signer  *subscriber.Signer
+	mailer  heraldmail.Transport
+	now     func() time.Time
+	log     *slog.Logger
+	health  func() error
+	views   *views
+	metrics *metrics
+	handler http.Handler
+
+	cfg   atomic.Pointer[settings]
+	feeds atomic.Pointer[feedSet]
+	posts atomic.Pointer[postSet]
+}
+
+// settings is the part of Options that SetOptions may replace, with the
+// objects derived from it. It is never modified once published.
+type settings struct {
+	Options
+	base      string // path of PublicURL without the trailing slash ("" or "/news")
+	ipLimit   *keyedLimiter
+	addrLimit *keyedLimiter
+	origins   *http.CrossOriginProtection
+}
+
+// New checks opts, parses every page and email template (an error names
+// the missing or broken one) and registers the metrics. The Server starts
+// with no feeds and no posts.
+func New(opts Options) (*Server, error) {
+	if err := opts.checkFixed(); err != nil {
+		return nil, err
+	}
+	s := &Server{store: opts.Store, signer: opts.Signer, mailer: opts.Mailer,
+		now: opts.Now, log: opts.Logger, health: opts.Health}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	var err error
+	if s.views, err = parseViews(opts.Templates); err != nil {
+		return nil, err
+	}
+	if err := s.SetOptions(opts); err != nil {
+		return nil, err
+	}
+	reg, gather := registries(opts.Registerer, opts.Gatherer)
+	if s.metrics, err = newMetrics(reg); err != nil {
+		return nil, err
+	}
+	s.feeds.Store(&feedSet{})
+	s.posts.Store(&postSet{})
+	s.handler = s.middleware(s.routes(gather))
+	return s, nil
+}
+
+// ServeHTTP serves r through the route table and the middleware.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.handler.ServeHTTP(w, r)
+}
+
+// SetOptions applies a reloaded configuration: site, public URL, sender,
+// durations, rates, body limit, form origins, welcome and proxy header.
+// Fields marked fixed in Options are ignored. On error nothing changes.
+// Rate-limit state is kept when the rate is unchanged.
+func (s *Server) SetOptions(opts Options) error {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return err
+	}
+	cop := http.NewCrossOriginProtection()
+	for _, origin := range append([]string{opts.PublicURL}, opts.FormOrigins...) {
+		if err := cop.AddTrustedOrigin(originOf(origin)); err != nil {
+			return fmt.Errorf("%w: form origin %q: %w", ErrInvalidOptions, origin, err)
+		}
+	}
+	cop.SetDenyHandler(http.HandlerFunc(s.denyOrigin))
+	next := &settings{Options: opts, origins: cop}
+	u, _ := url.Parse(opts.PublicURL) // checked by withDefaults
+	next.base = strings.TrimSuffix(u.Path, "/")
+	old := s.cfg.Load()
+	next.ipLimit = reuseLimiter(old, func(c *settings) *keyedLimiter { return c.ipLimit }, opts.RatePerIP)
+	next.addrLimit = reuseLimiter(old, func(c *settings) *keyedLimiter { return c.addrLimit }, opts.RatePerAddress)
+	s.cfg.Store(next)
+	return nil
+}
+
+// SetSite replaces the site description shown on pages and in emails.
+func (s *Server) SetSite(site Site) error {
+	opts := s.cfg.Load().Options
+	opts.Site = site
+	return s.SetOptions(opts)
+}
+
+func reuseLimiter(old *settings, pick func(*settings) *keyedLimiter, perHour int) *keyedLimiter {
+	if old != nil && pick(old).SamePerHour(perHour) {
+		return pick(old)
+	}
+	return newKeyedLimiter(perHour, maxLimiterKeys)
+}
+
+// originOf reduces a URL to scheme://host[:port].
+func originOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+func registries(reg prometheus.Registerer, gather prometheus.Gatherer) (prometheus.Registerer, prometheus.Gatherer) {
+	if reg == nil {
+		r := prometheus.NewRegistry()
+		return r, r
+	}
+	if gather == nil {
+		if g, ok := reg.(prometheus.Gatherer); ok {
+			return reg, g
+		}
+		return reg, prometheus.DefaultGatherer
+	}
+	return reg, gather
+}

@@ -1,0 +1,124 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"math"
+	"mime"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/heraldhq/herald/internal/subscriber"
+)
+
+// checkYourInbox is the one answer of a successful POST /subscribe, the
+// same whatever the address's state.
+const checkYourInbox = "If this address can be subscribed, it will receive an email with a confirmation link."
+
+// submitSubscribe handles POST /subscribe: rate limits, honeypot,
+// validation, then the same answer whether the address is new, pending,
+// active or unsubscribed.
+func (s *Server) submitSubscribe(w http.ResponseWriter, r *http.Request) {
+	c, now, asJSON := s.cfg.Load(), s.now(), wantsJSON(r)
+	if ok, wait := c.ipLimit.Allow(clientKey(r, c.TrustedProxyHeader), now); !ok {
+		s.refuseSubscribe(w, r, asJSON, http.StatusTooManyRequests, outcomeLimitedIP, errTooMany.message, wait)
+		return
+	}
+	in, err := readSubscribe(r)
+	if err != nil {
+		status := http.StatusBadRequest
+		if errors.Is(err, errFormTooLarge) {
+			status = http.StatusRequestEntityTooLarge
+		}
+		s.log.Info("Subscribe refused", "err", err)
+		s.refuseSubscribe(w, r, asJSON, status, outcomeInvalid, errNoFormFields.message, 0)
+		return
+	}
+	if in.Honeypot != "" {
+		s.metrics.subscribe.WithLabelValues(outcomeHoneypot).Inc()
+		s.answerSubscribe(w, r, asJSON)
+		return
+	}
+	if err := in.validate(); err != nil {
+		s.refuseSubscribe(w, r, asJSON, http.StatusBadRequest, outcomeInvalid, "Please check the form: "+err.Error()+".", 0)
+		return
+	}
+	if ok, wait := c.addrLimit.Allow(in.emailKey, now); !ok {
+		s.refuseSubscribe(w, r, asJSON, http.StatusTooManyRequests, outcomeLimitedEmail, errTooMany.message, wait)
+		return
+	}
+	if err := s.subscribe(r.Context(), in, now); err != nil {
+		s.log.Error("Subscribe failed", "err", err)
+		s.refuseSubscribe(w, r, asJSON, http.StatusInternalServerError, "error", errInternal.message, 0)
+		return
+	}
+	s.metrics.subscribe.WithLabelValues(outcomeAccepted).Inc()
+	s.answerSubscribe(w, r, asJSON)
+}
+
+// subscribe stores in and sends a confirmation when the address needs one:
+// new, unsubscribed (made pending again) or pending with no confirmation
+// sent within ResendInterval. Active subscribers get nothing.
+func (s *Server) subscribe(ctx context.Context, in subscribeInput, now time.Time) error {
+	sub := subscriber.Subscriber{Email: in.Email, EmailKey: in.emailKey, Name: in.Name,
+		Status: subscriber.Pending, Topics: in.Topics, Source: subscriber.SourceForm}
+	created, err := s.store.CreateSubscriber(ctx, &sub, now)
+	switch {
+	case err != nil:
+		return err
+	case created:
+	case sub.Status == subscriber.Active:
+		return nil
+	case sub.Status == subscriber.Pending:
+		if now.Sub(sub.ConfirmSentAt) < s.cfg.Load().ResendInterval {
+			return nil
+		}
+	default: // unsubscribed or bounced: they asked again, so they confirm again
+		if sub, err = s.store.Resubscribe(ctx, sub.ID, now); err != nil {
+			return err
+		}
+	}
+	return s.confirmAgain(ctx, sub, now)
+}
+
+// confirmAgain sends sub a confirmation and records it. A mail failure is
+// logged, not returned: the answer must not differ, and the next attempt
+// after ResendInterval tries again.
+func (s *Server) confirmAgain(ctx context.Context, sub subscriber.Subscriber, now time.Time) error {
+	if err := s.sendConfirm(ctx, sub, now); err != nil {
+		s.log.Error("Confirmation email failed", "subscriber_id", sub.ID, "err", err)
+		return nil
+	}
+	return s.store.MarkConfirmSent(ctx, sub.ID, now)
+}
+
+func (s *Server) answerSubscribe(w http.ResponseWriter, r *http.Request, asJSON bool) {
+	if asJSON {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "message": checkYourInbox})
+		return
+	}
+	s.render(w, r, http.StatusOK, "subscribe_done", s.data())
+}
+
+func (s *Server) refuseSubscribe(w http.ResponseWriter, r *http.Request, asJSON bool, status int,
+	outcome, msg string, retry time.Duration) {
+	s.metrics.subscribe.WithLabelValues(outcome).Inc()
+	if retry > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(retry.Seconds()))))
+	}
+	if asJSON {
+		writeJSON(w, status, map[string]string{"status": "error", "message": msg})
+		return
+	}
+	d := s.data()
+	d.Heading, d.Message = http.StatusText(status), msg
+	s.render(w, r, status, "error", d)
+}
+
+// wantsJSON reports whether the request body is JSON, in which case the
+// answer is JSON too.
+func wantsJSON(r *http.Request) bool {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return ct == "application/json"
+}

@@ -1,0 +1,34 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/heraldhq/herald/internal/subscriber"
+)
+
+// submitUnsubscribe handles both the page's button and the RFC 8058
+// one-click POST (body "List-Unsubscribe=One-Click"), which gets a short
+// plain-text answer instead of a page.
+func (s *Server) submitUnsubscribe(w http.ResponseWriter, r *http.Request) {
+	sub, ok := s.subscriberFor(w, r, subscriber.PurposeUnsubscribe)
+	if !ok {
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		status, ue := http.StatusBadRequest, errNoFormFields
+		if isTooLarge(err) {
+			status, ue = http.StatusRequestEntityTooLarge, errTooLarge
+		}
+		s.fail(w, r, status, ue, err)
+		return
+	}
+	if _, err := s.store.Unsubscribe(r.Context(), sub.ID, s.now()); err != nil {
+		s.fail(w, r, http.StatusInternalServerError, errInternal, err)
+		return
+	}
+	if r.PostForm.Get("List-Unsubscribe") == "One-Click" {
+		s.answerOneClick(w)
+		return
+	}
+	s.render(w, r, http.StatusOK, "unsubscribed", s.data())
+}
