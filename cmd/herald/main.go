@@ -11,11 +11,15 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/heraldhq/herald/internal/newsletter"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, environ: os.Environ()})
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	err := run(ctx, os.Args[1:], env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, environ: os.Environ(), hup: hup})
 	stop()
 	os.Exit(exitCode(err, os.Stderr))
 }
@@ -31,6 +35,8 @@ type env struct {
 	hup <-chan os.Signal
 	// ready, when set, receives the listening address once serve accepts.
 	ready func(addr string)
+	// clock is the time source of serve; nil means the system clock.
+	clock newsletter.Clock
 }
 
 // errUsage marks a command-line mistake: exit status 2, usage printed.

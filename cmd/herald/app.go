@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/heraldhq/herald/internal/config"
+	heraldmail "github.com/heraldhq/herald/internal/mail"
+	"github.com/heraldhq/herald/internal/newsletter"
+	"github.com/heraldhq/herald/internal/post"
+	"github.com/heraldhq/herald/internal/schedule"
+	"github.com/heraldhq/herald/internal/store"
+	"github.com/heraldhq/herald/internal/store/sqlite"
+	"github.com/heraldhq/herald/internal/subscriber"
+	"github.com/heraldhq/herald/internal/web"
+	"github.com/heraldhq/herald/templates"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// openStore opens the configured database, applying migrations.
+func openStore(ctx context.Context, cfg *config.Config) (store.Store, error) {
+	switch cfg.Store.Driver {
+	case "sqlite":
+		if err := os.MkdirAll(filepath.Dir(cfg.Store.DSN), 0o750); err != nil {
+			return nil, fmt.Errorf("create database folder: %w", err)
+		}
+		return sqlite.Open(ctx, cfg.Store.DSN)
+	case "postgres":
+		return openPostgres(ctx, cfg.Store.DSN)
+	}
+	return nil, fmt.Errorf("unknown store driver %q (use sqlite or postgres)", cfg.Store.Driver)
+}
+
+// singleInstance reports whether this deployment can have only one herald
+// sending: SQLite lives in one data folder, guarded by its lock file.
+func singleInstance(cfg *config.Config) bool { return cfg.Store.Driver == "sqlite" }
+
+// secretFile is where a generated signing secret is kept for SQLite.
+func secretFile(cfg *config.Config) string { return filepath.Join(cfg.DataDir, "secret") }
+
+// loadSigner returns the link signer. The secret comes from the config (or
+// its secret_file or HERALD_SUBSCRIBERS_SECRET); otherwise a random one is
+// generated on first start: kept with mode 0600 in the data folder for
+// SQLite, and in the database for PostgreSQL so that every instance shares it.
+func loadSigner(ctx context.Context, cfg *config.Config, st store.Store) (*subscriber.Signer, error) {
+	if cfg.Subscribers.Secret != "" {
+		return subscriber.NewSigner([]byte(cfg.Subscribers.Secret))
+	}
+	var secret []byte
+	var err error
+	if singleInstance(cfg) {
+		secret, err = fileSecret(secretFile(cfg))
+	} else {
+		secret, err = store.EnsureSecret(ctx, st, randomSecret)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return subscriber.NewSigner(secret)
+}
+
+func randomSecret() ([]byte, error) {
+	b := make([]byte, 32)
+	_, err := rand.Read(b)
+	return b, err
+}
+
+// fileSecret reads the secret at path, creating it (0600) when missing.
+func fileSecret(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		if len(b) < subscriber.MinSecretLen {
+			return nil, fmt.Errorf("signing secret %s is %d bytes, need %d: delete it to generate a new one (links already sent stop working)", path, len(b), subscriber.MinSecretLen)
+		}
+		return b, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("read signing secret: %w", err)
+	}
+	b, err = randomSecret()
+	if err != nil {
+		return nil, fmt.Errorf("generate signing secret: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("create signing secret: %w", err)
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("write signing secret: %w", err)
+	}
+	return b, f.Close()
+}
+
+// openTransport returns the SMTP relay, or the outbox folder when none is
+// configured.
+func openTransport(cfg *config.Config, log *slog.Logger) (heraldmail.Transport, error) {
+	var dkim *heraldmail.DKIM
+	if cfg.DKIM.Key != nil {
+		d, err := heraldmail.NewDKIM(cfg.DKIM.Domain, cfg.DKIM.Selector, cfg.DKIM.Key)
+		if err != nil {
+			return nil, err
+		}
+		dkim = d
+	}
+	s := cfg.SMTP
+	if s.Host == "" {
+		return heraldmail.NewOutbox(s.OutboxDir, heraldmail.OutboxDKIM(dkim))
+	}
+	return heraldmail.NewSMTP(heraldmail.SMTPConfig{
+		Host: s.Host, Port: s.Port, TLS: s.TLS, Auth: s.Auth, Username: s.Username, Password: s.Password,
+		HELO: s.Helo, Connections: s.Connections, Rate: s.Rate, DomainRates: s.DomainRates,
+		Timeout: s.Timeout, DKIM: dkim,
+	}, log)
+}
+
+// fromAddress is the sender of every email herald writes.
+func fromAddress(cfg *config.Config) mail.Address {
+	from := cfg.SMTP.From
+	if from == "" {
+		from = "newsletter@" + hostOf(cfg.Site.BaseURL)
+	}
+	name := cfg.SMTP.FromName
+	if name == "" {
+		name = cfg.Site.Title
+	}
+	return mail.Address{Name: name, Address: from}
+}
+
+func hostOf(rawURL string) string {
+	host := rawURL
+	if i := strings.Index(host, "://"); i >= 0 {
+		host = host[i+3:]
+	}
+	if i := strings.IndexAny(host, "/:"); i >= 0 {
+		host = host[:i]
+	}
+	return host
+}
+
+// newSchedule builds the newsletter schedule with the declared vacations.
+func newSchedule(cfg *config.Config) (*schedule.Schedule, error) {
+	vs := make([]schedule.Vacation, len(cfg.Vacations))
+	for i, v := range cfg.Vacations {
+		vs[i] = schedule.Vacation{From: v.From, Until: v.Until, Note: v.Note}
+	}
+	return schedule.New(cfg.Newsletter.Schedule, cfg.Newsletter.Location, vs)
+}
+
+// linkMaker returns the personal unsubscribe and preferences URLs.
+func linkMaker(cfg *config.Config, signer *subscriber.Signer) func(int64) (string, string) {
+	base := cfg.Server.PublicURL
+	return func(id int64) (string, string) {
+		return web.UnsubscribeURL(base, signer, id), web.PreferencesURL(base, signer, id)
+	}
+}
+
+// newNewsletter builds the newsletter engine from the config.
+func newNewsletter(cfg *config.Config, st store.Store, tr heraldmail.Transport, signer *subscriber.Signer,
+	posts func() []*post.Post, log *slog.Logger, reg prometheus.Registerer) (*newsletter.Newsletter, error) {
+	sched, err := newSchedule(cfg)
+	if err != nil {
+		return nil, err
+	}
+	n := cfg.Newsletter
+	return newsletter.New(newsletter.Options{
+		Store: st, Transport: tr, Posts: posts, Schedule: sched,
+		Mode: newsletter.Mode(n.Mode), AfterVacation: newsletter.AfterVacation(n.AfterVacation), MaxLate: n.MaxLate,
+		From: fromAddress(cfg), ReplyTo: cfg.SMTP.ReplyTo, ListID: n.ListID, Subject: n.Subject,
+		PublicURL: cfg.Server.PublicURL, Links: linkMaker(cfg, signer),
+		Templates: templates.FS(cfg.TemplatesDir),
+		Site:      newsletter.Site{Title: cfg.Site.Title, URL: cfg.Site.BaseURL},
+		Workers:   cfg.SMTP.Connections, BounceLimit: n.BounceLimit, MaxAttempts: n.MaxAttempts,
+		RetryBase: n.RetryBase, Logger: log, Registerer: reg,
+	})
+}

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"fmt"
+	"github.com/heraldhq/herald/internal/config"
+	"strings"
+	"time"
+)
+
+// printBanner tells the operator, once at start, where to look.
+func (d *daemon) printBanner() {
+	cfg := d.cfg
+	w := d.e.stdout
+	base := cfg.Server.PublicURL
+	fmt.Fprintf(w, "herald %s is serving %s/ (listening on %s)\n", moduleVersion(readBuildInfo()), base, cfg.Server.Listen)
+	fmt.Fprintf(w, "  feeds:       %s/feeds/rss.xml  %s/feeds/atom.xml  %s/feeds/feed.json\n", base, base, base)
+	fmt.Fprintf(w, "  written to:  %s\n", cfg.Feeds.OutputDir)
+	fmt.Fprintf(w, "  posts:       %s\n", cfg.Posts.Dir)
+	fmt.Fprintf(w, "  config:      %s%s\n", cfg.File, envOverrides(cfg))
+	fmt.Fprintf(w, "  data folder: %s (database: %s)\n", cfg.DataDir, storeDescription(cfg))
+	if cfg.SMTP.Host == "" {
+		fmt.Fprintf(w, "  mail:        no SMTP server configured; messages are written to %s\n", cfg.SMTP.OutboxDir)
+	} else {
+		fmt.Fprintf(w, "  mail:        SMTP %s:%d\n", cfg.SMTP.Host, cfg.SMTP.Port)
+	}
+	fmt.Fprintf(w, "  newsletter:  %s\n", d.newsletterLine())
+	fmt.Fprintf(w, "  health:      %s/healthz   metrics: %s/metrics\n", base, base)
+}
+
+// envOverrides lists the HERALD_* variables in force.
+func envOverrides(cfg *config.Config) string {
+	var names []string
+	for _, s := range cfg.Settings() {
+		if name, ok := strings.CutPrefix(s.Source, "env "); ok {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return " (overridden by " + strings.Join(names, ", ") + ")"
+}
+
+func storeDescription(cfg *config.Config) string {
+	if cfg.Store.Driver == "sqlite" {
+		return "SQLite " + cfg.Store.DSN
+	}
+	for _, s := range cfg.Settings() {
+		if s.Key == "store.dsn" {
+			return "PostgreSQL " + s.Value
+		}
+	}
+	return "PostgreSQL"
+}
+
+func (d *daemon) newsletterLine() string {
+	cfg := d.cfg
+	if !cfg.Newsletter.Enabled {
+		return "off (set [newsletter] enabled = true to send issues)"
+	}
+	sched, err := newSchedule(cfg)
+	if err != nil {
+		return "schedule error: " + err.Error()
+	}
+	run, ok := sched.NextSending(d.clock.Now())
+	if !ok {
+		return fmt.Sprintf("on (%q), but no run ever sends", cfg.Newsletter.Schedule)
+	}
+	line := fmt.Sprintf("next issue %s (%q in %s)", run.At.Format(time.RFC1123), cfg.Newsletter.Schedule, cfg.Newsletter.TimeZone)
+	if next, ok := sched.Next(d.clock.Now()); ok && next.Skip {
+		line += "; " + strings.TrimSpace(next.Reason) + ", so the runs before it are skipped"
+	}
+	return line
+}

@@ -1,0 +1,192 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/heraldhq/herald/internal/config"
+	"github.com/heraldhq/herald/internal/newsletter"
+	"github.com/heraldhq/herald/internal/post"
+	"github.com/heraldhq/herald/internal/schedule"
+)
+
+// systemClock is the real clock.
+type systemClock struct{}
+
+func (systemClock) Now() time.Time                         { return time.Now() }
+func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+func (e env) clockOrSystem() newsletter.Clock {
+	if e.clock != nil {
+		return e.clock
+	}
+	return systemClock{}
+}
+
+// loop owns the config and the publisher: it rebuilds on post changes and
+// at the next publication time, and reloads on config edits and SIGHUP.
+func (d *daemon) loop(ctx context.Context) error {
+	for {
+		wake := d.nextWake()
+		select {
+		case <-ctx.Done():
+			return nil
+		case b, ok := <-d.watcher.Events():
+			if !ok {
+				return errors.New("file watcher stopped")
+			}
+			d.handleBatch(ctx, b.Paths)
+		case err, ok := <-d.watcher.Errors():
+			if ok {
+				d.log.Warn("File watcher problem", "err", err)
+			}
+		case <-d.e.hup:
+			d.log.Info("SIGHUP received: reloading config", "file", d.cfg.File)
+			d.reload(ctx)
+		case <-wake:
+			d.rebuild("scheduled publication")
+		}
+	}
+}
+
+// nextWake fires at the next future post's date; nil when there is none.
+func (d *daemon) nextWake() <-chan time.Time {
+	now := d.clock.Now()
+	next := d.pub.lib.Snapshot().NextPublication(now)
+	if next.IsZero() {
+		return nil
+	}
+	return d.clock.After(next.Sub(now))
+}
+
+func (d *daemon) handleBatch(ctx context.Context, paths []string) {
+	cfgFile := filepath.Clean(d.cfg.File)
+	if slices.Contains(paths, cfgFile) {
+		d.log.Info("Config file changed: reloading", "file", cfgFile)
+		d.reload(ctx)
+		paths = slices.DeleteFunc(slices.Clone(paths), func(p string) bool { return p == cfgFile })
+	}
+	if len(paths) == 0 {
+		return
+	}
+	start := time.Now()
+	if !d.pub.lib.Update(paths) {
+		return
+	}
+	d.log.Debug("Posts reparsed", "files", len(paths), "duration", time.Since(start))
+	d.rebuild("posts changed")
+}
+
+// rebuild writes the feeds from the current posts and hands them to the
+// web server. A failure keeps the last good feeds online.
+func (d *daemon) rebuild(reason string) {
+	now := d.clock.Now()
+	r, err := d.pub.publish(now)
+	d.metrics.observe(r, err)
+	for _, p := range r.Problems {
+		d.log.Error("Post skipped", "problem", p.Error())
+	}
+	for _, w := range r.IDWarnings {
+		d.log.Warn("Feed id would change", "path", w.Path, "old_id", w.OldID, "new_id", w.NewID, "fix", "add `id: "+w.OldID+"` to its front matter")
+	}
+	if err != nil {
+		d.log.Error("Feeds not rebuilt; the last good feeds stay online", "reason", reason, "err", err)
+		return
+	}
+	d.web.SetFeeds(d.pub.files)
+	d.web.SetPosts(d.pub.lib.Snapshot().Published(now))
+	d.log.Info("Feeds built", "reason", reason, "published", r.Published, "skipped", r.Skipped,
+		"written", r.Written, "unchanged", r.Unchanged, "removed", r.Removed, "duration", r.Duration)
+}
+
+// publishedPosts is the newsletter's view of the posts; safe to call from
+// any goroutine.
+func (d *daemon) publishedPosts() []*post.Post {
+	return d.lib.Load().Snapshot().Published(d.clock.Now())
+}
+
+// reload applies a changed config file. An invalid file changes nothing.
+func (d *daemon) reload(ctx context.Context) {
+	next, err := config.Load(d.cfg.File, d.e.environ)
+	if err != nil {
+		var errs config.Errors
+		if errors.As(err, &errs) {
+			for _, e := range errs {
+				d.log.Error("Config error; keeping the running config", "problem", e.Error())
+			}
+		} else {
+			d.log.Error("Config not reloaded; keeping the running config", "err", err)
+		}
+		d.metrics.reloads.WithLabelValues("invalid").Inc()
+		return
+	}
+	changed, restart := config.Diff(d.cfg, next)
+	if len(changed) == 0 {
+		d.log.Info("Config unchanged")
+		return
+	}
+	if err := d.apply(ctx, next, changed); err != nil {
+		d.log.Error("Config not applied; keeping the running config", "err", err)
+		d.metrics.reloads.WithLabelValues("failed").Inc()
+		return
+	}
+	d.metrics.reloads.WithLabelValues("applied").Inc()
+	d.log.Info("Config applied", "changed", changed)
+	if len(restart) > 0 {
+		d.log.Warn("Some settings take effect only after a restart", "keys", restart)
+	}
+}
+
+// apply switches to next: a new post library and feed builder (settings
+// may change ids, permalinks or summaries), new web options, and the new
+// newsletter schedule, or a new newsletter engine when its other settings
+// changed. Every part is built before the first one is switched, so a part
+// that refuses next changes nothing.
+func (d *daemon) apply(ctx context.Context, next *config.Config, changed []string) error {
+	pub, err := newPublisher(next, next.Feeds.OutputDir, d.log)
+	if err != nil {
+		return err
+	}
+	if err := pub.loadPosts(ctx); err != nil {
+		return err
+	}
+	sched, err := newSchedule(next)
+	if err != nil && next.Newsletter.Enabled {
+		return err
+	}
+	if next.Posts.Dir != d.cfg.Posts.Dir {
+		if err := d.watcher.Add(next.Posts.Dir, true); err != nil {
+			return err
+		}
+	}
+	if err := d.web.SetOptions(d.webOptions(next)); err != nil {
+		return err
+	}
+	old := d.cfg
+	d.pub, d.cfg = pub, next
+	d.lib.Store(pub.lib)
+	d.rebuild("config reloaded")
+	return d.applyNewsletter(ctx, old, changed, sched)
+}
+
+// applyNewsletter follows a reload: a new schedule or vacation is swapped
+// in while running; any other newsletter setting restarts the engine at a
+// safe point.
+func (d *daemon) applyNewsletter(ctx context.Context, old *config.Config, changed []string, sched *schedule.Schedule) error {
+	engine := slices.ContainsFunc(changed, func(k string) bool {
+		return strings.HasPrefix(k, "newsletter.") && k != "newsletter.schedule" && k != "newsletter.time_zone" ||
+			strings.HasPrefix(k, "server.public_url") || strings.HasPrefix(k, "site.")
+	})
+	switch {
+	case d.news != nil && !engine:
+		d.news.SetSchedule(sched)
+		return nil
+	case d.news != nil:
+		d.stopNewsletter()
+	}
+	return d.startNewsletter(ctx)
+}
