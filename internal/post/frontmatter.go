@@ -75,23 +75,29 @@ func parseYAMLLibrary(fm []byte, fmLine int) (meta, error) {
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
-		m[strings.ToLower(k.Value)] = yamlValue(v, fmLine)
+		m[strings.ToLower(k.Value)] = yamlValue(v, fmLine, true)
 	}
 	return m, nil
 }
 
-func yamlValue(n *yaml.Node, fmLine int) value {
-	for n.Kind == yaml.AliasNode && n.Alias != nil {
+// yamlValue converts a node; top is false for list items, whose own lists
+// are not read (a list of lists is an error for every known key). Aliases
+// are followed once, so "billion laughs" documents cost no more than their
+// size.
+func yamlValue(n *yaml.Node, fmLine int, top bool) value {
+	v := value{line: n.Line + fmLine - 1, col: n.Column}
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
 		n = n.Alias
 	}
-	v := value{line: n.Line + fmLine - 1, col: n.Column}
-	switch n.Kind {
-	case yaml.ScalarNode:
+	switch {
+	case n.Kind == yaml.ScalarNode:
 		v.str = n.Value
-	case yaml.SequenceNode:
+	case n.Kind == yaml.SequenceNode && !top:
+		v.isList = true
+	case n.Kind == yaml.SequenceNode:
 		v.isList = true
 		for _, c := range n.Content {
-			v.list = append(v.list, yamlValue(c, fmLine))
+			v.list = append(v.list, yamlValue(c, fmLine, false))
 		}
 	default:
 		v.nested = true
@@ -128,7 +134,7 @@ func parseTOML(fm []byte, fmLine int) (meta, error) {
 	if _, err := toml.NewDecoder(bytes.NewReader(fm)).Decode(&raw); err != nil {
 		line, col := 1, 1
 		if pe, ok := err.(toml.ParseError); ok {
-			line, col = max(pe.Position.Line, 1), max(pe.Position.Col, 1)
+			line, col = position(fm, pe.Position.Start)
 			err = fmt.Errorf("%s", pe.Message)
 		}
 		return nil, Problem{Line: line + fmLine - 1, Col: col, Msg: "broken TOML front matter: " + err.Error()}

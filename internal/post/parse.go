@@ -6,6 +6,7 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // reader parses files for one set of Options and holds the Markdown
@@ -39,7 +40,7 @@ func (r *reader) parse(rel string, data []byte) (*Post, error) {
 			prob = Problem{Line: 1, Col: 1, Msg: err.Error()}
 		}
 		prob.Path = rel
-		return nil, prob
+		return nil, clampPosition(prob, data)
 	}
 	return p, nil
 }
@@ -281,4 +282,15 @@ func jekyllName(base string, loc *time.Location) (time.Time, string) {
 		return time.Time{}, base
 	}
 	return t, base[11:]
+}
+
+// clampPosition keeps a Problem's position inside data, in case a library
+// reports a place past the end of a line or of the file.
+func clampPosition(p Problem, data []byte) Problem {
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	lines := bytes.Split(data, []byte{'\n'})
+	p.Line = min(max(p.Line, 1), len(lines))
+	width := utf8.RuneCount(lines[p.Line-1]) + 1
+	p.Col = min(max(p.Col, 1), width)
+	return p
 }

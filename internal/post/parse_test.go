@@ -2,6 +2,7 @@ package post_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -293,5 +294,19 @@ func TestPostNotFromParseRendersEmpty(t *testing.T) {
 	p := &post.Post{Title: "hand made"}
 	if p.ContentHTML() != "" || p.Summary() != "" {
 		t.Error("a Post built by hand should render empty, not panic")
+	}
+}
+
+func TestYAMLAliasesAreNotExpanded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("---\ntitle: Laughs\ndate: 2026-01-01\na0: [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i < 30; i++ {
+		fmt.Fprintf(&b, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	b.WriteString("tags: *a29\n---\n")
+	src := strings.Replace(b.String(), "a0: [", "a0: &a0 [", 1)
+	_, err := post.Parse("l.md", []byte(src), testOptions())
+	if err == nil || !strings.Contains(err.Error(), "tags: want a list of words") {
+		t.Errorf("Parse = %v, want a tags error", err)
 	}
 }

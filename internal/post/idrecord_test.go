@@ -1,0 +1,89 @@
+package post_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/heraldhq/herald/internal/post"
+)
+
+func TestIDRecord(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "ids.json")
+	rec, err := post.LoadIDRecord(file)
+	if err != nil {
+		t.Fatalf("LoadIDRecord of a missing file: %v", err)
+	}
+	opts := testOptions()
+	first := mustParse(t, "a.md", "---\ntitle: A\ndate: 2026-01-01\n---\n", opts)
+	pinned := mustParse(t, "p.md", "---\ntitle: P\ndate: 2026-01-01\nid: urn:p\n---\n", opts)
+	rec.Record([]*post.Post{first, pinned})
+	if err := rec.Save(); err != nil {
+		t.Fatal(err)
+	}
+	rec, err = post.LoadIDRecord(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name string
+		p    *post.Post
+		want string // "" for no warning
+	}{
+		{"unchanged", first, ""},
+		{"new date changes the id", mustParse(t, "a.md", "---\ntitle: A\ndate: 2026-02-01\n---\n", opts),
+			`a.md: id changed from "tag:blog.example.com,2026-01-01:/a" to "tag:blog.example.com,2026-02-01:/a"` +
+				"; feed readers would show it as a new post: add `id: tag:blog.example.com,2026-01-01:/a` to its front matter"},
+		{"new slug changes the id", mustParse(t, "a.md", "---\ntitle: A\ndate: 2026-01-01\nslug: other\n---\n", opts), "add `id: tag:blog.example.com,2026-01-01:/a`"},
+		{"pinned id moved to a new file", mustParse(t, "renamed.md", "---\ntitle: P\ndate: 2026-01-01\nid: urn:p\n---\n", opts), ""},
+		{"renamed file keeps an id another path had", mustParse(t, "p.md", "---\ntitle: A\ndate: 2026-01-01\nslug: a\n---\n", opts), ""},
+		{"never published", mustParse(t, "new.md", "---\ntitle: N\ndate: 2026-01-01\n---\n", opts), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ws := rec.Check([]*post.Post{tt.p})
+			switch {
+			case tt.want == "" && len(ws) != 0:
+				t.Errorf("Check = %v, want no warning", ws)
+			case tt.want != "" && (len(ws) != 1 || !strings.Contains(ws[0].String(), tt.want)):
+				t.Errorf("Check = %v, want one warning containing %q", ws, tt.want)
+			}
+		})
+	}
+}
+
+func TestIDRecordRename(t *testing.T) {
+	rec, err := post.LoadIDRecord(filepath.Join(t.TempDir(), "ids.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := testOptions()
+	rec.Record([]*post.Post{mustParse(t, "old.md", "---\ntitle: P\ndate: 2026-01-01\nid: urn:p\n---\n", opts)})
+	rec.Record([]*post.Post{mustParse(t, "new.md", "---\ntitle: P\ndate: 2026-01-01\nid: urn:p\n---\n", opts)})
+	if ids := rec.IDs(); len(ids) != 1 || ids["new.md"] != "urn:p" {
+		t.Errorf("IDs() = %v, want only new.md -> urn:p", ids)
+	}
+}
+
+func TestIDRecordErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"a.md": 3}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := post.LoadIDRecord(bad); err == nil || !strings.Contains(err.Error(), "bad.json") {
+		t.Errorf("LoadIDRecord(bad json) = %v, want an error naming the file", err)
+	}
+	if _, err := post.LoadIDRecord(dir); err == nil {
+		t.Error("LoadIDRecord(a folder) succeeded, want an error")
+	}
+	rec, err := post.LoadIDRecord(filepath.Join(dir, "missing", "ids.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Save(); err == nil {
+		t.Error("Save into a missing folder succeeded, want an error")
+	}
+}
