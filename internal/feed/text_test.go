@@ -113,3 +113,23 @@ func TestStylesheetIsSelfContained(t *testing.T) {
 		}
 	}
 }
+
+func TestNegotiateType(t *testing.T) {
+	const chrome = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+	cases := []struct{ name, ct, accept, want string }{
+		{"browser gets rss as xml", TypeRSS, chrome, TypeBrowserXML},
+		{"browser gets atom as xml", TypeAtom, chrome, TypeBrowserXML},
+		{"browser gets json unchanged", TypeJSON, chrome, TypeJSON},
+		{"feed reader", TypeRSS, "application/rss+xml, application/atom+xml;q=0.9, */*;q=0.1", TypeRSS},
+		{"no accept header", TypeAtom, "", TypeAtom},
+		{"html refused", TypeRSS, "text/html;q=0, */*", TypeRSS},
+		{"stylesheet unchanged", TypeXSL, chrome, TypeXSL},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := NegotiateType(c.ct, c.accept); got != c.want {
+				t.Errorf("NegotiateType(%q, %q) = %q, want %q", c.ct, c.accept, got, c.want)
+			}
+		})
+	}
+}
