@@ -47,7 +47,7 @@ func contentSecurityPolicy(formOrigins []string) string {
 func (s *Server) secure(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy(s.cfg.Load().FormOrigins))
+		h.Set("Content-Security-Policy", s.cfg.Load().csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer") // links carry tokens
 		h.Set("X-Frame-Options", "DENY")

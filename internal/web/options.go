@@ -43,8 +43,12 @@ type Site struct {
 // matching Default. Fields marked "fixed" are read by New only: SetOptions
 // ignores them.
 type Options struct {
-	Site      Site
-	PublicURL string // herald's own absolute URL, e.g. "https://news.example.com"; the base of every link in emails
+	Site Site
+	// PublicURL is herald's own absolute URL, e.g. "https://news.example.com",
+	// the base of every link in emails and feeds. When it has a path
+	// ("https://example.com/news"), the reverse proxy must strip that path:
+	// routes are served from "/", pages link under the path.
+	PublicURL string
 
 	Store     store.Store          // fixed
 	Signer    *subscriber.Signer   // fixed
@@ -69,7 +73,8 @@ type Options struct {
 	Logger     *slog.Logger          // fixed; nil discards
 	Registerer prometheus.Registerer // fixed; nil makes a private registry
 	// Gatherer serves /metrics; nil uses Registerer when it is also a
-	// Gatherer (a *prometheus.Registry), else the private registry.
+	// Gatherer (a *prometheus.Registry), else prometheus.DefaultGatherer;
+	// with both nil, /metrics serves the private registry.
 	Gatherer prometheus.Gatherer // fixed
 	Health   func() error        // fixed; extra readiness check for /healthz; nil means none
 }

@@ -40,6 +40,7 @@ type Server struct {
 type settings struct {
 	Options
 	base      string // path of PublicURL without the trailing slash ("" or "/news")
+	csp       string // Content-Security-Policy of every response
 	ipLimit   *keyedLimiter
 	addrLimit *keyedLimiter
 	origins   *http.CrossOriginProtection
@@ -98,7 +99,7 @@ func (s *Server) SetOptions(opts Options) error {
 		}
 	}
 	cop.SetDenyHandler(http.HandlerFunc(s.denyOrigin))
-	next := &settings{Options: opts, origins: cop}
+	next := &settings{Options: opts, origins: cop, csp: contentSecurityPolicy(opts.FormOrigins)}
 	u, _ := url.Parse(opts.PublicURL) // checked by withDefaults
 	next.base = strings.TrimSuffix(u.Path, "/")
 	old := s.cfg.Load()
