@@ -19,6 +19,11 @@ var ErrNotFound = errors.New("not found")
 // skipped and must not be sent.
 var ErrNotActive = errors.New("subscriber no longer active")
 
+// ErrNotClaimed is returned by MarkSending when the delivery is not claimed
+// by owner under a live lease (the lease expired, or another instance took
+// it over): the caller must not send it.
+var ErrNotClaimed = errors.New("delivery not claimed by this owner")
+
 // IssueStatus is the state of a scheduled run.
 type IssueStatus string
 
@@ -37,9 +42,9 @@ type Issue struct {
 	Status      IssueStatus
 	Reason      string // why skipped; empty when sent
 	// Window of publication dates covered: posts with Since < Date <= Until.
-	Since   time.Time
-	Until   time.Time
-	PostIDs []string // post ids in the issue, newest first
+	Since       time.Time
+	Until       time.Time
+	PostIDs     []string // post ids in the issue, newest first
 	CreatedAt   time.Time
 	CompletedAt time.Time // zero while sending
 }
@@ -74,7 +79,7 @@ type Delivery struct {
 
 // ListFilter selects subscribers; zero values select everything.
 type ListFilter struct {
-	Status subscriber.Status
+	Status  subscriber.Status
 	AfterID int64 // keyset pagination: only IDs greater than this
 	Limit   int   // 0 means no limit
 }

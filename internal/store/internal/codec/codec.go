@@ -1,0 +1,160 @@
+// Package codec holds what the SQLite and PostgreSQL stores share: how
+// times and topic lists are stored, and the checks made before a row is
+// written. Times are stored as UTC unix nanoseconds, 0 meaning "never", so
+// both databases round-trip them exactly.
+package codec
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/heraldhq/herald/internal/store"
+	"github.com/heraldhq/herald/internal/subscriber"
+)
+
+// Nanos encodes t for storage; the zero time becomes 0.
+func Nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+// Time decodes a stored value; 0 becomes the zero time, others are UTC.
+func Time(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+// Strings encodes a list (topics, post ids) as JSON text; nil becomes "[]".
+func Strings(list []string) string {
+	if len(list) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(list) // a []string always marshals
+	return string(b)
+}
+
+// ParseStrings decodes a list written by Strings; an empty list is nil.
+func ParseStrings(text string) ([]string, error) {
+	var list []string
+	if err := json.Unmarshal([]byte(text), &list); err != nil {
+		return nil, fmt.Errorf("decode list %q: %w", text, err)
+	}
+	if len(list) == 0 {
+		return nil, nil
+	}
+	return list, nil
+}
+
+// ValidStatus reports whether st is one of the four subscriber statuses.
+func ValidStatus(st subscriber.Status) bool {
+	switch st {
+	case subscriber.Pending, subscriber.Active, subscriber.Unsubscribed, subscriber.Bounced:
+		return true
+	}
+	return false
+}
+
+// PrepareNew checks a subscriber about to be inserted and fills the
+// defaults: EmailKey from Email when empty, Status pending when empty,
+// CreatedAt and UpdatedAt at now, ConfirmedAt or UnsubscribedAt or
+// BouncedAt at now when the status says so and the time is unset.
+func PrepareNew(s *subscriber.Subscriber, now time.Time) error {
+	if s.EmailKey == "" {
+		key, err := subscriber.Normalize(s.Email)
+		if err != nil {
+			return fmt.Errorf("check new subscriber: %w", err)
+		}
+		s.EmailKey = key
+	}
+	if s.Status == "" {
+		s.Status = subscriber.Pending
+	}
+	if !ValidStatus(s.Status) {
+		return fmt.Errorf("check new subscriber %q: unknown status %q", s.Email, s.Status)
+	}
+	s.CreatedAt, s.UpdatedAt = now.UTC(), now.UTC()
+	stampStatus(s, now.UTC())
+	return nil
+}
+
+func stampStatus(s *subscriber.Subscriber, now time.Time) {
+	switch {
+	case s.Status == subscriber.Active && s.ConfirmedAt.IsZero():
+		s.ConfirmedAt = now
+	case s.Status == subscriber.Unsubscribed && s.UnsubscribedAt.IsZero():
+		s.UnsubscribedAt = now
+	case s.Status == subscriber.Bounced && s.BouncedAt.IsZero():
+		s.BouncedAt = now
+	}
+}
+
+// Frozen reports whether a known subscriber must not be changed by an
+// import: unsubscribed and bounced people stay as they are.
+func Frozen(st subscriber.Status) bool {
+	return st == subscriber.Unsubscribed || st == subscriber.Bounced
+}
+
+// Merge applies an imported row to a known subscriber: a non-empty name
+// and a non-empty topic list replace the known ones. It reports whether
+// anything changed; frozen subscribers never change.
+func Merge(known *subscriber.Subscriber, in subscriber.Subscriber) bool {
+	if Frozen(known.Status) {
+		return false
+	}
+	changed := false
+	if in.Name != "" && in.Name != known.Name {
+		known.Name, changed = in.Name, true
+	}
+	if len(in.Topics) > 0 && Strings(in.Topics) != Strings(known.Topics) {
+		known.Topics, changed = append([]string(nil), in.Topics...), true
+	}
+	return changed
+}
+
+// PrepareIssue checks an issue about to be inserted and fills the
+// defaults: Status sending when empty, CreatedAt at now, CompletedAt at
+// now for a sent or skipped issue.
+func PrepareIssue(is *store.Issue, now time.Time) error {
+	if is.Key == "" {
+		return fmt.Errorf("check new issue: empty key")
+	}
+	if is.Status == "" {
+		is.Status = store.IssueSending
+	}
+	completed, err := IssueCompletion(is.Status, now)
+	if err != nil {
+		return fmt.Errorf("check new issue %q: %w", is.Key, err)
+	}
+	is.CreatedAt, is.CompletedAt = now.UTC(), Time(completed)
+	return nil
+}
+
+// IssueCompletion returns the stored CompletedAt for an issue entering
+// status at now: now when final, 0 while sending, an error when unknown.
+func IssueCompletion(status store.IssueStatus, now time.Time) (int64, error) {
+	switch status {
+	case store.IssueSending:
+		return 0, nil
+	case store.IssueSent, store.IssueSkipped:
+		return Nanos(now), nil
+	}
+	return 0, fmt.Errorf("unknown issue status %q", status)
+}
+
+// CheckClaim checks the arguments of ClaimDeliveries.
+func CheckClaim(owner string, limit int, lease time.Duration) error {
+	switch {
+	case owner == "":
+		return fmt.Errorf("empty owner")
+	case limit <= 0:
+		return fmt.Errorf("limit %d is not positive", limit)
+	case lease <= 0:
+		return fmt.Errorf("lease %v is not positive", lease)
+	}
+	return nil
+}

@@ -1,0 +1,107 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/heraldhq/herald/internal/store"
+	"github.com/heraldhq/herald/internal/subscriber"
+)
+
+func runLeases(t *testing.T, open Opener) {
+	t.Run("ClaimHonoursLimitAndLease", func(t *testing.T) {
+		f := newFixture(t, open)
+		f.addMany(5, subscriber.Active)
+		is := f.issue("k")
+		f.enqueue(is.ID)
+		first := f.claim(is.ID, "i1", 3, t0)
+		second := f.claim(is.ID, "i2", 3, t0)
+		if len(first) != 3 || len(second) != 2 {
+			t.Fatalf("claims took %d and %d, want 3 and 2", len(first), len(second))
+		}
+		d := first[0]
+		if d.Status != store.DeliveryClaimed || d.Owner != "i1" || !d.LeaseUntil.Equal(at(time.Minute)) {
+			t.Errorf("claimed delivery %+v; want claimed by i1 until %v", d, at(time.Minute))
+		}
+		if got := f.claim(is.ID, "i3", 10, at(59*time.Second)); len(got) != 0 {
+			t.Errorf("claim under live leases took %d, want 0", len(got))
+		}
+		taken := f.claim(is.ID, "i3", 10, at(time.Minute))
+		if len(taken) != 5 || taken[0].Owner != "i3" {
+			t.Errorf("claim after the leases expired took %d, want all 5 for i3", len(taken))
+		}
+		err := f.s.MarkSending(f.ctx, is.ID, d.SubscriberID, "i1", at(time.Minute))
+		wantErr(t, "MarkSending by the old owner", err, store.ErrNotClaimed)
+	})
+	t.Run("ExpiredSendingBecomesUncertain", func(t *testing.T) {
+		f := newFixture(t, open)
+		f.addMany(2, subscriber.Active)
+		is := f.issue("k")
+		f.enqueue(is.ID)
+		ds := f.claim(is.ID, "i1", 2, t0)
+		if err := f.s.MarkSending(f.ctx, is.ID, ds[0].SubscriberID, "i1", t0); err != nil {
+			t.Fatalf("MarkSending: %v", err)
+		}
+		if got := f.claim(is.ID, "i2", 10, at(time.Minute)); len(got) != 1 || got[0].SubscriberID != ds[1].SubscriberID {
+			t.Errorf("claim after expiry = %+v; want only the claimed, unsent delivery", got)
+		}
+		wantEqual(t, "counts", f.counts(is.ID), map[store.DeliveryStatus]int{store.DeliveryUncertain: 1, store.DeliveryClaimed: 1})
+		n, err := f.s.ResendUncertain(f.ctx, is.ID, at(time.Hour))
+		if err != nil || n != 1 {
+			t.Fatalf("ResendUncertain = %d, %v; want 1", n, err)
+		}
+		if d := f.delivery(is.ID, ds[0].SubscriberID); d.Status != store.DeliveryPending || !d.NextAttemptAt.Equal(at(time.Hour)) {
+			t.Errorf("resent delivery %+v; want pending at %v", d, at(time.Hour))
+		}
+	})
+	t.Run("MarkSendingChecksOwnerAndSubscriber", func(t *testing.T) {
+		f := newFixture(t, open)
+		f.addMany(2, subscriber.Active)
+		is := f.issue("k")
+		f.enqueue(is.ID)
+		ds := f.claim(is.ID, "i1", 2, t0)
+		wantErr(t, "MarkSending by another owner", f.s.MarkSending(f.ctx, is.ID, ds[0].SubscriberID, "i2", t0), store.ErrNotClaimed)
+		if _, err := f.s.Unsubscribe(f.ctx, ds[1].SubscriberID, t0); err != nil {
+			t.Fatalf("Unsubscribe: %v", err)
+		}
+		wantErr(t, "MarkSending after unsubscribe", f.s.MarkSending(f.ctx, is.ID, ds[1].SubscriberID, "i1", t0), store.ErrNotActive)
+		if d := f.delivery(is.ID, ds[1].SubscriberID); d.Status != store.DeliverySkipped || d.Attempts != 0 {
+			t.Errorf("delivery to the unsubscribed %+v; want skipped, no attempt", d)
+		}
+		if err := f.s.MarkSending(f.ctx, is.ID, ds[0].SubscriberID, "i1", t0); err != nil {
+			t.Fatalf("MarkSending by the owner: %v", err)
+		}
+		wantErr(t, "MarkSending twice", f.s.MarkSending(f.ctx, is.ID, ds[0].SubscriberID, "i1", t0), store.ErrNotClaimed)
+	})
+	t.Run("ReleaseOwnerAndRecoverAll", func(t *testing.T) { runRelease(t, open) })
+}
+
+// runRelease gives two owners a claimed and a sending delivery each, then
+// releases one owner, then recovers everything.
+func runRelease(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	f.addMany(4, subscriber.Active)
+	is := f.issue("k")
+	f.enqueue(is.ID)
+	owners := map[string][]store.Delivery{"i1": f.claim(is.ID, "i1", 2, t0), "i2": f.claim(is.ID, "i2", 2, t0)}
+	for owner, ds := range owners {
+		if err := f.s.MarkSending(f.ctx, is.ID, ds[0].SubscriberID, owner, t0); err != nil {
+			t.Fatalf("MarkSending: %v", err)
+		}
+	}
+	if err := f.s.ReleaseOwner(f.ctx, "i1", t0); err != nil {
+		t.Fatalf("ReleaseOwner: %v", err)
+	}
+	wantEqual(t, "after ReleaseOwner(i1)", f.counts(is.ID), map[store.DeliveryStatus]int{
+		store.DeliveryUncertain: 1, store.DeliveryPending: 1, store.DeliverySending: 1, store.DeliveryClaimed: 1})
+	if d := f.delivery(is.ID, owners["i2"][1].SubscriberID); d.Owner != "i2" {
+		t.Errorf("i2's claim has owner %q after releasing i1", d.Owner)
+	}
+	if err := f.s.RecoverAll(f.ctx, t0); err != nil {
+		t.Fatalf("RecoverAll: %v", err)
+	}
+	wantEqual(t, "after RecoverAll", f.counts(is.ID), map[store.DeliveryStatus]int{store.DeliveryUncertain: 2, store.DeliveryPending: 2})
+	if got := f.claim(is.ID, "i3", 10, t0); len(got) != 2 {
+		t.Errorf("claim after recovery took %d, want the 2 pending", len(got))
+	}
+}
