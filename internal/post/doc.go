@@ -1,0 +1,62 @@
+// Package post reads a folder of Markdown posts, as Hugo and Jekyll write
+// them, into immutable Post values, and keeps that set current as files
+// change.
+//
+// # Files
+//
+// A post is a .md (or .markdown) file anywhere under Options.Dir, or a
+// bundle folder holding index.md. Hidden files and folders (a name starting
+// with ".") and Hugo's _index.md section pages are skipped. Front matter is
+// YAML between "---" lines or TOML between "+++" lines; a file without
+// front matter is a Problem. Keys (case-insensitive; others are ignored):
+//
+//	title                  required; plain text
+//	date                   required unless the file name gives it
+//	lastmod, updated       Post.Updated (lastmod wins)
+//	author, authors        a key or a list of keys of Options.Authors
+//	tags, categories       a list; a single string is split on white space (Jekyll)
+//	summary, description   the summary (summary wins)
+//	draft                  true or false (also yes/no, on/off)
+//	slug                   the URL slug, used as written
+//	id                     the feed id, overriding the generated one
+//
+// Dates are RFC 3339, 2006-01-02, 2006-01-02 15:04 or
+// 2006-01-02 15:04:05 -0700, or a native TOML date; a date without an offset
+// is in Options.Location. A Jekyll file name 2026-11-25-some-slug.md gives
+// the date and slug when the front matter has none. Otherwise the slug is
+// the file name without extension, or the bundle's folder name, slugified.
+//
+// # Identity
+//
+// Post.ID is the front matter id, else an RFC 4151 tag URI from the base
+// URL's host, the publication date and the slug:
+// "tag:blog.example.com,2026-11-25:/some-slug". It does not change with the
+// title, body, tags or file name, but does change with a new date or slug:
+// an IDRecord remembers published ids and Check reports such changes with
+// the fix.
+//
+// # Problems
+//
+// A file that cannot be read becomes a Problem, "path:line:col: what is
+// wrong", pointing at the bad key, value or byte: broken front matter, an
+// unknown author, a bad date, invalid UTF-8, a missing title or date. Other
+// posts are unaffected. Characters XML forbids (C0 controls other than tab,
+// newline and carriage return; U+FFFE, U+FFFF) are removed from every text
+// field, never reported.
+//
+// # Rendering
+//
+// Parsing reads the front matter only. ContentHTML (goldmark: GitHub
+// Flavoured Markdown and footnotes, raw HTML kept) and Summary render on
+// first use and cache the result, so a build renders only the posts its
+// feeds show. Relative link and image destinations become absolute URLs
+// resolved against the post's permalink; links inside raw HTML are left as
+// written.
+//
+// # Library
+//
+// A Library loads the folder with one parser per GOMAXPROCS and applies
+// Update for the files a watcher reports. Snapshot returns an immutable
+// view, replaced whole on each change (copy-on-write), so readers never
+// lock and never see half an update.
+package post

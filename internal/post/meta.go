@@ -1,0 +1,90 @@
+package post
+
+import (
+	"strings"
+	"time"
+)
+
+// at returns the value of key, or a value at the front matter's first line
+// when the key is absent, so that messages about it still have a position.
+func (m meta) at(key string) value {
+	if v, ok := m[key]; ok {
+		return v
+	}
+	return value{line: 1, col: 1}
+}
+
+// text returns a scalar as trimmed text without XML-forbidden characters;
+// "" when the key is absent.
+func (m meta) text(key string) (string, error) {
+	v, ok := m[key]
+	if !ok {
+		return "", nil
+	}
+	if v.isList || v.nested {
+		return "", v.problem("%s: want text, not a list or table", key)
+	}
+	if !v.time.IsZero() {
+		return v.time.Format(time.RFC3339), nil
+	}
+	return strings.TrimSpace(StripForbidden(v.str)), nil
+}
+
+func (m meta) firstText(keys ...string) (string, error) {
+	for _, k := range keys {
+		if s, err := m.text(k); err != nil || s != "" {
+			return s, err
+		}
+	}
+	return "", nil
+}
+
+// words returns a list of strings; a single string is split on white space,
+// as Jekyll does for tags and categories.
+func (m meta) words(key string) ([]string, error) {
+	v, ok := m[key]
+	if !ok {
+		return nil, nil
+	}
+	if v.nested {
+		return nil, v.problem("%s: want a list, not a table", key)
+	}
+	if !v.isList {
+		return strings.Fields(StripForbidden(v.str)), nil
+	}
+	out := make([]string, 0, len(v.list))
+	for _, it := range v.list {
+		if it.isList || it.nested {
+			return nil, it.problem("%s: want a list of words, not nested lists", key)
+		}
+		if s := strings.TrimSpace(StripForbidden(it.str)); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+func (m meta) bool(key string) (bool, error) {
+	v, ok := m[key]
+	if !ok {
+		return false, nil
+	}
+	if !v.isList && !v.nested {
+		switch strings.ToLower(strings.TrimSpace(v.str)) {
+		case "true", "yes", "on":
+			return true, nil
+		case "false", "no", "off":
+			return false, nil
+		}
+	}
+	return false, v.problem("%s: want true or false, not %q", key, v.str)
+}
+
+// date returns the date under key, fallback when the key is absent.
+func (m meta) date(key string, loc *time.Location, fallback time.Time) (time.Time, error) {
+	v, ok := m[key]
+	if !ok {
+		return fallback, nil
+	}
+	return dateValue(key, v, loc)
+}
