@@ -75,11 +75,23 @@ func (s *Server) subscribe(ctx context.Context, in subscribeInput, now time.Time
 			return nil
 		}
 	default: // unsubscribed or bounced: they asked again, so they confirm again
-		if sub, err = s.store.Resubscribe(ctx, sub.ID, now); err != nil {
+		if sub, err = s.resubscribe(ctx, sub.ID, in, now); err != nil {
 			return err
 		}
 	}
 	return s.confirmAgain(ctx, sub, now)
+}
+
+// resubscribe makes a subscriber who left pending again with the name and
+// topics of their new request; they take effect only once confirmed.
+func (s *Server) resubscribe(ctx context.Context, id int64, in subscribeInput, now time.Time) (subscriber.Subscriber, error) {
+	if err := s.store.SetName(ctx, id, in.Name, now); err != nil {
+		return subscriber.Subscriber{}, err
+	}
+	if err := s.store.SetTopics(ctx, id, in.Topics, now); err != nil {
+		return subscriber.Subscriber{}, err
+	}
+	return s.store.Resubscribe(ctx, id, now)
 }
 
 // confirmAgain sends sub a confirmation and records it. A mail failure is

@@ -1,0 +1,82 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/heraldhq/herald/internal/subscriber"
+)
+
+func TestRecoverPanics(t *testing.T) {
+	e := newEnv(t, nil)
+	h := e.srv.recoverPanics(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if rec.Code != http.StatusInternalServerError || strings.Contains(rec.Body.String(), "boom") {
+		t.Fatalf("panic answered %d %q", rec.Code, rec.Body.String())
+	}
+}
+
+func TestWelcomeEmail(t *testing.T) {
+	cases := []struct {
+		name    string
+		welcome bool
+		emails  int
+	}{
+		{"enabled: sent once", true, 2},
+		{"disabled: none", false, 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, func(o *Options) { o.Welcome = tc.welcome })
+			e.postForm(t, "/subscribe", url.Values{"email": {"w@example.org"}})
+			confirm := pathOf(t, link(t, e.emails(t)[0], "confirm"))
+			for range 2 { // a double click confirms once and welcomes once
+				if res, _ := e.postForm(t, confirm, nil); res.StatusCode != http.StatusOK {
+					t.Fatalf("confirm: %d", res.StatusCode)
+				}
+			}
+			if got := len(e.emails(t)); got != tc.emails {
+				t.Fatalf("%d emails, want %d", got, tc.emails)
+			}
+		})
+	}
+}
+
+func TestResubscribeTakesNewChoices(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	e.postForm(t, "/subscribe", url.Values{"email": {"back@example.org"}, "name": {"Old"}, "topics": {"tag:a"}})
+	sub := e.subscriberByEmail(t, "back@example.org")
+	e.store.Unsubscribe(ctx, sub.ID, testStart)
+	e.postForm(t, "/subscribe", url.Values{"email": {"back@example.org"}, "name": {"New"}, "topics": {"tag:b"}})
+	got := e.subscriberByEmail(t, "back@example.org")
+	if got.Status != subscriber.Pending || got.Name != "New" || strings.Join(got.Topics, ",") != "tag:b" {
+		t.Fatalf("after resubscribing: %+v", got)
+	}
+	if n := len(e.emails(t)); n != 2 {
+		t.Fatalf("want a second confirmation, got %d emails", n)
+	}
+}
+
+func TestSubscribeMultipartForm(t *testing.T) {
+	e := newEnv(t, nil)
+	body := "--B\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\nmulti@example.org\r\n--B--\r\n"
+	res, _ := e.do(t, "POST", "/subscribe", strings.NewReader(body), http.Header{"Content-Type": {"multipart/form-data; boundary=B"}})
+	if res.StatusCode != http.StatusOK || e.subscriberByEmail(t, "multi@example.org").Status != subscriber.Pending {
+		t.Fatalf("multipart subscribe: %d", res.StatusCode)
+	}
+}
+
+func TestUnknownRoute(t *testing.T) {
+	e := newEnv(t, nil)
+	for _, path := range []string{"/nope", "/confirm/", "/feeds/"} {
+		if res, body := e.do(t, "GET", path, nil, nil); res.StatusCode != http.StatusNotFound || !strings.Contains(body, "Page not found") {
+			t.Errorf("%s: %d", path, res.StatusCode)
+		}
+	}
+}
