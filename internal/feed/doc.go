@@ -39,4 +39,11 @@
 // or a Writer put the files on disk through a temporary file and a rename,
 // skip files whose bytes did not change, and remove the feeds that are no
 // longer produced.
+//
+// # Serving
+//
+// Chromium shows application/rss+xml and application/atom+xml as source text
+// and never applies style.xsl; NegotiateType gives browsers (clients whose
+// Accept header lists text/html) application/xml instead, and feed readers
+// the proper feed types.
 package feed

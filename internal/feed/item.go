@@ -76,12 +76,12 @@ func (c *config) renderItem(p *post.Post, content contentFunc) (item, error) {
 func rssItemOf(p *post.Post, html, summary string) *rssItem {
 	it := &rssItem{RssItem: feeds.RssItem{
 		Title:       clean(p.Title),
-		Link:        p.Permalink,
+		Link:        clean(p.Permalink),
 		Description: summary,
 		Guid:        &feeds.RssGuid{Id: clean(p.ID), IsPermaLink: "false"},
 		PubDate:     rfc822(p.Date),
 	}}
-	if p.ID == p.Permalink {
+	if p.ID == p.Permalink && p.ID != "" {
 		it.Guid.IsPermaLink = ""
 	}
 	if html != "" {
@@ -105,7 +105,7 @@ func atomEntryOf(p *post.Post, html, summary string) *atomEntry {
 		Id:        atomID(clean(p.ID)),
 		Updated:   rfc3339(updated(p)),
 		Published: rfc3339(p.Date),
-		Links:     []feeds.AtomLink{{Href: p.Permalink, Rel: "alternate", Type: "text/html"}},
+		Links:     []feeds.AtomLink{{Href: clean(p.Permalink), Rel: "alternate", Type: "text/html"}},
 	}}
 	if summary != "" {
 		e.Summary = &feeds.AtomSummary{Content: summary, Type: "text"}
@@ -123,7 +123,7 @@ func atomEntryOf(p *post.Post, html, summary string) *atomEntry {
 }
 
 func atomAuthor(a post.Author) feeds.AtomAuthor {
-	person := feeds.AtomPerson{Name: clean(displayName(a)), Uri: a.URL}
+	person := feeds.AtomPerson{Name: clean(displayName(a)), Uri: clean(a.URL)}
 	if a.ShowEmail {
 		person.Email = clean(a.Email)
 	}
@@ -133,7 +133,7 @@ func atomAuthor(a post.Author) feeds.AtomAuthor {
 func jsonItemOf(p *post.Post, html, summary string) *feeds.JSONItem {
 	it := &feeds.JSONItem{
 		Id:            clean(p.ID),
-		Url:           p.Permalink,
+		Url:           clean(p.Permalink),
 		Title:         clean(p.Title),
 		ContentHTML:   html,
 		Summary:       summary,
@@ -144,7 +144,7 @@ func jsonItemOf(p *post.Post, html, summary string) *feeds.JSONItem {
 		it.ModifiedDate = &p.Updated
 	}
 	for _, a := range p.Authors {
-		it.Authors = append(it.Authors, &feeds.JSONAuthor{Name: clean(displayName(a)), Url: a.URL})
+		it.Authors = append(it.Authors, &feeds.JSONAuthor{Name: clean(displayName(a)), Url: clean(a.URL)})
 	}
 	return it
 }

@@ -27,6 +27,12 @@ func TestRoundTrip(t *testing.T) {
 				t.Fatalf("gofeed cannot parse %s: %v\n%s", f.Path, err, f.Data)
 			}
 			checkFeedHeader(t, f, got)
+			if got.FeedType != "json" && bytes.Contains(f.Data, []byte("]]> c {")) {
+				t.Errorf("%s holds an unsplit ]]> in CDATA", f.Path)
+			}
+			if bytes.ContainsAny(f.Data, "\x00\x07\x0b") {
+				t.Errorf("%s holds a control character", f.Path)
+			}
 			want := expectedPosts(fx.posts, f.Path)
 			if len(got.Items) != len(want) {
 				t.Fatalf("%d items, want %d", len(got.Items), len(want))
