@@ -1,0 +1,178 @@
+package newsletter
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/heraldhq/herald/internal/schedule"
+	"github.com/heraldhq/herald/internal/store"
+)
+
+// manualClock fires timers only when the test moves it forward; waiting
+// tells the test that the loop went to sleep.
+type manualClock struct {
+	mu      sync.Mutex
+	now     time.Time
+	timers  []manualTimer
+	waiting chan time.Time // receives each timer's deadline
+}
+
+type manualTimer struct {
+	at time.Time
+	ch chan time.Time
+}
+
+func (c *manualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *manualClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := manualTimer{at: c.now.Add(d), ch: make(chan time.Time, 1)}
+	c.timers = append(c.timers, t)
+	c.waiting <- t.at
+	return t.ch
+}
+
+// advance sets the time to to and fires the timers due.
+func (c *manualClock) advance(to time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = to
+	kept := c.timers[:0]
+	for _, t := range c.timers {
+		if t.at.After(to) {
+			kept = append(kept, t)
+			continue
+		}
+		t.ch <- to
+	}
+	c.timers = kept
+}
+
+func TestRunFollowsReloadedSchedule(t *testing.T) {
+	f := newFixture(t)
+	clock := &manualClock{now: t0, waiting: make(chan time.Time, 10)}
+	n := f.engine(daily(t), func(o *Options) { o.Clock, o.Workers = clock, 1 }) // one worker never polls
+	f.subscribe("ann@example.com")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- n.Run(ctx) }()
+
+	if at := <-clock.waiting; !at.Equal(nineAM(0)) {
+		t.Fatalf("Run sleeps until %s, want %s", at, nineAM(0))
+	}
+	f.addPost("a", t0.Add(time.Minute), nil)
+	clock.advance(nineAM(0))
+	if at := <-clock.waiting; !at.Equal(nineAM(1)) {
+		t.Fatalf("after the first run Run sleeps until %s, want %s", at, nineAM(1))
+	}
+	if got := len(f.tr.to("ann@example.com")); got != 1 {
+		t.Fatalf("first run sent %d messages, want 1", got)
+	}
+
+	// The operator declares a vacation covering day 1 while the daemon sleeps.
+	n.SetSchedule(daily(t, schedule.Vacation{From: nineAM(1), Until: nineAM(2), Note: "ill"}))
+	if at := <-clock.waiting; !at.Equal(nineAM(1)) {
+		t.Fatalf("after the reload Run sleeps until %s, want %s", at, nineAM(1))
+	}
+	f.addPost("b", nineAM(0).Add(time.Hour), nil)
+	clock.advance(nineAM(1))
+	<-clock.waiting
+	last, err := f.st.LastIssue(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last.Status != store.IssueSkipped || !strings.Contains(last.Reason, "vacation until") || !last.ScheduledAt.Equal(nineAM(1)) {
+		t.Errorf("day 1 issue = %s %s %q, want skipped for the vacation", last.ScheduledAt, last.Status, last.Reason)
+	}
+	if got := len(f.tr.to("ann@example.com")); got != 1 {
+		t.Errorf("%d messages after the vacation run, want still 1", got)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run returned %v after cancel, want nil", err)
+	}
+}
+
+func TestResendUncertain(t *testing.T) {
+	f := newFixture(t)
+	n := f.engine(daily(t), nil)
+	f.start(n)
+	f.subscribe("ann@example.com")
+	f.addPost("a", t0.Add(time.Minute), nil)
+	f.clock.Set(nineAM(0))
+	ctx := context.Background()
+	is, err := n.openIssue(ctx, schedule.Run{At: nineAM(0)}, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A crash right after the hand-off: the delivery stays "sending".
+	if _, err := f.st.EnqueueDeliveries(ctx, is.ID, func(id int64) string { return n.messageID(is.ID, id) }, nineAM(0)); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := f.st.ClaimDeliveries(ctx, is.ID, "dead#0", 10, time.Minute, nineAM(0))
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("claim: %v %v", ds, err)
+	}
+	if err := f.st.MarkSending(ctx, is.ID, ds[0].SubscriberID, "dead#0", nineAM(0)); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Recover(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Resume(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if f.tr.count() != 0 {
+		t.Fatalf("resume sent %d messages; an uncertain delivery must be held", f.tr.count())
+	}
+	if !strings.Contains(f.logs.String(), "Uncertain deliveries held") {
+		t.Errorf("log does not report the held delivery:\n%s", f.logs)
+	}
+	k, err := n.ResendUncertain(ctx, is.ID)
+	if err != nil || k != 1 {
+		t.Fatalf("ResendUncertain = %d, %v; want 1", k, err)
+	}
+	got := f.tr.to("ann@example.com")
+	if len(got) != 1 || got[0].MessageID != ds[0].MessageID {
+		t.Errorf("resent %d messages, want one with the original Message-ID %s", len(got), ds[0].MessageID)
+	}
+}
+
+func TestNewRejectsOptions(t *testing.T) {
+	f := newFixture(t)
+	tests := []struct {
+		name string
+		edit func(*Options)
+		want string
+	}{
+		{"no store", func(o *Options) { o.Store = nil }, "missing Store"},
+		{"no links", func(o *Options) { o.Links = nil }, "missing Links"},
+		{"bad from", func(o *Options) { o.From.Address = "not an address" }, "from address"},
+		{"bad mode", func(o *Options) { o.Mode = "weekly" }, "mode"},
+		{"bad after vacation", func(o *Options) { o.AfterVacation = "later" }, "after_vacation"},
+		{"negative workers", func(o *Options) { o.Workers = -1 }, "negative"},
+		{"bad subject", func(o *Options) { o.Subject = "{{.Nope" }, "subject template"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := f.options(daily(t))
+			tt.edit(&opts)
+			_, err := New(opts)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("New error = %v, want one mentioning %q", err, tt.want)
+			}
+			if tt.name != "bad subject" && !errors.Is(err, ErrBadOptions) {
+				t.Errorf("error %v does not wrap ErrBadOptions", err)
+			}
+		})
+	}
+}

@@ -1,0 +1,236 @@
+package newsletter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/heraldhq/herald/internal/store"
+)
+
+func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
+
+// progress reports sent of total deliveries final; nil reports nothing.
+type progress func(done, total int)
+
+// deliverIssue sends issue is to its recipients. In per-post mode a run's
+// issue is split into one issue per post first. It returns when every
+// delivery is final (or held uncertain), or when ctx ends.
+func (n *Newsletter) deliverIssue(ctx context.Context, is store.Issue, report progress) error {
+	if n.opts.Mode == PerPost && !isPostIssue(is.Key) && len(is.PostIDs) > 0 {
+		return n.splitPerPost(ctx, is, report)
+	}
+	if _, err := n.opts.Store.EnqueueDeliveries(ctx, is.ID, func(id int64) string { return n.messageID(is.ID, id) }, n.now()); err != nil {
+		return fmt.Errorf("enqueue deliveries of issue %d: %w", is.ID, err)
+	}
+	c := &content{issueID: is.ID, date: is.ScheduledAt, posts: n.postsByID(is.PostIDs)}
+	c.vacation, c.next = n.vacationNotice(is.ScheduledAt)
+	if err := n.runWorkers(ctx, c, report); err != nil {
+		return err
+	}
+	return n.finishIssue(ctx, is)
+}
+
+func isPostIssue(key string) bool { return strings.Contains(key, "/") }
+
+// splitPerPost creates one issue per post of the run's issue (oldest post
+// first), marks the run's issue sent and delivers each.
+func (n *Newsletter) splitPerPost(ctx context.Context, run store.Issue, report progress) error {
+	var children []store.Issue
+	for i := len(run.PostIDs) - 1; i >= 0; i-- {
+		child := run
+		child.ID, child.Key, child.PostIDs = 0, run.Key+"/"+run.PostIDs[i], []string{run.PostIDs[i]}
+		child, err := n.createIssue(ctx, child)
+		if err != nil {
+			return err
+		}
+		children = append(children, child)
+	}
+	reason := fmt.Sprintf("per-post: %d issues", len(children))
+	if err := n.opts.Store.SetIssueStatus(ctx, run.ID, store.IssueSent, reason, n.now()); err != nil {
+		return fmt.Errorf("close run issue %d: %w", run.ID, err)
+	}
+	for _, child := range children {
+		if child.Status != store.IssueSending {
+			continue
+		}
+		if err := n.deliverIssue(ctx, child, report); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runWorkers runs opts.Workers senders until no delivery of the issue is
+// left to send.
+func (n *Newsletter) runWorkers(ctx context.Context, c *content, report progress) error {
+	var wg sync.WaitGroup
+	errs := make([]error, n.opts.Workers)
+	for i := range n.opts.Workers {
+		wg.Go(func() { errs[i] = n.work(ctx, c, n.workerOwner(i), report) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// workerOwner is the lease owner of worker i: each worker holds its own
+// claims, so a claim one worker lost can never be sent by its sibling.
+func (n *Newsletter) workerOwner(i int) string { return fmt.Sprintf("%s#%d", n.opts.Owner, i) }
+
+// work claims batches of deliveries and sends them until none is left.
+func (n *Newsletter) work(ctx context.Context, c *content, owner string, report progress) error {
+	st := n.opts.Store
+	for {
+		ds, err := st.ClaimDeliveries(ctx, c.issueID, owner, n.opts.Batch, n.opts.Lease, n.now())
+		if err != nil {
+			return fmt.Errorf("claim deliveries of issue %d: %w", c.issueID, err)
+		}
+		if len(ds) == 0 {
+			if done, err := n.waitForRest(ctx, c.issueID, report); done || err != nil {
+				return err
+			}
+			continue
+		}
+		for _, d := range ds {
+			if err := n.deliverOne(ctx, c, owner, d); err != nil {
+				return err
+			}
+		}
+		if report != nil {
+			n.report(ctx, c.issueID, report)
+		}
+	}
+}
+
+// waitForRest reports done when no delivery of the issue is pending,
+// claimed or sending; else it waits a little for retries coming due or
+// for other instances' claims.
+func (n *Newsletter) waitForRest(ctx context.Context, issueID int64, report progress) (bool, error) {
+	counts, err := n.opts.Store.DeliveryCounts(ctx, issueID)
+	if err != nil {
+		return false, fmt.Errorf("count deliveries of issue %d: %w", issueID, err)
+	}
+	if counts[store.DeliveryPending]+counts[store.DeliveryClaimed]+counts[store.DeliverySending] == 0 {
+		return true, nil
+	}
+	return false, sleep(ctx, n.opts.Clock, min(max(n.opts.RetryBase/2, time.Millisecond), 30*time.Second))
+}
+
+func (n *Newsletter) report(ctx context.Context, issueID int64, report progress) {
+	counts, err := n.opts.Store.DeliveryCounts(ctx, issueID)
+	if err != nil {
+		return
+	}
+	total, open := 0, 0
+	for status, k := range counts {
+		total += k
+		if status == store.DeliveryPending || status == store.DeliveryClaimed || status == store.DeliverySending {
+			open += k
+		}
+	}
+	report(total-open, total)
+}
+
+// deliverOne sends one claimed delivery and records the outcome. Only a
+// store or template error stops the worker; a send failure is recorded.
+func (n *Newsletter) deliverOne(ctx context.Context, c *content, owner string, d store.Delivery) error {
+	st, now := n.opts.Store, n.now()
+	sub, err := st.Subscriber(ctx, d.SubscriberID)
+	if isNotFound(err) {
+		return n.skip(ctx, d, "subscriber deleted")
+	} else if err != nil {
+		return fmt.Errorf("load subscriber %d: %w", d.SubscriberID, err)
+	}
+	posts := c.forTopics(sub.Topics)
+	if len(posts) == 0 {
+		return n.skip(ctx, d, "no post matches the subscriber's topics")
+	}
+	msg, err := n.message(c, sub, posts, d.MessageID)
+	if err != nil {
+		return fmt.Errorf("issue %d to subscriber %d: %w", d.IssueID, d.SubscriberID, err)
+	}
+	err = st.MarkSending(ctx, d.IssueID, d.SubscriberID, owner, now)
+	switch {
+	case errors.Is(err, store.ErrNotActive):
+		n.metrics.skipped.Inc()
+		return nil
+	case errors.Is(err, store.ErrNotClaimed): // our lease ended and someone else holds it
+		n.log.Debug("Delivery taken over", "issue_id", d.IssueID, "subscriber_id", d.SubscriberID)
+		return nil
+	case err != nil:
+		return fmt.Errorf("mark delivery %d/%d sending: %w", d.IssueID, d.SubscriberID, err)
+	}
+	sendErr := n.opts.Transport.Send(ctx, msg)
+	if sendErr != nil && ctx.Err() != nil {
+		return ctx.Err() // left "sending": uncertain once released
+	}
+	return n.record(context.WithoutCancel(ctx), d, sendErr)
+}
+
+func (n *Newsletter) skip(ctx context.Context, d store.Delivery, reason string) error {
+	if err := n.opts.Store.MarkSkipped(ctx, d.IssueID, d.SubscriberID, reason, n.now()); err != nil {
+		return fmt.Errorf("mark delivery %d/%d skipped: %w", d.IssueID, d.SubscriberID, err)
+	}
+	n.metrics.skipped.Inc()
+	return nil
+}
+
+// record writes the outcome of one send: sent, retry later, or failed.
+func (n *Newsletter) record(ctx context.Context, d store.Delivery, sendErr error) error {
+	st, now, attempt := n.opts.Store, n.now(), d.Attempts+1
+	var err error
+	switch {
+	case sendErr == nil:
+		err = st.MarkSent(ctx, d.IssueID, d.SubscriberID, now)
+		n.metrics.sent.Inc()
+	case n.opts.IsTemporary(sendErr) && attempt < n.opts.MaxAttempts:
+		err = st.MarkRetry(ctx, d.IssueID, d.SubscriberID, sendErr.Error(), now.Add(n.backoff(attempt)), now)
+		n.metrics.retried.Inc()
+	case n.opts.IsTemporary(sendErr):
+		err = st.MarkFailed(ctx, d.IssueID, d.SubscriberID, "attempts exhausted: "+sendErr.Error(), 0, now)
+		n.metrics.failed.Inc()
+	default:
+		err = st.MarkFailed(ctx, d.IssueID, d.SubscriberID, sendErr.Error(), n.opts.BounceLimit, now)
+		n.metrics.failed.Inc()
+	}
+	if sendErr != nil {
+		n.log.Warn("Delivery failed", "issue_id", d.IssueID, "subscriber_id", d.SubscriberID, "attempt", attempt, "err", sendErr)
+	}
+	if err != nil {
+		return fmt.Errorf("record delivery %d/%d: %w", d.IssueID, d.SubscriberID, err)
+	}
+	return nil
+}
+
+// backoff is RetryBase doubled per attempt (capped at 64x), with up to
+// half of it added as jitter so that retries of one batch spread out.
+func (n *Newsletter) backoff(attempt int) time.Duration {
+	d := n.opts.RetryBase << min(attempt-1, 6)
+	return d + rand.N(d/2+1)
+}
+
+// finishIssue marks the issue sent when no delivery is left open, and
+// reports the uncertain ones held back.
+func (n *Newsletter) finishIssue(ctx context.Context, is store.Issue) error {
+	counts, err := n.opts.Store.DeliveryCounts(ctx, is.ID)
+	if err != nil {
+		return fmt.Errorf("count deliveries of issue %d: %w", is.ID, err)
+	}
+	if counts[store.DeliveryPending]+counts[store.DeliveryClaimed]+counts[store.DeliverySending] > 0 {
+		return nil
+	}
+	if err := n.opts.Store.SetIssueStatus(ctx, is.ID, store.IssueSent, "", n.now()); err != nil {
+		return fmt.Errorf("mark issue %d sent: %w", is.ID, err)
+	}
+	n.metrics.lastIssue.Set(float64(is.ScheduledAt.Unix()))
+	if u := counts[store.DeliveryUncertain]; u > 0 {
+		n.log.Warn("Uncertain deliveries held; resend with herald send -resend-uncertain", "issue_id", is.ID, "uncertain", u)
+	}
+	n.log.Info("Issue sent", "issue_id", is.ID, "sent", counts[store.DeliverySent], "failed", counts[store.DeliveryFailed],
+		"skipped", counts[store.DeliverySkipped], "uncertain", counts[store.DeliveryUncertain])
+	return nil
+}

@@ -1,0 +1,57 @@
+// Package newsletter is herald's newsletter engine: it turns the runs of a
+// schedule into issues and delivers them through the deliveries ledger of
+// the store, so that nothing is lost and nothing is sent twice.
+//
+// # Issues
+//
+// Each scheduled run gets exactly one store.Issue, keyed by its time in UTC
+// RFC 3339, whatever the number of engines sharing the store (the key is
+// unique; a second engine joins the existing issue). An issue covers the
+// posts published in its window, Since < Date <= Until, where Since is the
+// previous issue's Until, or the baseline: the time the newsletter first
+// started (store setting "newsletter.baseline"), so existing posts are
+// never mailed. Runs that send nothing are recorded skipped with a reason:
+//
+//   - a vacation ("vacation until 2027-02-26: note"). With after_vacation
+//     "catch-up" the skipped issue's window is empty (Until = Since), so the
+//     first run after the vacation sends its posts; with "skip" the window
+//     runs to the vacation's end, and those posts are never mailed;
+//   - nothing new (logged "Nothing new since last issue");
+//   - a run missed while herald was down (CatchUp): only the latest missed
+//     run is sent, and only when it is at most MaxLate late; older ones are
+//     recorded skipped and carry their posts forward, a latest one that is
+//     too late drops them (a restored backup does not mail stale issues).
+//
+// In Digest mode one email per subscriber carries every post of the run.
+// In PerPost mode the run's issue is split into one issue per post, keyed
+// "<run key>/<post id>" and delivered oldest first; the run's own issue
+// is then marked sent with the reason "per-post: N issues".
+//
+// # Delivery
+//
+// The issue's deliveries are enqueued for every active subscriber, then
+// Options.Workers workers (one SMTP connection each) claim batches under
+// a lease (owner "<Owner>#<worker>"), write "sending" just before the
+// hand-off and "sent" after it. A temporary failure (4xx, dropped
+// connection, timeout) is retried with exponential backoff and jitter from
+// RetryBase until MaxAttempts; a permanent one fails the delivery and
+// counts a bounce. Subscribers who leave during the send are skipped, as
+// are those whose topics ("tag:x", "author:k") match no post.
+//
+// Message-IDs are "herald.i<issue>.s<subscriber>@<sender domain>": a
+// resent copy carries the same id.
+//
+// # Crashes
+//
+// At start, Recover releases the claims left by a crash: "claimed" goes
+// back to pending, "sending" becomes uncertain (the server may have the
+// message). Uncertain deliveries are held, logged and counted in the
+// herald_newsletter_deliveries_uncertain gauge; ResendUncertain sends them
+// again on the operator's request. Resume (called by Run) continues the
+// issues still sending.
+//
+// # Time
+//
+// Nothing sleeps on the wall clock: Options.Clock gives the time and the
+// timers, so tests drive Run, retries and schedules with fixed timestamps.
+package newsletter

@@ -1,0 +1,201 @@
+package newsletter
+
+import (
+	"bytes"
+	"fmt"
+	htmltemplate "html/template"
+	"io/fs"
+	netmail "net/mail"
+	"strings"
+	texttemplate "text/template"
+	"time"
+
+	"github.com/heraldhq/herald/internal/mail"
+	"github.com/heraldhq/herald/internal/post"
+	"github.com/heraldhq/herald/internal/subscriber"
+)
+
+// Template files, relative to Options.Templates.
+const (
+	htmlFile    = "email/newsletter.html"
+	textFile    = "email/newsletter.txt"
+	subjectFile = "email/subject.txt"
+)
+
+// Data is what the email templates receive.
+type Data struct {
+	Site       Site
+	Subject    string // the rendered subject (for the HTML <title>)
+	Subscriber Reader
+	Posts      []PostData // newest first; never empty
+	// IssueDate is the scheduled time of the issue in the schedule's zone.
+	IssueDate      time.Time
+	UnsubscribeURL string
+	PreferencesURL string
+	// Vacation is set when the run after this issue falls in a vacation.
+	Vacation *VacationData
+	// NextIssue is the next run that really sends; set with Vacation.
+	NextIssue time.Time
+}
+
+// Reader is the recipient as the templates see them.
+type Reader struct {
+	Name  string
+	Email string
+}
+
+// PostData is one post as the templates see it; URL is absolute.
+type PostData struct {
+	ID      string
+	Title   string
+	URL     string
+	Date    time.Time
+	Summary string
+	Authors []string
+	Tags    []string
+	Content htmltemplate.HTML // the body as HTML with absolute links
+}
+
+// VacationData is the coming vacation: back on Until, with the note.
+type VacationData struct {
+	Until time.Time
+	Note  string
+}
+
+type templateSet struct {
+	html    *htmltemplate.Template
+	text    *texttemplate.Template
+	subject *texttemplate.Template
+}
+
+func funcs() map[string]any { return map[string]any{"join": strings.Join} }
+
+// loadTemplates parses the three email templates; subject overrides the
+// subject file when not empty.
+func loadTemplates(fsys fs.FS, subject string) (*templateSet, error) {
+	html, err := htmltemplate.New("newsletter.html").Funcs(funcs()).ParseFS(fsys, htmlFile)
+	if err != nil {
+		return nil, fmt.Errorf("parse email template %s: %w", htmlFile, err)
+	}
+	text, err := texttemplate.New("newsletter.txt").Funcs(funcs()).ParseFS(fsys, textFile)
+	if err != nil {
+		return nil, fmt.Errorf("parse email template %s: %w", textFile, err)
+	}
+	if subject == "" {
+		raw, err := fs.ReadFile(fsys, subjectFile)
+		if err != nil {
+			return nil, fmt.Errorf("read email template %s: %w", subjectFile, err)
+		}
+		subject = string(raw)
+	}
+	subj, err := texttemplate.New("subject").Funcs(funcs()).Parse(subject)
+	if err != nil {
+		return nil, fmt.Errorf("parse subject template %q: %w", subject, err)
+	}
+	return &templateSet{html: html, text: text, subject: subj}, nil
+}
+
+// render fills d.Subject and returns subject, HTML and text.
+func (t *templateSet) render(d *Data) (subject, html, text string, err error) {
+	var buf bytes.Buffer
+	if err := t.subject.Execute(&buf, d); err != nil {
+		return "", "", "", fmt.Errorf("render subject: %w", err)
+	}
+	d.Subject = strings.Join(strings.Fields(buf.String()), " ")
+	buf.Reset()
+	if err := t.html.Execute(&buf, d); err != nil {
+		return "", "", "", fmt.Errorf("render %s: %w", htmlFile, err)
+	}
+	html = buf.String()
+	buf.Reset()
+	if err := t.text.Execute(&buf, d); err != nil {
+		return "", "", "", fmt.Errorf("render %s: %w", textFile, err)
+	}
+	return d.Subject, html, buf.String(), nil
+}
+
+func postData(p *post.Post, loc *time.Location) PostData {
+	d := PostData{ID: p.ID, Title: p.Title, URL: p.Permalink, Date: p.Date.In(loc),
+		Summary: p.Summary(), Tags: p.Tags, Content: htmltemplate.HTML(p.ContentHTML())}
+	for _, a := range p.Authors {
+		d.Authors = append(d.Authors, cmpOr(a.Name, a.Key))
+	}
+	return d
+}
+
+// content is what every message of one issue shares.
+type content struct {
+	issueID  int64
+	date     time.Time
+	posts    []*post.Post // newest first
+	vacation *VacationData
+	next     time.Time
+}
+
+// forTopics returns the posts of c matching topics (all when empty).
+func (c *content) forTopics(topics []string) []*post.Post {
+	if len(topics) == 0 {
+		return c.posts
+	}
+	var out []*post.Post
+	for _, p := range c.posts {
+		if matches(p, topics) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// matches reports whether p has a tag or author named by topics
+// ("tag:<tag>", "author:<key>"); tags compare case-insensitively.
+func matches(p *post.Post, topics []string) bool {
+	for _, t := range topics {
+		kind, name, _ := strings.Cut(t, ":")
+		switch kind {
+		case "tag":
+			for _, tag := range p.Tags {
+				if strings.EqualFold(tag, name) {
+					return true
+				}
+			}
+		case "author":
+			for _, a := range p.Authors {
+				if a.Key == name {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// message renders the email of content c with posts for sub.
+func (n *Newsletter) message(c *content, sub subscriber.Subscriber, posts []*post.Post, msgID string) (*mail.Message, error) {
+	loc := n.schedule().Location()
+	unsub, prefs := n.opts.Links(sub.ID)
+	d := &Data{Site: n.opts.Site, Subscriber: Reader{Name: sub.Name, Email: sub.Email},
+		IssueDate: c.date.In(loc), UnsubscribeURL: unsub, PreferencesURL: prefs, Vacation: c.vacation, NextIssue: c.next}
+	for _, p := range posts {
+		d.Posts = append(d.Posts, postData(p, loc))
+	}
+	subject, html, text, err := n.tpl.render(d)
+	if err != nil {
+		return nil, err
+	}
+	return &mail.Message{
+		From: n.opts.From, To: netmail.Address{Name: sub.Name, Address: sub.Email}, ReplyTo: n.opts.ReplyTo,
+		Subject: subject, HTML: html, Text: text, MessageID: msgID, Date: n.now(),
+		Headers: []mail.Header{
+			{Name: "List-Unsubscribe", Value: "<" + unsub + ">"},
+			{Name: "List-Unsubscribe-Post", Value: "List-Unsubscribe=One-Click"},
+			{Name: "List-Id", Value: n.opts.ListID},
+		},
+	}, nil
+}
+
+// messageID is derived from the issue and the subscriber only, on the
+// sender's domain, so a resent copy carries the same Message-ID. Per-post
+// issues are issues of their own, so the post is part of the issue id.
+func (n *Newsletter) messageID(issueID, subscriberID int64) string {
+	return fmt.Sprintf("herald.i%d.s%d@%s", issueID, subscriberID, domainOf(n.opts.From.Address))
+}
