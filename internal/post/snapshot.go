@@ -102,5 +102,5 @@ func (sc scope) contains(rel string) bool {
 	if !sc.dir {
 		return rel == sc.rel
 	}
-	return sc.rel == "" || strings.HasPrefix(rel, sc.rel+"/")
+	return sc.rel == "" || (len(rel) > len(sc.rel) && rel[len(sc.rel)] == '/' && strings.HasPrefix(rel, sc.rel))
 }
