@@ -7,6 +7,7 @@ func commands() []command {
 		checkCommand,
 		configCommand,
 		serveCommand,
+		subscribersCommand,
 		versionCommand,
 	}
 }

@@ -1,0 +1,300 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/heraldhq/herald/internal/config"
+	"github.com/heraldhq/herald/internal/store"
+	"github.com/heraldhq/herald/internal/subscriber"
+)
+
+var subscribersCommand = command{
+	name:    "subscribers",
+	args:    "list|add|remove|import|export [flags] [arguments]",
+	summary: "list, add, remove, import and export newsletter subscribers",
+	about: `Manages the subscriber list in the configured database; it can run while herald serve does.
+
+  herald subscribers list [-status S] [-json]    one subscriber a line: email, status, topics, dates
+  herald subscribers add [-name N] [-confirmed] EMAIL
+                                                 add an address: active with -confirmed, else pending
+                                                 (they confirm through the form's email)
+  herald subscribers remove EMAIL                delete an address and its data for good
+  herald subscribers import [-skip-invalid] FILE.csv
+                                                 import a CSV with a header row (herald, Mailchimp or
+                                                 listmonk export); unsubscribed people stay unsubscribed
+  herald subscribers export [-o FILE.csv]        every subscriber as CSV (standard output by default)
+
+Every subcommand takes -config FILE; see herald subscribers SUBCOMMAND -h.`,
+	run: runSubscribers,
+}
+
+// cli is an opened config and store for a one-shot command.
+type cli struct {
+	e     env
+	cfg   *config.Config
+	store store.Store
+	args  []string
+}
+
+// subcommand declares its flags on fs and returns the function to run.
+type subcommand func(fs *flag.FlagSet) (synopsis string, run func(ctx context.Context, c *cli) error)
+
+func subscriberCommands() map[string]subcommand {
+	return map[string]subcommand{
+		"list": subscribersList, "add": subscribersAdd, "remove": subscribersRemove,
+		"import": subscribersImport, "export": subscribersExport,
+	}
+}
+
+func runSubscribers(ctx context.Context, c *command, args []string, e env) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		if err := parseFlags(newFlagSet(c, e), args, e); err != nil {
+			return err
+		}
+		return fmt.Errorf("%w: name a subcommand: list, add, remove, import or export (herald subscribers -h)", errUsage)
+	}
+	sub, ok := subscriberCommands()[args[0]]
+	if !ok {
+		return fmt.Errorf("%w: unknown subcommand %q: use list, add, remove, import or export", errUsage, args[0])
+	}
+	sc := &command{name: "subscribers " + args[0], about: c.about}
+	fs := newFlagSet(sc, e)
+	cfgPath := fs.String("config", "", "config `file` (default $HERALD_CONFIG or herald.toml)")
+	synopsis, run := sub(fs)
+	sc.args = synopsis
+	if err := parseFlags(fs, args[1:], e); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*cfgPath, e)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("open store: %w", err)
+	}
+	defer st.Close()
+	return run(ctx, &cli{e: e, cfg: cfg, store: st, args: fs.Args()})
+}
+
+// oneArg returns the single positional argument named what.
+func (c *cli) oneArg(what string) (string, error) {
+	if len(c.args) != 1 {
+		return "", fmt.Errorf("%w: expected one %s, got %d arguments", errUsage, what, len(c.args))
+	}
+	return c.args[0], nil
+}
+
+func subscribersList(fs *flag.FlagSet) (string, func(context.Context, *cli) error) {
+	status := fs.String("status", "", "only subscribers with this `status`: pending, active, unsubscribed or bounced")
+	asJSON := fs.Bool("json", false, "print a JSON array for scripts")
+	return "", func(ctx context.Context, c *cli) error {
+		st := subscriber.Status(*status)
+		switch st {
+		case "", subscriber.Pending, subscriber.Active, subscriber.Unsubscribed, subscriber.Bounced:
+		default:
+			return fmt.Errorf("%w: unknown status %q: use pending, active, unsubscribed or bounced", errUsage, *status)
+		}
+		next := pages(ctx, c.store, store.ListFilter{Status: st})
+		if *asJSON {
+			return listJSON(c, next)
+		}
+		return listText(c, next)
+	}
+}
+
+func listText(c *cli, next func() ([]subscriber.Subscriber, error)) error {
+	tw := tabwriter.NewWriter(c.e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "EMAIL\tSTATUS\tTOPICS\tSUBSCRIBED\tCONFIRMED\tLEFT")
+	for {
+		batch, err := next()
+		if err != nil || len(batch) == 0 {
+			tw.Flush()
+			return err
+		}
+		for _, s := range batch {
+			topics := strings.Join(s.Topics, " ")
+			if topics == "" {
+				topics = "all"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Email, s.Status, topics,
+				day(s.CreatedAt), day(s.ConfirmedAt), day(s.UnsubscribedAt))
+		}
+	}
+}
+
+func day(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format("2006-01-02")
+}
+
+// jsonSubscriber is the -json form of a subscriber.
+type jsonSubscriber struct {
+	Email          string     `json:"email"`
+	Name           string     `json:"name,omitempty"`
+	Status         string     `json:"status"`
+	Topics         []string   `json:"topics"`
+	Source         string     `json:"source,omitempty"`
+	CreatedAt      time.Time  `json:"created_at"`
+	ConfirmedAt    *time.Time `json:"confirmed_at,omitempty"`
+	UnsubscribedAt *time.Time `json:"unsubscribed_at,omitempty"`
+}
+
+func listJSON(c *cli, next func() ([]subscriber.Subscriber, error)) error {
+	out := []jsonSubscriber{}
+	for {
+		batch, err := next()
+		if err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			break
+		}
+		for _, s := range batch {
+			out = append(out, jsonSubscriber{Email: s.Email, Name: s.Name, Status: string(s.Status),
+				Topics: append([]string{}, s.Topics...), Source: string(s.Source), CreatedAt: s.CreatedAt.UTC(),
+				ConfirmedAt: optTime(s.ConfirmedAt), UnsubscribedAt: optTime(s.UnsubscribedAt)})
+		}
+	}
+	enc := json.NewEncoder(c.e.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func optTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func subscribersAdd(fs *flag.FlagSet) (string, func(context.Context, *cli) error) {
+	name := fs.String("name", "", "the subscriber's `name`")
+	confirmed := fs.Bool("confirmed", false, "add as active: they already agreed (no confirmation email)")
+	return "EMAIL", func(ctx context.Context, c *cli) error {
+		email, err := c.oneArg("EMAIL")
+		if err != nil {
+			return err
+		}
+		key, err := subscriber.Normalize(email)
+		if err != nil {
+			return err
+		}
+		if strings.ContainsAny(*name, "\r\n") {
+			return errors.New("the name has a line break")
+		}
+		now := time.Now()
+		s := subscriber.Subscriber{Email: strings.TrimSpace(email), EmailKey: key, Name: *name,
+			Status: subscriber.Pending, Source: subscriber.SourceCLI}
+		created, err := c.store.CreateSubscriber(ctx, &s, now)
+		if err != nil {
+			return err
+		}
+		if !created {
+			return fmt.Errorf("%s is already on the list (%s); use herald subscribers remove first to start over", s.Email, s.Status)
+		}
+		if *confirmed {
+			if s, err = c.store.Confirm(ctx, s.ID, now); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintf(c.e.stdout, "Added %s as %s\n", s.Email, s.Status)
+		return nil
+	}
+}
+
+func subscribersRemove(*flag.FlagSet) (string, func(context.Context, *cli) error) {
+	return "EMAIL", func(ctx context.Context, c *cli) error {
+		email, err := c.oneArg("EMAIL")
+		if err != nil {
+			return err
+		}
+		key, err := subscriber.Normalize(email)
+		if err != nil {
+			return err
+		}
+		s, err := c.store.SubscriberByEmail(ctx, key)
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("%s is not on the list", email)
+		}
+		if err != nil {
+			return err
+		}
+		if err := c.store.DeleteSubscriber(ctx, s.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.e.stdout, "Removed %s and all their data\n", s.Email)
+		return nil
+	}
+}
+
+func subscribersImport(fs *flag.FlagSet) (string, func(context.Context, *cli) error) {
+	skip := fs.Bool("skip-invalid", false, "import the good rows even when some are rejected")
+	return "FILE.csv", func(ctx context.Context, c *cli) error {
+		path, err := c.oneArg("FILE.csv")
+		if err != nil {
+			return err
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return fmt.Errorf("open import file: %w", err)
+		}
+		defer f.Close()
+		subs, rejected, err := readSubscribersCSV(f)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		for _, r := range rejected {
+			fmt.Fprintf(c.e.stderr, "%s:%d: %s\n", path, r.Line, r.Msg)
+		}
+		if len(rejected) > 0 && !*skip {
+			fmt.Fprintf(c.e.stderr, "herald: %d rows rejected, nothing imported; fix them or pass -skip-invalid to import the other %d\n", len(rejected), len(subs))
+			return errFailed
+		}
+		res, err := c.store.Import(ctx, subs, time.Now())
+		if err != nil {
+			return fmt.Errorf("import %s: %w (nothing was imported)", path, err)
+		}
+		fmt.Fprintf(c.e.stdout, "Imported %s: %d added, %d updated, %d unchanged, %d rejected\n",
+			path, res.Added, res.Updated, res.Unchanged, len(rejected))
+		return nil
+	}
+}
+
+func subscribersExport(fs *flag.FlagSet) (string, func(context.Context, *cli) error) {
+	out := fs.String("o", "", "write to `file` instead of standard output")
+	return "", func(ctx context.Context, c *cli) error {
+		w := c.e.stdout
+		var f *os.File
+		if *out != "" {
+			var err error
+			if f, err = os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600); err != nil {
+				return fmt.Errorf("create export file: %w", err)
+			}
+			defer f.Close()
+			w = f
+		}
+		n, err := writeSubscribersCSV(w, pages(ctx, c.store, store.ListFilter{}))
+		if err != nil {
+			return fmt.Errorf("export subscribers: %w", err)
+		}
+		if f != nil {
+			if err := f.Close(); err != nil {
+				return fmt.Errorf("write export file: %w", err)
+			}
+			fmt.Fprintf(c.e.stderr, "Exported %d subscribers to %s\n", n, *out)
+		}
+		return nil
+	}
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCmd runs herald with args and returns stdout, stderr and the error.
+func runCmd(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, env{stdout: &out, stderr: &errOut})
+	return out.String(), errOut.String(), err
+}
+
+func TestSubscribersCommands(t *testing.T) {
+	site := newTestSite(t, "Test blog")
+	cfg := site.config
+	mustRun := func(args ...string) string {
+		t.Helper()
+		out, errOut, err := runCmd(t, args...)
+		if err != nil {
+			t.Fatalf("herald %s: %v\n%s", strings.Join(args, " "), err, errOut)
+		}
+		return out
+	}
+	mustRun("subscribers", "add", "-config", cfg, "-name", "Ann", "Ann@Example.com")
+	mustRun("subscribers", "add", "-config", cfg, "-confirmed", "bob@example.org")
+	if _, _, err := runCmd(t, "subscribers", "add", "-config", cfg, "ann@example.com"); err == nil {
+		t.Error("adding a known address (other case) succeeded")
+	}
+
+	csvPath := filepath.Join(site.dir, "in.csv")
+	writeFile(t, csvPath, "email,name,status\ncat@example.com,Cat,unsubscribed\nbroken,X,active\nbob@example.org,Bob,active\n")
+	_, errOut, err := runCmd(t, "subscribers", "import", "-config", cfg, csvPath)
+	if !errors.Is(err, errFailed) || !strings.Contains(errOut, "in.csv:3:") {
+		t.Fatalf("import with a bad row: err=%v stderr=%q, want failure naming line 3", err, errOut)
+	}
+	if out := mustRun("subscribers", "list", "-config", cfg); strings.Contains(out, "cat@example.com") {
+		t.Fatalf("a rejected import changed the list:\n%s", out)
+	}
+	mustRun("subscribers", "import", "-config", cfg, "-skip-invalid", csvPath)
+
+	list := mustRun("subscribers", "list", "-config", cfg, "-status", "active")
+	if !strings.Contains(list, "bob@example.org") || strings.Contains(list, "Ann@Example.com") || strings.Contains(list, "cat@") {
+		t.Errorf("active list is wrong:\n%s", list)
+	}
+	export := filepath.Join(site.dir, "out.csv")
+	mustRun("subscribers", "export", "-config", cfg, "-o", export)
+	data, err := os.ReadFile(export)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Ann@Example.com,Ann,pending", "bob@example.org,Bob,active", "cat@example.com,Cat,unsubscribed"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("export lacks %q:\n%s", want, data)
+		}
+	}
+	mustRun("subscribers", "remove", "-config", cfg, "ann@example.com")
+	if out := mustRun("subscribers", "list", "-config", cfg, "-json"); strings.Contains(out, "Ann@") || !strings.Contains(out, `"email": "bob@example.org"`) {
+		t.Errorf("after remove, json list is wrong:\n%s", out)
+	}
+}
+
+func TestCommandLineUsageErrors(t *testing.T) {
+	site := newTestSite(t, "Test blog")
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no command", nil, "no command"},
+		{"unknown command", []string{"frobnicate"}, "unknown command"},
+		{"unknown flag", []string{"build", "-nope"}, "flag provided but not defined"},
+		{"missing subcommand", []string{"subscribers"}, "name a subcommand"},
+		{"extra argument", []string{"subscribers", "remove", "-config", site.config, "a@example.com", "b@example.com"}, "expected one EMAIL"},
+		{"bad status", []string{"subscribers", "list", "-config", site.config, "-status", "gone"}, "unknown status"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := runCmd(t, tt.args...)
+			if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want a usage error containing %q", err, tt.want)
+			}
+			var stderr bytes.Buffer
+			if code := exitCode(err, &stderr); code != 2 {
+				t.Errorf("exit code %d, want 2", code)
+			}
+		})
+	}
+}
+
+func TestEveryCommandHasHelp(t *testing.T) {
+	for _, c := range commands() {
+		out, _, err := runCmd(t, c.name, "-h")
+		if err == nil || !errors.Is(err, errHelp) {
+			t.Errorf("%s -h: err = %v, want errHelp", c.name, err)
+		}
+		if !strings.Contains(out, "Usage: herald "+c.name) {
+			t.Errorf("%s -h printed %q", c.name, out)
+		}
+		if out2, _, _ := runCmd(t, "help", c.name); out2 != out {
+			t.Errorf("herald help %s differs from %s -h", c.name, c.name)
+		}
+	}
+}
+
+func TestMissingConfigSaysWhatToDo(t *testing.T) {
+	_, _, err := runCmd(t, "build", "-config", filepath.Join(t.TempDir(), "nope.toml"))
+	if err == nil || !strings.Contains(err.Error(), "herald init") {
+		t.Fatalf("err = %v, want advice to run herald init", err)
+	}
+}
