@@ -269,7 +269,9 @@ func TestForbiddenCharactersAreStripped(t *testing.T) {
 
 func TestContentHTML(t *testing.T) {
 	body := "See [next](../next/), [top](/about/), [abs](https://x.org/), [frag](#a) and ![c](images/chart.png).\n\n" +
-		"| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ www.example.org\n\n- [x] done\n\nNote[^1].\n\n[^1]: The note.\n\n<div class=\"raw\">raw</div>\n"
+		"| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ www.example.org\n\n- [x] done\n\nNote[^1].\n\n[^1]: The note.\n\n" +
+		"<div class=\"raw\">raw <a href=\"rel/\">x</a></div>\n\nInline <img src=\"a.png\" alt=\"A &amp; B\"> and <a href=\"https://y.org/\">y</a>.\n\n" +
+		"<script>if (a < b) { x = \"<a href='s'>\" }</script>\n"
 	p := mustParse(t, "blog/post/index.md", "---\ntitle: H\ndate: 2026-11-25\n---\n"+body, testOptions())
 	html := p.ContentHTML()
 	for _, want := range []string{
@@ -279,7 +281,9 @@ func TestContentHTML(t *testing.T) {
 		`href="https://blog.example.com/2026/11/post/#a"`,
 		`src="https://blog.example.com/2026/11/post/images/chart.png"`,
 		"<table>", "<del>gone</del>", `<a href="http://www.example.org">`, `type="checkbox"`,
-		`class="footnotes"`, `<div class="raw">raw</div>`,
+		`class="footnotes"`, `<div class="raw">raw <a href="https://blog.example.com/2026/11/post/rel/">x</a></div>`,
+		`<img src="https://blog.example.com/2026/11/post/a.png" alt="A &amp; B">`, `<a href="https://y.org/">y</a>`,
+		`<script>if (a < b) { x = "<a href='s'>" }</script>`,
 	} {
 		if !strings.Contains(html, want) {
 			t.Errorf("ContentHTML lacks %s:\n%s", want, html)

@@ -97,6 +97,7 @@ func (m *markdown) html(src []byte, permalink string) string {
 	doc := m.gm.Parser().Parse(text.NewReader(src))
 	if base, err := url.Parse(permalink); err == nil {
 		absolutize(doc, base)
+		absolutizeRawHTML(doc, src, base)
 	}
 	var buf bytes.Buffer
 	if err := m.gm.Renderer().Render(&buf, src, doc); err != nil {
