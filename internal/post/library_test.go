@@ -245,3 +245,18 @@ func TestLibraryConcurrentSnapshots(t *testing.T) {
 		t.Errorf("%d posts at the end, want 2", n)
 	}
 }
+
+func TestSnapshotDuplicateIDs(t *testing.T) {
+	s := newSite(t, map[string]string{
+		"news/same.md": src("One", "2026-01-01"),
+		"blog/same.md": src("Two", "2026-01-01"), // same slug and date: same generated id
+		"other.md":     src("Three", "2026-01-01"),
+		"pinned/a.md":  "---\ntitle: A\ndate: 2026-02-01\nid: urn:x\n---\n",
+		"pinned/b.md":  "---\ntitle: B\ndate: 2026-03-01\nid: urn:x\n---\n",
+	})
+	probs := s.lib.Snapshot().DuplicateIDs()
+	if len(probs) != 2 || probs[0].Path != "news/same.md" || !strings.Contains(probs[0].Msg, "blog/same.md") ||
+		probs[1].Path != "pinned/b.md" || !strings.Contains(probs[1].Msg, `"urn:x"`) {
+		t.Errorf("DuplicateIDs() = %v, want news/same.md and pinned/b.md", probs)
+	}
+}

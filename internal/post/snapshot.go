@@ -1,6 +1,7 @@
 package post
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -103,4 +104,21 @@ func (sc scope) contains(rel string) bool {
 		return rel == sc.rel
 	}
 	return sc.rel == "" || (len(rel) > len(sc.rel) && rel[len(sc.rel)] == '/' && strings.HasPrefix(rel, sc.rel))
+}
+
+// DuplicateIDs returns a Problem for each post whose ID an earlier post
+// (by path) already has: feed readers would merge the two. Sorted by path;
+// nil when every id is unique. Computed on each call.
+func (s *Snapshot) DuplicateIDs() []Problem {
+	first := make(map[string]string, len(s.byPath))
+	var out []Problem
+	for _, p := range s.byPath {
+		if other, ok := first[p.ID]; ok {
+			out = append(out, Problem{Path: p.Path, Line: 1, Col: 1,
+				Msg: fmt.Sprintf("id %q is also the id of %s: give one of them another id or slug in its front matter", p.ID, other)})
+			continue
+		}
+		first[p.ID] = p.Path
+	}
+	return out
 }
