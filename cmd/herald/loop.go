@@ -53,14 +53,15 @@ func (d *daemon) loop(ctx context.Context) error {
 	}
 }
 
-// nextWake fires at the next future post's date; nil when there is none.
+// nextWake fires at the date of the first post that was still in the
+// future at the last build (at once when that date has passed); nil when
+// there is none.
 func (d *daemon) nextWake() <-chan time.Time {
-	now := d.clock.Now()
-	next := d.pub.lib.Snapshot().NextPublication(now)
+	next := d.pub.lib.Snapshot().NextPublication(d.builtAt)
 	if next.IsZero() {
 		return nil
 	}
-	return d.clock.After(next.Sub(now))
+	return d.clock.After(next.Sub(d.clock.Now()))
 }
 
 func (d *daemon) handleBatch(ctx context.Context, paths []string) {
@@ -85,6 +86,7 @@ func (d *daemon) handleBatch(ctx context.Context, paths []string) {
 // web server. A failure keeps the last good feeds online.
 func (d *daemon) rebuild(reason string) {
 	now := d.clock.Now()
+	d.builtAt = now
 	r, err := d.pub.publish(now)
 	d.metrics.observe(r, err)
 	for _, p := range r.Problems {

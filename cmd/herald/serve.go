@@ -66,6 +66,7 @@ type daemon struct {
 	mailer  heraldmail.Transport
 	signer  *subscriber.Signer
 	pub     *publisher
+	builtAt time.Time                    // clock time of the last feed build
 	lib     atomic.Pointer[post.Library] // pub.lib, for the newsletter's goroutine
 	web     *web.Server
 	news    *newsletter.Newsletter
