@@ -85,3 +85,12 @@ func TestGenerateReportsWriteErrors(t *testing.T) {
 		t.Fatal("Generate under a regular file succeeded, want an error")
 	}
 }
+
+func BenchmarkGenerate1k(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := Generate(b.TempDir(), 1000, 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
