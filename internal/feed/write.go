@@ -48,20 +48,22 @@ func NewWriter(dir string) *Writer {
 func (w *Writer) Write(files []File) (written, unchanged, removed int, err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	var errs []error
-	next := make(map[string][]byte, len(files))
-	for _, f := range files {
-		same, err := w.same(f)
-		if err == nil && !same {
-			err = w.writeFile(f)
+	same := make([]bool, len(files))
+	errs := make([]error, len(files))
+	parallel(len(files), ioWorkers, func(i int) error {
+		same[i], errs[i] = w.same(files[i])
+		if errs[i] == nil && !same[i] {
+			errs[i] = w.writeFile(files[i])
 		}
+		return nil
+	})
+	next := make(map[string][]byte, len(files))
+	for i, f := range files {
 		switch {
-		case err != nil && validPath(f.Path):
+		case errs[i] != nil && validPath(f.Path):
 			next[f.Path] = nil // keep the old file; its bytes are compared again next time
-			errs = append(errs, err)
-		case err != nil:
-			errs = append(errs, err)
-		case same:
+		case errs[i] != nil:
+		case same[i]:
 			unchanged++
 			next[f.Path] = f.Data
 		default:
@@ -73,6 +75,10 @@ func (w *Writer) Write(files []File) (written, unchanged, removed int, err error
 	w.last = next
 	return written, unchanged, removed, errors.Join(append(errs, err)...)
 }
+
+// ioWorkers is how many files Write handles at once: the work is mostly
+// waiting for the file system, so more than the cores.
+const ioWorkers = 4
 
 // same reports whether f's bytes are already at f's path.
 func (w *Writer) same(f File) (bool, error) {
