@@ -29,9 +29,10 @@ type feedEntry struct {
 	modified     time.Time
 }
 
-// feedLink is a feed offered on the home page. TypeAttr is a whole
-// type="..." attribute, so html/template does not escape the "+" of the
-// media type (autodiscovery scripts compare it as text).
+// feedLink is a feed offered on the home page. URL is relative to
+// PublicURL in a feedSet, absolute once given to a page. TypeAttr is a
+// whole type="..." attribute, so html/template does not escape the "+" of
+// the media type (autodiscovery scripts compare it as text).
 type feedLink struct {
 	Label, URL string
 	TypeAttr   template.HTMLAttr
@@ -47,7 +48,7 @@ func (s *Server) SetFeeds(files []feed.File) {
 	for _, f := range files {
 		next.files[f.Path] = reuseEntry(old, f, now)
 	}
-	next.links = feedLinks(files, s.cfg.Load().PublicURL)
+	next.links = feedLinks(files)
 	s.feeds.Store(next)
 }
 
@@ -87,14 +88,14 @@ func gzipBytes(data []byte) []byte {
 
 // feedLinks lists the top-level feeds (not per tag or author) in a fixed
 // order: RSS, Atom, JSON Feed.
-func feedLinks(files []feed.File, publicURL string) []feedLink {
+func feedLinks(files []feed.File) []feedLink {
 	var links []feedLink
 	for _, kind := range []struct{ prefix, label string }{
 		{"application/rss+xml", "RSS"}, {"application/atom+xml", "Atom"}, {"application/feed+json", "JSON Feed"},
 	} {
 		for _, f := range files {
 			if !strings.Contains(f.Path, "/") && strings.HasPrefix(f.ContentType, kind.prefix) {
-				links = append(links, feedLink{Label: kind.label, URL: publicURL + "/feeds/" + f.Path,
+				links = append(links, feedLink{Label: kind.label, URL: "/feeds/" + f.Path,
 					TypeAttr: template.HTMLAttr(`type="` + kind.prefix + `"`)}) // constant media types: safe
 			}
 		}

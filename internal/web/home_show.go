@@ -6,7 +6,10 @@ import "net/http"
 // feed links with autodiscovery.
 func (s *Server) showHome(w http.ResponseWriter, r *http.Request) {
 	d := s.data()
-	d.Feeds = s.feeds.Load().links
+	for _, l := range s.feeds.Load().links {
+		l.URL = s.cfg.Load().PublicURL + l.URL
+		d.Feeds = append(d.Feeds, l)
+	}
 	d.Posts = s.posts.Load().recent(s.now(), homePosts)
 	s.render(w, r, http.StatusOK, "home", d)
 }

@@ -80,3 +80,26 @@ func TestUnknownRoute(t *testing.T) {
 		}
 	}
 }
+
+func TestSetOptionsReload(t *testing.T) {
+	e := newEnv(t, func(o *Options) { o.RatePerIP = 1 })
+	e.srv.SetFeeds(testFeeds())
+	o := e.srv.cfg.Load().Options
+	o.PublicURL = "https://news.example.com/"
+	o.RatePerIP = -1
+	if err := e.srv.SetOptions(o); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := e.do(t, "GET", "/", nil, nil); !strings.Contains(body, `href="https://news.example.com/feeds/feed.xml"`) {
+		t.Errorf("feed links do not follow the new public URL:\n%s", body)
+	}
+	for i := range 3 {
+		if res, _ := e.postForm(t, "/subscribe", url.Values{"email": {"r@example.org"}}); res.StatusCode != 200 {
+			t.Fatalf("request %d after lifting the IP limit: %d", i, res.StatusCode)
+		}
+	}
+	o.PublicURL = "not a url"
+	if err := e.srv.SetOptions(o); err == nil || e.srv.cfg.Load().PublicURL != "https://news.example.com" {
+		t.Fatalf("a bad reload: err %v, public URL now %s", err, e.srv.cfg.Load().PublicURL)
+	}
+}
