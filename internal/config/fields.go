@@ -184,7 +184,7 @@ func fields() []field {
 			doc: `"catch-up" mails posts from a vacation in the next issue; "skip" never mails them.`},
 		{key: "newsletter.max_late", kind: kDuration, def: "6h", ptr: func(c *Config) any { return &c.Newsletter.MaxLate },
 			doc: "A run missed while down is still sent if less late than this."},
-		{key: "newsletter.subject", kind: kString, def: "{{.Site.Title}}: {{.Count}} new posts", ptr: func(c *Config) any { return &c.Newsletter.Subject },
+		{key: "newsletter.subject", kind: kString, def: "", ptr: func(c *Config) any { return &c.Newsletter.Subject },
 			doc: "Subject line, a Go text/template."},
 		{key: "newsletter.list_id", kind: kString, defDoc: "host of site.base_url", ptr: func(c *Config) any { return &c.Newsletter.ListID },
 			doc: "List-Id header value."},

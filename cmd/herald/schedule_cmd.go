@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+)
+
+var scheduleCommand = command{
+	name:    "schedule",
+	summary: "print the coming newsletter runs, marking those a vacation skips",
+	about: `Prints the next runs of [newsletter] schedule in the newsletter's time zone. A run inside a
+[[vacation]] period is marked "skip" with the vacation and its note; the others send.`,
+	run: runSchedule,
+}
+
+func runSchedule(_ context.Context, c *command, args []string, e env) error {
+	fs := newFlagSet(c, e)
+	cfgPath := fs.String("config", "", "config `file` (default $HERALD_CONFIG or herald.toml)")
+	n := fs.Int("n", 10, "number of runs to print")
+	if err := parseFlags(fs, args, e); err != nil {
+		return err
+	}
+	if *n < 1 {
+		return fmt.Errorf("%w: -n must be at least 1", errUsage)
+	}
+	cfg, err := loadConfig(*cfgPath, e)
+	if err != nil {
+		return err
+	}
+	sched, err := newSchedule(cfg)
+	if err != nil {
+		return err
+	}
+	if !cfg.Newsletter.Enabled {
+		fmt.Fprintln(e.stderr, "note: the newsletter is off ([newsletter] enabled = false); these runs would happen once it is on")
+	}
+	fmt.Fprintf(e.stdout, "Schedule %q in %s\n", cfg.Newsletter.Schedule, cfg.Newsletter.TimeZone)
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	for _, r := range sched.Runs(e.clockOrSystem().Now(), *n) {
+		what := "send"
+		if r.Skip {
+			what = "skip: " + r.Reason
+		}
+		fmt.Fprintf(tw, "%s\t%s\n", r.At.In(sched.Location()).Format("Mon 2006-01-02 15:04 MST"), what)
+	}
+	return tw.Flush()
+}
