@@ -1,0 +1,137 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"github.com/jackc/pgx/v5"
+	"time"
+
+	"github.com/heraldhq/herald/internal/store"
+	"github.com/heraldhq/herald/internal/store/internal/codec"
+	"github.com/heraldhq/herald/internal/subscriber"
+)
+
+// MarkSending moves a delivery claimed by owner under a live lease to
+// sending and counts an attempt. It returns store.ErrNotClaimed when owner
+// does not hold it, and store.ErrNotActive (after marking it skipped) when
+// the subscriber is no longer active.
+func (s *Store) MarkSending(ctx context.Context, issueID, subscriberID int64, owner string, now time.Time) error {
+	notActive := false
+	err := s.inTx(ctx, deliveryStep("mark sending", issueID, subscriberID), func(tx pgx.Tx) error {
+		var status store.DeliveryStatus
+		var holder string
+		var lease int64
+		var subStatus subscriber.Status
+		err := tx.QueryRow(ctx, `SELECT d.status, d.owner, d.lease_until, s.status
+			FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+			WHERE d.issue_id = $1 AND d.subscriber_id = $2 FOR UPDATE OF d`, issueID, subscriberID).Scan(&status, &holder, &lease, &subStatus)
+		if err != nil {
+			return notFound(err)
+		}
+		if status != store.DeliveryClaimed || holder != owner || lease <= codec.Nanos(now) {
+			return store.ErrNotClaimed
+		}
+		if subStatus != subscriber.Active {
+			notActive = true
+			return setDelivery(ctx, tx, issueID, subscriberID, `status = 'skipped', owner = '', lease_until = 0, last_error = $1`,
+				now, "subscriber "+string(subStatus))
+		}
+		return setDelivery(ctx, tx, issueID, subscriberID, `status = 'sending', attempts = attempts + 1`, now)
+	})
+	if err == nil && notActive {
+		return fmt.Errorf("%s: %w", deliveryStep("mark sending", issueID, subscriberID), store.ErrNotActive)
+	}
+	return err
+}
+
+func deliveryStep(step string, issueID, subscriberID int64) string {
+	return fmt.Sprintf("%s delivery of issue %d to subscriber %d", step, issueID, subscriberID)
+}
+
+// setDelivery updates one delivery: set is the SET list (its placeholders
+// take args), updated_at is set to now. No such row is store.ErrNotFound.
+func setDelivery(ctx context.Context, tx pgx.Tx, issueID, subscriberID int64, set string, now time.Time, args ...any) error {
+	args = append(args, codec.Nanos(now), issueID, subscriberID)
+	n := len(args)
+	return execOne(ctx, tx, fmt.Sprintf(`UPDATE deliveries SET %s, updated_at = $%d WHERE issue_id = $%d AND subscriber_id = $%d`,
+		set, n-2, n-1, n), args...)
+}
+
+// mark runs setDelivery in its own transaction.
+func (s *Store) mark(ctx context.Context, step string, issueID, subscriberID int64, set string, now time.Time, args ...any) error {
+	return s.inTx(ctx, deliveryStep(step, issueID, subscriberID), func(tx pgx.Tx) error {
+		return setDelivery(ctx, tx, issueID, subscriberID, set, now, args...)
+	})
+}
+
+// MarkSent records that the server accepted the message.
+func (s *Store) MarkSent(ctx context.Context, issueID, subscriberID int64, now time.Time) error {
+	return s.mark(ctx, "mark sent", issueID, subscriberID, `status = 'sent', owner = '', lease_until = 0, last_error = ''`, now)
+}
+
+// MarkRetry puts the delivery back to pending at retryAt with errMsg.
+func (s *Store) MarkRetry(ctx context.Context, issueID, subscriberID int64, errMsg string, retryAt, now time.Time) error {
+	return s.mark(ctx, "mark retry", issueID, subscriberID,
+		`status = 'pending', owner = '', lease_until = 0, last_error = $1, next_attempt_at = $2`, now, errMsg, codec.Nanos(retryAt))
+}
+
+// MarkSkipped marks the delivery skipped with reason.
+func (s *Store) MarkSkipped(ctx context.Context, issueID, subscriberID int64, reason string, now time.Time) error {
+	return s.mark(ctx, "mark skipped", issueID, subscriberID, `status = 'skipped', owner = '', lease_until = 0, last_error = $1`, now, reason)
+}
+
+// MarkFailed marks a permanent failure and counts a bounce; an active or
+// pending subscriber becomes bounced when Bounces reaches bounceLimit (0:
+// never).
+func (s *Store) MarkFailed(ctx context.Context, issueID, subscriberID int64, errMsg string, bounceLimit int, now time.Time) error {
+	return s.inTx(ctx, deliveryStep("mark failed", issueID, subscriberID), func(tx pgx.Tx) error {
+		err := setDelivery(ctx, tx, issueID, subscriberID, `status = 'failed', owner = '', lease_until = 0, last_error = $1`, now, errMsg)
+		if err != nil {
+			return err
+		}
+		n := codec.Nanos(now)
+		_, err = tx.Exec(ctx, `UPDATE subscribers SET bounces = bounces + 1, updated_at = $1,
+			status = CASE WHEN $2::bigint > 0 AND bounces + 1 >= $2 AND status IN ('active', 'pending') THEN 'bounced' ELSE status END,
+			bounced_at = CASE WHEN $2::bigint > 0 AND bounces + 1 >= $2 AND status IN ('active', 'pending') THEN $1 ELSE bounced_at END
+			WHERE id = $3`, n, bounceLimit, subscriberID)
+		return err
+	})
+}
+
+// ReleaseOwner ends owner's claims: claimed -> pending, sending -> uncertain.
+func (s *Store) ReleaseOwner(ctx context.Context, owner string, now time.Time) error {
+	return s.release(ctx, fmt.Sprintf("release deliveries of %q", owner), "owner = $2", now, owner)
+}
+
+// RecoverAll is ReleaseOwner for every owner.
+func (s *Store) RecoverAll(ctx context.Context, now time.Time) error {
+	return s.release(ctx, "recover all deliveries", "1 = 1", now)
+}
+
+func (s *Store) release(ctx context.Context, step, where string, now time.Time, args ...any) error {
+	return s.inTx(ctx, step, func(tx pgx.Tx) error {
+		for _, move := range []string{`status = 'pending' WHERE status = 'claimed'`, `status = 'uncertain' WHERE status = 'sending'`} {
+			q := `UPDATE deliveries SET owner = '', lease_until = 0, updated_at = $1, ` + move + ` AND ` + where
+			if _, err := tx.Exec(ctx, q, append([]any{codec.Nanos(now)}, args...)...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ResendUncertain turns the issue's uncertain deliveries back to pending,
+// due at now, and returns how many. A missing issue is store.ErrNotFound.
+func (s *Store) ResendUncertain(ctx context.Context, issueID int64, now time.Time) (int, error) {
+	var n int64
+	err := s.inTx(ctx, fmt.Sprintf("resend uncertain deliveries of issue %d", issueID), func(tx pgx.Tx) error {
+		if err := issueExists(ctx, tx, issueID); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `UPDATE deliveries SET status = 'pending', next_attempt_at = $1, updated_at = $1
+			WHERE issue_id = $2 AND status = 'uncertain'`, codec.Nanos(now), issueID)
+		n = tag.RowsAffected()
+		return err
+	})
+	return int(n), err
+}

@@ -1,0 +1,142 @@
+package postgres_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/heraldhq/herald/internal/store"
+	"github.com/heraldhq/herald/internal/store/postgres"
+	"github.com/heraldhq/herald/internal/store/storetest"
+)
+
+const skipMsg = "set HERALD_TEST_POSTGRES=postgres://... to run the PostgreSQL tests (.ci/run does)"
+
+// baseDSN returns the test database's DSN, skipping the test without one
+// (failing it when CI=true).
+func baseDSN(t testing.TB) string {
+	t.Helper()
+	dsn := os.Getenv("HERALD_TEST_POSTGRES")
+	if dsn == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("HERALD_TEST_POSTGRES is not set but CI=true: " + skipMsg)
+		}
+		t.Skip(skipMsg)
+	}
+	return dsn
+}
+
+// freshSchema creates an empty schema for this test, dropped at cleanup,
+// and returns a DSN whose search_path points at it.
+func freshSchema(t testing.TB) string {
+	t.Helper()
+	base := baseDSN(t)
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatalf("connect to %s: %v", base, err)
+	}
+	t.Cleanup(func() { admin.Close(context.Background()) })
+	var b [6]byte
+	rand.Read(b[:])
+	schema := "herald_test_" + hex.EncodeToString(b[:])
+	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() { admin.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE") })
+	return withSearchPath(t, base, schema)
+}
+
+func withSearchPath(t testing.TB, dsn, schema string) string {
+	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
+		return dsn + " search_path=" + schema
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatalf("parse HERALD_TEST_POSTGRES: %v", err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func open(t testing.TB, dsn string) *postgres.Store {
+	t.Helper()
+	s, err := postgres.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestContract(t *testing.T) {
+	baseDSN(t)
+	storetest.Run(t, func(t *testing.T) store.Store { return open(t, freshSchema(t)) })
+}
+
+// TestConcurrentMigrations opens one empty schema from three goroutines at
+// once: every Open succeeds and each migration is recorded once.
+func TestConcurrentMigrations(t *testing.T) {
+	dsn := freshSchema(t)
+	var wg sync.WaitGroup
+	errs := make([]error, 3)
+	for i := range errs {
+		wg.Go(func() {
+			s, err := postgres.Open(context.Background(), dsn)
+			if err == nil {
+				s.Close()
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("Open %d: %v", i, err)
+		}
+	}
+	wantMigrations(t, open(t, dsn), dsn)
+}
+
+func TestReopenIsIdempotent(t *testing.T) {
+	dsn := freshSchema(t)
+	open(t, dsn).Close()
+	wantMigrations(t, open(t, dsn), dsn)
+}
+
+// wantMigrations checks that schema_migrations lists 1..n once each and
+// that the store works.
+func wantMigrations(t *testing.T, s *postgres.Store, dsn string) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	defer conn.Close(ctx)
+	var n, distinct, maxVersion int
+	if err := conn.QueryRow(ctx, `SELECT count(*), count(DISTINCT version), coalesce(max(version), 0) FROM schema_migrations`).Scan(&n, &distinct, &maxVersion); err != nil {
+		t.Fatalf("read schema_migrations: %v", err)
+	}
+	if n == 0 || n != distinct || n != maxVersion {
+		t.Errorf("schema_migrations has %d rows, %d versions, max %d; want each version 1..n once", n, distinct, maxVersion)
+	}
+	if err := s.Ping(ctx); err != nil {
+		t.Errorf("Ping: %v", err)
+	}
+}
+
+func TestOpenBadDSN(t *testing.T) {
+	if _, err := postgres.Open(context.Background(), "postgres://%zz"); err == nil {
+		t.Fatal("Open accepted a malformed DSN")
+	}
+}
