@@ -189,3 +189,18 @@ func TestPreferencesSaveAndLeave(t *testing.T) {
 		t.Fatalf("after leave: %s", st)
 	}
 }
+
+func TestOneClickMultipart(t *testing.T) {
+	e := newEnv(t, nil)
+	e.postForm(t, "/subscribe", url.Values{"email": {"mp@example.org"}})
+	sub := e.subscriberByEmail(t, "mp@example.org")
+	body := "--B\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--B--\r\n"
+	res, got := e.do(t, "POST", UnsubscribeURL(e.ts.URL, e.signer, sub.ID), strings.NewReader(body),
+		http.Header{"Content-Type": {"multipart/form-data; boundary=B"}})
+	if res.StatusCode != http.StatusOK || got != "unsubscribed\n" {
+		t.Fatalf("multipart one-click: %d %q", res.StatusCode, got)
+	}
+	if st := e.subscriberByEmail(t, "mp@example.org").Status; st != subscriber.Unsubscribed {
+		t.Fatalf("status %s", st)
+	}
+}

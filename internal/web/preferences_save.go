@@ -13,7 +13,7 @@ func (s *Server) savePreferences(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := r.ParseForm(); err != nil {
+	if err := parseForm(r); err != nil {
 		status, ue := http.StatusBadRequest, errNoFormFields
 		if isTooLarge(err) {
 			status, ue = http.StatusRequestEntityTooLarge, errTooLarge

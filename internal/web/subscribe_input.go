@@ -47,15 +47,22 @@ func readSubscribe(r *http.Request) (subscribeInput, error) {
 		}
 		return in, nil
 	}
-	parse := r.ParseForm
-	if ct == "multipart/form-data" {
-		parse = func() error { return r.ParseMultipartForm(1 << 20) }
-	}
-	if err := parse(); err != nil {
+	if err := parseForm(r); err != nil {
 		return subscribeInput{}, bodyError("read subscribe form", err)
 	}
 	f := r.PostForm
 	return subscribeInput{Email: f.Get("email"), Name: f.Get("name"), Topics: f["topics"], Honeypot: f.Get(honeypotName)}, nil
+}
+
+// parseForm fills r.PostForm from a URL-encoded or multipart body (RFC
+// 8058 allows both for one-click unsubscribes). Past the body limit the
+// error satisfies isTooLarge.
+func parseForm(r *http.Request) error {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct == "multipart/form-data" {
+		return r.ParseMultipartForm(1 << 20)
+	}
+	return r.ParseForm()
 }
 
 func bodyError(step string, err error) error {

@@ -14,7 +14,7 @@ func (s *Server) submitUnsubscribe(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := r.ParseForm(); err != nil {
+	if err := parseForm(r); err != nil {
 		status, ue := http.StatusBadRequest, errNoFormFields
 		if isTooLarge(err) {
 			status, ue = http.StatusRequestEntityTooLarge, errTooLarge
