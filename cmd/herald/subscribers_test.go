@@ -116,3 +116,26 @@ func TestMissingConfigSaysWhatToDo(t *testing.T) {
 		t.Fatalf("err = %v, want advice to run herald init", err)
 	}
 }
+
+func TestInitScaffoldsASiteThatBuilds(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "site")
+	out, errOut, err := runCmd(t, "init", dir)
+	if err != nil {
+		t.Fatalf("init: %v\n%s", err, errOut)
+	}
+	if !strings.Contains(out, "Hugo or Jekyll") {
+		t.Errorf("init does not say how to use an existing site:\n%s", out)
+	}
+	out, errOut, err = runCmd(t, "build", "-config", filepath.Join(dir, "herald.toml"))
+	if err != nil || !strings.Contains(out, "Published 1 posts") {
+		t.Fatalf("build of the scaffold: %v\n%s\n%s", err, out, errOut)
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, "herald.toml"))
+	if _, _, err := runCmd(t, "init", dir); err == nil || !strings.Contains(err.Error(), "never overwrites") {
+		t.Fatalf("second init: err = %v, want a refusal", err)
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, "herald.toml"))
+	if !bytes.Equal(before, after) {
+		t.Error("second init changed herald.toml")
+	}
+}
