@@ -67,7 +67,7 @@ func awkwardFixture() fixture {
 		mk("control", "Bell\x07 and\x00 nul", "2026-11-20T09:00:00+01:00", "", []post.Author{alice}, "go"),
 		mk("cdata", "Ends ]]> early", "2026-11-15T08:00:00Z", "2026-11-21T10:30:00Z", []post.Author{alice, omar}, "xml", "go"),
 		mk("arabic", "مرحبا بالعالم", "2026-11-10T12:00:00+03:00", "", []post.Author{omar}, "عربي"),
-		mk("hebrew", "שלום עולם 🎉", "2026-11-05T12:00:00Z", "", nil, "Go"),
+		mk("hebrew", "שלום עולם 🎉", "2026-11-05T12:00:00Z", "2026-11-01T00:00:00Z", nil, "Go"), // lastmod before date
 		mk("https://example.com/2026/11/amp/", "Fish & Chips <b>not bold</b>", "2026-11-01T00:00:00Z", "", []post.Author{alice}),
 	}
 	content := map[string][2]string{

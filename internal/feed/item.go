@@ -140,7 +140,7 @@ func jsonItemOf(p *post.Post, html, summary string) *feeds.JSONItem {
 		PublishedDate: &p.Date,
 		Tags:          cleanAll(p.Tags),
 	}
-	if !p.Updated.IsZero() {
+	if p.Updated.After(p.Date) {
 		it.ModifiedDate = &p.Updated
 	}
 	for _, a := range p.Authors {
