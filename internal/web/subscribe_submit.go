@@ -27,12 +27,12 @@ func (s *Server) submitSubscribe(w http.ResponseWriter, r *http.Request) {
 	}
 	in, err := readSubscribe(r)
 	if err != nil {
-		status := http.StatusBadRequest
+		status, ue := http.StatusBadRequest, errNoFormFields
 		if errors.Is(err, errFormTooLarge) {
-			status = http.StatusRequestEntityTooLarge
+			status, ue = http.StatusRequestEntityTooLarge, errTooLarge
 		}
 		s.log.Info("Subscribe refused", "err", err)
-		s.refuseSubscribe(w, r, asJSON, status, outcomeInvalid, errNoFormFields.message, 0)
+		s.refuseSubscribe(w, r, asJSON, status, outcomeInvalid, ue.message, 0)
 		return
 	}
 	if in.Honeypot != "" {
