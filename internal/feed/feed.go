@@ -60,7 +60,9 @@ type Options struct {
 	Formats   []string // any of "rss", "atom", "json"; empty means all three
 	PerTag    bool     // also build tags/<tag-slug>/...
 	PerAuthor bool     // also build authors/<author-key>/...
-	// Templates holds feed/style.xsl; nil means templates.Embedded().
+	// Templates holds feed/style.xsl, read once by NewBuilder; pass
+	// templates.FS(overrideDir) to honour the operator's override folder.
+	// nil means templates.Embedded().
 	Templates fs.FS
 }
 
