@@ -27,9 +27,14 @@ func browser(t *testing.T) context.Context {
 		}
 		t.Skipf("no %s: install it with `apt-get install -y chromium` to run the browser test", chromiumPath)
 	}
+	profile, err := os.MkdirTemp("", "herald-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { removeProfile(t, profile) })
 	alloc, cancel := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(chromiumPath), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.UserDataDir(t.TempDir()),
+		chromedp.NoFirstRun, chromedp.UserDataDir(profile),
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("no-default-browser-check", true))
 	t.Cleanup(cancel)
@@ -38,6 +43,20 @@ func browser(t *testing.T) context.Context {
 	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
 	t.Cleanup(cancel)
 	return ctx
+}
+
+// removeProfile deletes Chromium's profile folder. Its helper processes can
+// write there for a moment after the browser exits, so a failed removal is
+// retried a few times (this waits on Chromium, not on herald's clock).
+func removeProfile(t *testing.T, dir string) {
+	var err error
+	for range 20 {
+		if err = os.RemoveAll(dir); err == nil {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Logf("Leaving the Chromium profile %s: %v", dir, err)
 }
 
 // artifacts returns the folder for screenshots: $HERALD_TEST_ARTIFACTS
