@@ -38,6 +38,7 @@ func Run(t *testing.T, open Opener) {
 		{"Deliveries", runDeliveries},
 		{"Leases", runLeases},
 		{"Concurrency", runConcurrency},
+		{"Atomicity", runAtomicity},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })
