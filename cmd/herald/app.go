@@ -165,7 +165,7 @@ func linkMaker(cfg *config.Config, signer *subscriber.Signer) func(int64) (strin
 
 // newNewsletter builds the newsletter engine from the config.
 func newNewsletter(cfg *config.Config, st store.Store, tr heraldmail.Transport, signer *subscriber.Signer,
-	posts func() []*post.Post, log *slog.Logger, reg prometheus.Registerer) (*newsletter.Newsletter, error) {
+	posts func() []*post.Post, clock newsletter.Clock, log *slog.Logger, reg prometheus.Registerer) (*newsletter.Newsletter, error) {
 	sched, err := newSchedule(cfg)
 	if err != nil {
 		return nil, err
@@ -179,6 +179,6 @@ func newNewsletter(cfg *config.Config, st store.Store, tr heraldmail.Transport, 
 		Templates: templates.FS(cfg.TemplatesDir),
 		Site:      newsletter.Site{Title: cfg.Site.Title, URL: cfg.Site.BaseURL},
 		Workers:   cfg.SMTP.Connections, BounceLimit: n.BounceLimit, MaxAttempts: n.MaxAttempts,
-		RetryBase: n.RetryBase, Logger: log, Registerer: reg,
+		RetryBase: n.RetryBase, Clock: clock, Logger: log, Registerer: reg,
 	})
 }

@@ -97,9 +97,9 @@ func openEngine(ctx context.Context, cfg *config.Config, e env, transport herald
 			return nil, err
 		}
 	}
-	now := e.clockOrSystem().Now
-	posts := func() []*post.Post { return lib.Snapshot().Published(now()) }
-	g.news, err = newNewsletter(cfg, g.store, g.mailer, signer, posts, newLogger(cfg, e), prometheus.NewRegistry())
+	clock := e.clockOrSystem()
+	posts := func() []*post.Post { return lib.Snapshot().Published(clock.Now()) }
+	g.news, err = newNewsletter(cfg, g.store, g.mailer, signer, posts, clock, newLogger(cfg, e), prometheus.NewRegistry())
 	return g, err
 }
 

@@ -219,7 +219,7 @@ func (d *daemon) startNewsletter(ctx context.Context) error {
 	if !d.cfg.Newsletter.Enabled {
 		return nil
 	}
-	n, err := newNewsletter(d.cfg, d.store, d.mailer, d.signer, d.publishedPosts, d.log, d.reg)
+	n, err := newNewsletter(d.cfg, d.store, d.mailer, d.signer, d.publishedPosts, d.clock, d.log, d.reg)
 	if err != nil {
 		return err
 	}
