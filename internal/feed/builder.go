@@ -27,6 +27,10 @@ type Builder struct {
 	workers int
 	items   map[*post.Post]item
 	feeds   map[string]*built // by feed folder
+
+	lastPublished []*post.Post // a copy of the last successful Build's input
+	lastSpecs     []*spec      // and its feeds, for selectFeeds to patch
+	fullScans     int          // full selection passes so far, for tests
 }
 
 // built is one feed's last output and what it was made from.
@@ -60,7 +64,7 @@ func NewBuilder(site Site, opts Options) (*Builder, error) {
 func (b *Builder) Build(published []*post.Post) ([]File, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	specs := b.cfg.selectFeeds(published)
+	specs := b.selectFeeds(published)
 	stale := b.staleFeeds(specs)
 	if err := b.renderItems(stale); err != nil {
 		return nil, err
@@ -76,6 +80,7 @@ func (b *Builder) Build(published []*post.Post) ([]File, error) {
 	}
 	b.feeds = next
 	b.pruneItems(specs)
+	b.remember(published, specs)
 	return b.files(specs), nil
 }
 

@@ -35,7 +35,10 @@
 // Build renders everything once. A Builder keeps the last output and
 // re-renders only the feeds whose post list changed and only the items of new
 // or changed posts (posts are compared by pointer, since post.Library gives a
-// changed file a new *post.Post); items and feeds render on all cores. Write
+// changed file a new *post.Post); items and feeds render on all cores. When a
+// few posts were edited without changing their tags, authors or order, the
+// Builder patches its last selection instead of sorting the whole corpus into
+// feeds again, so a rebuild costs what the edit touches. Write
 // or a Writer put the files on disk through a temporary file and a rename,
 // skip files whose bytes did not change, and remove the feeds that are no
 // longer produced.

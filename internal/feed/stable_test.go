@@ -89,19 +89,30 @@ func TestIncrementalMatchesCold(t *testing.T) {
 	}
 	edit := *fx.posts[2] // arabic: only in the site feed (limit 3), tags/عربي and authors/omar
 	edit.Title = "عنوان جديد"
+	retag := edit
+	retag.Tags = []string{"go"}
+	second := *fx.posts[0]
+	second.Title = "Second edit"
 	steps := []struct {
 		name      string
 		posts     []*post.Post
 		unchanged []string
+		fullScan  bool // the post list changed shape, so selection starts over
 	}{
-		{"same input", fx.posts, []string{"rss.xml", "tags/go/atom.xml", "authors/alice/feed.json"}},
-		{"one edit", replaceAt(fx.posts, 2, &edit), []string{"tags/go/rss.xml", "authors/alice/rss.xml"}},
-		{"post removed", replaceAt(fx.posts, 2, &edit)[1:], []string{"tags/عربي/rss.xml", "authors/omar/atom.xml"}},
-		{"post added back", fx.posts, nil},
+		{"same input", fx.posts, []string{"rss.xml", "tags/go/atom.xml", "authors/alice/feed.json"}, false},
+		{"one edit", replaceAt(fx.posts, 2, &edit), []string{"tags/go/rss.xml", "authors/alice/rss.xml"}, false},
+		{"two edits", replaceAt(replaceAt(fx.posts, 2, &edit), 0, &second), []string{"tags/عربي/rss.xml", "tags/xml/feed.json"}, false},
+		{"post removed", replaceAt(fx.posts, 2, &edit)[1:], []string{"tags/عربي/rss.xml", "authors/omar/atom.xml"}, true},
+		{"post added back", replaceAt(fx.posts, 2, &edit), nil, true},
+		{"retagged", replaceAt(fx.posts, 2, &retag), []string{"tags/xml/rss.xml"}, true},
 	}
 	prev := byPath(mustBuild(t, b, fx.posts))
 	for _, s := range steps {
+		scans := b.fullScans
 		got := mustBuild(t, b, s.posts)
+		if full := b.fullScans > scans; full != s.fullScan {
+			t.Errorf("%s: full selection pass %v, want %v", s.name, full, s.fullScan)
+		}
 		cold := buildWith(t, fixture{posts: s.posts, content: fx.content}, Options{PerTag: true, PerAuthor: true, Limit: 3})
 		if fmt.Sprint(paths(got)) != fmt.Sprint(paths(cold)) {
 			t.Fatalf("%s: files %v, a cold build has %v", s.name, paths(got), paths(cold))
