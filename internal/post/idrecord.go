@@ -108,6 +108,10 @@ func (r *IDRecord) Save() error {
 		tmp.Close()
 		return fmt.Errorf("save id record %s: %w", r.path, err)
 	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("save id record %s: %w", r.path, err)
+	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("save id record %s: %w", r.path, err)
 	}

@@ -153,6 +153,8 @@ func TestSummary(t *testing.T) {
 		{"first paragraph", "## Heading\n\n```\ncode\n```\n\nThe **first** [paragraph](x) with `code`.\n\nSecond.\n", "", "The first paragraph with code.", 0},
 		{"trimmed to words", "one two three four five six seven\n", "", "one two three…", 3},
 		{"exactly the limit is not trimmed", "one two three\n", "", "one two three", 3},
+		{"entities and escapes resolved", "A &amp; B \\*x\\* &copy; &#169; `&amp;`\n", "", "A & B *x* © © &amp;", 0},
+		{"markdown in the front matter summary", "Body.\n", "summary: \"*Bold* claim & more\"\n", "Bold claim & more", 0},
 		{"raw html left out", "Hello <b>bold</b> world.\n", "", "Hello bold world.", 0},
 		{"empty body", "", "", "", 5},
 	}

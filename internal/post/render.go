@@ -11,6 +11,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // moreMark separates the summary from the rest of the body.
@@ -60,7 +61,7 @@ func (p *Post) Summary() string {
 
 func (pi *postImpl) summaryText() string {
 	if pi.fmSummary != "" {
-		return pi.fmSummary
+		return pi.md.plain([]byte(pi.fmSummary), false)
 	}
 	body := stripForbiddenBytes(pi.body)
 	if i := bytes.Index(body, []byte(moreMark)); i >= 0 {
@@ -146,6 +147,16 @@ func (m *markdown) plain(src []byte, firstPara bool) string {
 	return plainText(doc, src)
 }
 
+// textValue is the text of n as a reader sees it: backslash escapes and
+// entity references resolved, except inside code spans.
+func textValue(n *ast.Text, src []byte) []byte {
+	v := n.Segment.Value(src)
+	if _, code := n.Parent().(*ast.CodeSpan); code {
+		return v
+	}
+	return util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(v)))
+}
+
 func plainText(root ast.Node, src []byte) string {
 	var b strings.Builder
 	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -154,7 +165,7 @@ func plainText(root ast.Node, src []byte) string {
 		}
 		switch n := n.(type) {
 		case *ast.Text:
-			b.Write(n.Segment.Value(src))
+			b.Write(textValue(n, src))
 			if n.SoftLineBreak() || n.HardLineBreak() {
 				b.WriteByte(' ')
 			}
