@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/heraldhq/herald/internal/corpus"
@@ -87,6 +88,32 @@ func BenchmarkUpdateOne(b *testing.B) {
 		b.StartTimer()
 		if !lib.Update([]string{abs}) {
 			b.Fatal("Update reported no change after an edit")
+		}
+	}
+}
+
+var benchPost = []byte("---\ntitle: \"A post about anchoring\"\ndate: 2026-11-25T10:00:00Z\nauthor: mike\ntags: [negotiation, sales]\n---\n\n" +
+	strings.Repeat("Some text with a [link](../x/) and `code`, *emphasis* and more words to render.\n\n", 60))
+
+// BenchmarkParse is the cost of one post in a cold load: front matter only.
+func BenchmarkParse(b *testing.B) {
+	opts := post.Options{BaseURL: "https://blog.example.com", Authors: map[string]post.Author{"mike": {}}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := post.Parse("blog/a.md", benchPost, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkContentHTML is the cost of rendering one post's body.
+func BenchmarkContentHTML(b *testing.B) {
+	opts := post.Options{BaseURL: "https://blog.example.com", Authors: map[string]post.Author{"mike": {}}}
+	b.ReportAllocs()
+	for b.Loop() {
+		p, err := post.Parse("blog/a.md", benchPost, opts)
+		if err != nil || p.ContentHTML() == "" {
+			b.Fatal(err)
 		}
 	}
 }

@@ -260,3 +260,16 @@ func TestSnapshotDuplicateIDs(t *testing.T) {
 		t.Errorf("DuplicateIDs() = %v, want news/same.md and pinned/b.md", probs)
 	}
 }
+
+func TestLibraryUpdateWholeFolder(t *testing.T) {
+	s := newSite(t, map[string]string{"a.md": src("A", "2026-01-01"), "x/b.md": src("B", "2026-02-01")})
+	s.update(false, s.dir)
+	s.write("x/c.md", src("C", "2026-03-01"))
+	if err := os.Remove(s.abs("a.md")); err != nil {
+		t.Fatal(err)
+	}
+	s.update(true, s.dir)
+	if got, want := s.paths(), []string{"x/c.md", "x/b.md"}; !slices.Equal(got, want) {
+		t.Errorf("after rescanning the posts folder: %q, want %q", got, want)
+	}
+}

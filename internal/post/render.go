@@ -81,27 +81,33 @@ func trimWords(s string, n int) string {
 }
 
 // markdown is a goldmark instance with GitHub-flavoured Markdown, footnotes
-// and raw HTML; safe for concurrent use.
+// and raw HTML, built on first use; safe for concurrent use.
 type markdown struct {
-	gm goldmark.Markdown
+	once sync.Once
+	md   goldmark.Markdown
 }
 
-func newMarkdown() *markdown {
-	return &markdown{gm: goldmark.New(
-		goldmark.WithExtensions(extension.GFM, extension.Footnote),
-		goldmark.WithRendererOptions(html.WithUnsafe()),
-	)}
+func newMarkdown() *markdown { return &markdown{} }
+
+func (m *markdown) gm() goldmark.Markdown {
+	m.once.Do(func() {
+		m.md = goldmark.New(
+			goldmark.WithExtensions(extension.GFM, extension.Footnote),
+			goldmark.WithRendererOptions(html.WithUnsafe()),
+		)
+	})
+	return m.md
 }
 
 // html renders src with links and images resolved against permalink.
 func (m *markdown) html(src []byte, permalink string) string {
-	doc := m.gm.Parser().Parse(text.NewReader(src))
+	doc := m.gm().Parser().Parse(text.NewReader(src))
 	if base, err := url.Parse(permalink); err == nil {
 		absolutize(doc, base)
 		absolutizeRawHTML(doc, src, base)
 	}
 	var buf bytes.Buffer
-	if err := m.gm.Renderer().Render(&buf, src, doc); err != nil {
+	if err := m.gm().Renderer().Render(&buf, src, doc); err != nil {
 		return "" // the HTML renderer writes to a bytes.Buffer and cannot fail
 	}
 	return buf.String()
@@ -136,7 +142,7 @@ func resolve(base *url.URL, dest []byte) []byte {
 // plain returns the text of src without markup: of its first paragraph
 // when firstPara is true (the whole text when it has none), else all of it.
 func (m *markdown) plain(src []byte, firstPara bool) string {
-	doc := m.gm.Parser().Parse(text.NewReader(src))
+	doc := m.gm().Parser().Parse(text.NewReader(src))
 	if firstPara {
 		for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
 			if c.Kind() == ast.KindParagraph {
