@@ -171,14 +171,21 @@ func tomlValue(x any, line, col int) value {
 // tomlKeyPos returns the position of the value assigned to key at the top
 // level of fm, or 1:1 when it cannot be found.
 func tomlKeyPos(fm []byte, key string) (line, col int) {
+	inTable := false
 	for i, l := range strings.Split(string(fm), "\n") {
 		t := strings.TrimLeft(l, " \t")
+		indent := len([]rune(l[:len(l)-len(t)]))
 		if strings.HasPrefix(t, "[") {
-			break // tables start: top-level keys are above
+			inTable = true // keys below belong to the table
+			name := strings.Trim(strings.TrimSpace(strings.SplitN(t, "#", 2)[0]), "[]")
+			if strings.Trim(strings.TrimSpace(name), `"'`) == key {
+				return i + 1, indent + 1
+			}
+			continue
 		}
 		name, rest, ok := strings.Cut(t, "=")
 		name = strings.Trim(strings.TrimSpace(name), `"'`)
-		if ok && name == key {
+		if ok && !inTable && name == key {
 			valueStart := len(l) - len(strings.TrimLeft(rest, " \t"))
 			return i + 1, len([]rune(l[:valueStart])) + 1
 		}

@@ -237,6 +237,11 @@ func TestProblemPositions(t *testing.T) {
 		{"toml bad date string", "+++\ntitle = \"T\"\n  date = \"someday\"\n+++\n", 3, 10, `bad date "someday"`},
 		{"title is a list", "---\ntitle: [a]\ndate: 2026-01-01\n---\n", 2, 8, "title: want text"},
 		{"draft not a bool", "---\ntitle: T\ndate: 2026-01-01\ndraft: maybe\n---\n", 4, 8, "want true or false"},
+		{"tags a table", "---\ntitle: T\ndate: 2026-01-01\ntags: {a: b}\n---\n", 4, 7, "tags: want a list, not a table"},
+		{"authors nested", "---\ntitle: T\ndate: 2026-01-01\nauthors: [[mike]]\n---\n", 4, 11, "want an author key"},
+		{"date a list", "---\ntitle: T\ndate: [2026-01-01]\n---\n", 3, 7, "date: want a date"},
+		{"toml table as title", "+++\ndate = 2026-01-01\n[title]\nx = 1\n+++\n", 3, 1, "title: want text"},
+		{"toml unknown author", "+++\ntitle = \"T\"\ndate = 2026-01-01\nauthors = [\"mike\", \"zed\"]\n+++\n", 4, 11, `unknown author "zed"`},
 		{"not a mapping", "---\n- a\n- b\n---\n", 2, 1, "not a mapping"},
 		{"yaml date with a tab", "---\ntitle: T\ndate:\t2026-01-01\nauthor: nobody\n---\n", 4, 9, "unknown author"},
 	}
