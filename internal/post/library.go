@@ -26,9 +26,14 @@ type Library struct {
 }
 
 // NewLibrary returns an empty Library for opts; call Load to read the
-// folder. Options are checked by Load.
+// folder. Options are checked by Load. A relative Dir is taken from the
+// working directory now.
 func NewLibrary(opts Options) *Library {
-	l := &Library{r: newReader(opts), dir: filepath.Clean(opts.Dir)}
+	dir, err := filepath.Abs(opts.Dir)
+	if err != nil {
+		dir = filepath.Clean(opts.Dir) // no working directory: keep the path as given
+	}
+	l := &Library{r: newReader(opts), dir: dir}
 	l.snap.Store(&Snapshot{})
 	return l
 }
@@ -63,7 +68,8 @@ func (l *Library) Load(ctx context.Context) error {
 	return nil
 }
 
-// Update reads the given absolute paths again: a post file is parsed anew,
+// Update reads the given paths again (absolute, or relative to the working
+// directory, like Options.Dir): a post file is parsed anew,
 // a path that no longer exists (or is now a folder) drops the posts read
 // from it, and a folder is scanned again with everything under it. Paths
 // outside Options.Dir, hidden paths and non-Markdown files are ignored.
@@ -96,7 +102,10 @@ type change struct {
 
 // collect adds what is now at the absolute path p to c.
 func (l *Library) collect(p string, c *change) {
-	rel, err := filepath.Rel(l.dir, filepath.Clean(p))
+	if abs, err := filepath.Abs(p); err == nil {
+		p = abs
+	}
+	rel, err := filepath.Rel(l.dir, p)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return
 	}

@@ -273,3 +273,25 @@ func TestLibraryUpdateWholeFolder(t *testing.T) {
 		t.Errorf("after rescanning the posts folder: %q, want %q", got, want)
 	}
 }
+
+func TestLibraryRelativeDir(t *testing.T) {
+	s := newSite(t, map[string]string{"a.md": src("A", "2026-01-01")})
+	t.Chdir(s.dir)
+	opts := testOptions()
+	opts.Dir = "."
+	lib := post.NewLibrary(opts)
+	if err := lib.Load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s.write("b.md", src("B", "2026-02-01"))
+	if !lib.Update([]string{s.abs("b.md")}) {
+		t.Error("Update(absolute path) under a relative Dir reported no change")
+	}
+	s.write("a.md", src("A2", "2026-01-01"))
+	if !lib.Update([]string{"a.md"}) {
+		t.Error("Update(relative path) reported no change")
+	}
+	if p := lib.Snapshot().ByPath("a.md"); lib.Snapshot().Len() != 2 || p == nil || p.Title != "A2" {
+		t.Errorf("after both updates: %d posts, a.md = %+v; want 2 posts and a.md titled A2", lib.Snapshot().Len(), p)
+	}
+}
