@@ -23,6 +23,7 @@ type Library struct {
 	dir  string // Options.Dir, cleaned
 	mu   sync.Mutex
 	snap atomic.Pointer[Snapshot]
+	bufs sync.Pool // *[]byte read buffers for readFile
 }
 
 // NewLibrary returns an empty Library for opts; call Load to read the
@@ -132,7 +133,7 @@ func (l *Library) collect(p string, c *change) {
 
 // parseInto reads and parses one file into c.
 func (l *Library) parseInto(rel string, c *change) {
-	data, err := os.ReadFile(filepath.Join(l.dir, filepath.FromSlash(rel)))
+	data, err := readFile(filepath.Join(l.dir, filepath.FromSlash(rel)), &l.bufs)
 	if errors.Is(err, fs.ErrNotExist) {
 		return // gone between the walk and the read
 	}

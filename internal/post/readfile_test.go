@@ -1,0 +1,33 @@
+package post
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+func TestReadFile(t *testing.T) {
+	dir := t.TempDir()
+	var pool sync.Pool
+	for _, size := range []int{0, 1, 8191, 8192, 8193, 100_000} {
+		want := bytes.Repeat([]byte("abcdefg\n"), size/8+1)[:size]
+		p := filepath.Join(dir, "f.md")
+		if err := os.WriteFile(p, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, err := readFile(p, &pool)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("readFile of %d bytes: %d bytes, %v", size, len(got), err)
+		}
+	}
+	if _, err := readFile(filepath.Join(dir, "missing.md"), &pool); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("readFile(missing) = %v, want fs.ErrNotExist", err)
+	}
+	if _, err := readFile(dir, &pool); err == nil {
+		t.Error("readFile(a folder) succeeded, want an error")
+	}
+}
