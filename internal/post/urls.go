@@ -14,6 +14,7 @@ import (
 // letter or digit.
 func Slugify(s string) string {
 	var b strings.Builder
+	b.Grow(len(s))
 	dash := false
 	for _, r := range strings.ToLower(s) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
@@ -34,6 +35,7 @@ func Slugify(s string) string {
 func (r *reader) permalinkFor(date time.Time, slug, section string) string {
 	d := date.In(r.opts.location())
 	var b strings.Builder
+	b.Grow(len(r.base) + len(r.opts.permalink()) + len(slug) + len(section) + 8)
 	b.WriteString(r.base)
 	for rest := r.opts.permalink(); rest != ""; {
 		i := strings.IndexByte(rest, '{')
