@@ -46,7 +46,7 @@
 //
 // # Rendering
 //
-// Parsing reads the front matter only. ContentHTML (goldmark: GitHub
+// Parsing reads the front matter only (and checks the whole file is UTF-8). ContentHTML (goldmark: GitHub
 // Flavoured Markdown and footnotes, raw HTML kept) and Summary render on
 // first use and cache the result, so a build renders only the posts its
 // feeds show. Relative link and image destinations become absolute URLs

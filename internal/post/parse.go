@@ -26,8 +26,9 @@ func newReader(opts Options) *reader {
 // opts.Dir (it gives the slug, the Jekyll date and the section); data is the
 // whole file. The error is always a Problem with Path set to rel and a line
 // and column inside the file. The body is not rendered until ContentHTML or
-// Summary is called. A Library shares one renderer between its posts; Parse
-// builds a new one on each call, so prefer a Library for many files.
+// Summary is called. Parse does not check opts (see Options.Check). A
+// Library shares one renderer between its posts; Parse builds a new one on
+// each call, so prefer a Library for many files.
 func Parse(rel string, data []byte, opts Options) (*Post, error) {
 	return newReader(opts).parse(rel, data)
 }
