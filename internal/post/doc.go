@@ -46,12 +46,12 @@
 //
 // # Rendering
 //
-// Parsing reads the front matter only (and checks the whole file is UTF-8). ContentHTML (goldmark: GitHub
-// Flavoured Markdown and footnotes, raw HTML kept) and Summary render on
-// first use and cache the result, so a build renders only the posts its
-// feeds show. Relative link and image destinations become absolute URLs
-// resolved against the post's permalink; links inside raw HTML are left as
-// written.
+// Parsing reads the front matter only (and checks that the whole file is
+// UTF-8). ContentHTML (goldmark: GitHub Flavoured Markdown and footnotes,
+// raw HTML kept) and Summary render on first use and cache the result, so a
+// build renders only the posts its feeds show. Relative link and image
+// destinations become absolute URLs resolved against the post's permalink,
+// in Markdown and in the href and src attributes of raw HTML alike.
 //
 // # Library
 //
