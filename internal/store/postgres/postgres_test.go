@@ -140,3 +140,7 @@ func TestOpenBadDSN(t *testing.T) {
 		t.Fatal("Open accepted a malformed DSN")
 	}
 }
+
+func BenchmarkClaimAndMark(b *testing.B) {
+	storetest.BenchClaimAndMark(b, func(b *testing.B) store.Store { return open(b, freshSchema(b)) })
+}

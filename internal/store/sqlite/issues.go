@@ -151,7 +151,7 @@ func (s *Store) SetIssueStatus(ctx context.Context, id int64, status store.Issue
 		return fmt.Errorf("set status of issue %d: %w", id, err)
 	}
 	return s.inTx(ctx, fmt.Sprintf("set status of issue %d", id), func(tx *sql.Tx) error {
-		return execOne(ctx, tx, `UPDATE issues SET status = ?, reason = ?, completed_at = ? WHERE id = ?`,
+		return s.execOne(ctx, tx, `UPDATE issues SET status = ?, reason = ?, completed_at = ? WHERE id = ?`,
 			status, reason, completed, id)
 	})
 }

@@ -23,9 +23,7 @@ func (s *Store) MarkSending(ctx context.Context, issueID, subscriberID int64, ow
 		var holder string
 		var lease int64
 		var subStatus subscriber.Status
-		err := tx.QueryRowContext(ctx, `SELECT d.status, d.owner, d.lease_until, s.status
-			FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-			WHERE d.issue_id = ? AND d.subscriber_id = ?`, issueID, subscriberID).Scan(&status, &holder, &lease, &subStatus)
+		err := s.queryRow(ctx, tx, sqlDeliveryState, issueID, subscriberID).Scan(&status, &holder, &lease, &subStatus)
 		if errors.Is(err, sql.ErrNoRows) {
 			return store.ErrNotFound
 		}
@@ -37,10 +35,10 @@ func (s *Store) MarkSending(ctx context.Context, issueID, subscriberID int64, ow
 		}
 		if subStatus != subscriber.Active {
 			notActive = true
-			return setDelivery(ctx, tx, issueID, subscriberID, `status = 'skipped', owner = '', lease_until = 0, last_error = ?`,
+			return s.setDelivery(ctx, tx, issueID, subscriberID, setSkipped,
 				now, "subscriber "+string(subStatus))
 		}
-		return setDelivery(ctx, tx, issueID, subscriberID, `status = 'sending', attempts = attempts + 1`, now)
+		return s.setDelivery(ctx, tx, issueID, subscriberID, setSending, now)
 	})
 	if err == nil && notActive {
 		return fmt.Errorf("%s: %w", deliveryStep("mark sending", issueID, subscriberID), store.ErrNotActive)
@@ -54,32 +52,59 @@ func deliveryStep(step string, issueID, subscriberID int64) string {
 
 // setDelivery updates one delivery: set is the SET list (its placeholders
 // take args), updated_at is set to now. No such row is store.ErrNotFound.
-func setDelivery(ctx context.Context, tx *sql.Tx, issueID, subscriberID int64, set string, now time.Time, args ...any) error {
+func (s *Store) setDelivery(ctx context.Context, tx *sql.Tx, issueID, subscriberID int64, set string, now time.Time, args ...any) error {
 	args = append(args, codec.Nanos(now), issueID, subscriberID)
-	return execOne(ctx, tx, `UPDATE deliveries SET `+set+`, updated_at = ? WHERE issue_id = ? AND subscriber_id = ?`, args...)
+	return s.execOne(ctx, tx, deliveryUpdate(set), args...)
+}
+
+// The SET lists of the ledger's one-row updates; their placeholders come
+// before updated_at.
+const (
+	setSending = `status = 'sending', attempts = attempts + 1`
+	setSent    = `status = 'sent', owner = '', lease_until = 0, last_error = ''`
+	setRetry   = `status = 'pending', owner = '', lease_until = 0, last_error = ?, next_attempt_at = ?`
+	setFailed  = `status = 'failed', owner = '', lease_until = 0, last_error = ?`
+	setSkipped = `status = 'skipped', owner = '', lease_until = 0, last_error = ?`
+)
+
+const sqlDeliveryState = `SELECT d.status, d.owner, d.lease_until, s.status
+	FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+	WHERE d.issue_id = ? AND d.subscriber_id = ?`
+
+func deliveryUpdate(set string) string {
+	return `UPDATE deliveries SET ` + set + `, updated_at = ? WHERE issue_id = ? AND subscriber_id = ?`
+}
+
+// hotStatements are prepared once at Open: a send runs them per recipient.
+func hotStatements() []string {
+	list := []string{sqlDeliveryState}
+	for _, set := range []string{setSending, setSent, setRetry, setFailed, setSkipped} {
+		list = append(list, deliveryUpdate(set))
+	}
+	return list
 }
 
 // mark runs setDelivery in its own transaction.
 func (s *Store) mark(ctx context.Context, step string, issueID, subscriberID int64, set string, now time.Time, args ...any) error {
 	return s.inTx(ctx, deliveryStep(step, issueID, subscriberID), func(tx *sql.Tx) error {
-		return setDelivery(ctx, tx, issueID, subscriberID, set, now, args...)
+		return s.setDelivery(ctx, tx, issueID, subscriberID, set, now, args...)
 	})
 }
 
 // MarkSent records that the server accepted the message.
 func (s *Store) MarkSent(ctx context.Context, issueID, subscriberID int64, now time.Time) error {
-	return s.mark(ctx, "mark sent", issueID, subscriberID, `status = 'sent', owner = '', lease_until = 0, last_error = ''`, now)
+	return s.mark(ctx, "mark sent", issueID, subscriberID, setSent, now)
 }
 
 // MarkRetry puts the delivery back to pending at retryAt with errMsg.
 func (s *Store) MarkRetry(ctx context.Context, issueID, subscriberID int64, errMsg string, retryAt, now time.Time) error {
 	return s.mark(ctx, "mark retry", issueID, subscriberID,
-		`status = 'pending', owner = '', lease_until = 0, last_error = ?, next_attempt_at = ?`, now, errMsg, codec.Nanos(retryAt))
+		setRetry, now, errMsg, codec.Nanos(retryAt))
 }
 
 // MarkSkipped marks the delivery skipped with reason.
 func (s *Store) MarkSkipped(ctx context.Context, issueID, subscriberID int64, reason string, now time.Time) error {
-	return s.mark(ctx, "mark skipped", issueID, subscriberID, `status = 'skipped', owner = '', lease_until = 0, last_error = ?`, now, reason)
+	return s.mark(ctx, "mark skipped", issueID, subscriberID, setSkipped, now, reason)
 }
 
 // MarkFailed marks a permanent failure and counts a bounce; an active or
@@ -87,7 +112,7 @@ func (s *Store) MarkSkipped(ctx context.Context, issueID, subscriberID int64, re
 // never).
 func (s *Store) MarkFailed(ctx context.Context, issueID, subscriberID int64, errMsg string, bounceLimit int, now time.Time) error {
 	return s.inTx(ctx, deliveryStep("mark failed", issueID, subscriberID), func(tx *sql.Tx) error {
-		err := setDelivery(ctx, tx, issueID, subscriberID, `status = 'failed', owner = '', lease_until = 0, last_error = ?`, now, errMsg)
+		err := s.setDelivery(ctx, tx, issueID, subscriberID, setFailed, now, errMsg)
 		if err != nil {
 			return err
 		}

@@ -23,3 +23,7 @@ func openTemp(t testing.TB) *sqlite.Store {
 func TestContract(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return openTemp(t) })
 }
+
+func BenchmarkClaimAndMark(b *testing.B) {
+	storetest.BenchClaimAndMark(b, func(b *testing.B) store.Store { return openTemp(b) })
+}
