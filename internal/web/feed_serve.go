@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/heraldhq/herald/internal/feed"
 	"net/http"
 	"strconv"
 	"strings"
@@ -17,12 +18,14 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request) {
 	}
 	body, etag := e.data, e.etag
 	h := w.Header()
-	h.Set("Vary", "Accept-Encoding")
+	h.Set("Vary", "Accept-Encoding, Accept")
 	if e.gz != nil && acceptsGzip(r.Header.Get("Accept-Encoding")) {
 		body, etag = e.gz, e.gzETag
 		h.Set("Content-Encoding", "gzip")
 	}
-	h.Set("Content-Type", e.contentType)
+	// Browsers get RSS and Atom as application/xml so that they apply
+	// style.xsl; feed readers get the feed types.
+	h.Set("Content-Type", feed.NegotiateType(e.contentType, r.Header.Get("Accept")))
 	h.Set("Cache-Control", "public, max-age=300")
 	h.Set("ETag", etag)
 	h.Set("Last-Modified", e.lastModified)

@@ -46,6 +46,8 @@ func TestServeFeed(t *testing.T) {
 		{"json", "GET", "/feeds/feed.json", nil, 200, feed.TypeJSON, `"version"`},
 		{"per tag", "GET", "/feeds/tags/go/feed.xml", nil, 200, feed.TypeRSS, "<rss"},
 		{"head", "HEAD", "/feeds/feed.xml", nil, 200, feed.TypeRSS, ""},
+		{"browser gets styled xml", "GET", "/feeds/atom.xml", http.Header{"Accept": {"text/html,application/xhtml+xml,*/*;q=0.8"}}, 200, feed.TypeBrowserXML, "<feed"},
+		{"browser json stays json", "GET", "/feeds/feed.json", http.Header{"Accept": {"text/html"}}, 200, feed.TypeJSON, `"version"`},
 		{"if-none-match", "GET", "/feeds/feed.xml", http.Header{"If-None-Match": {etag}}, 304, "", ""},
 		{"if-none-match weak", "GET", "/feeds/feed.xml", http.Header{"If-None-Match": {`"x", W/` + etag}}, 304, "", ""},
 		{"if-none-match other", "GET", "/feeds/feed.xml", http.Header{"If-None-Match": {`"other"`}, "If-Modified-Since": {lastMod}}, 200, feed.TypeRSS, "<rss"},
@@ -80,7 +82,7 @@ func TestServeFeedGzip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	if res.Header.Get("Content-Encoding") != "gzip" || res.Header.Get("Vary") != "Accept-Encoding" {
+	if res.Header.Get("Content-Encoding") != "gzip" || res.Header.Get("Vary") != "Accept-Encoding, Accept" {
 		t.Fatalf("headers %v", res.Header)
 	}
 	zr, err := gzip.NewReader(res.Body)
