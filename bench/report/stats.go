@@ -36,7 +36,11 @@ func (s sample) scaled(k float64) sample {
 // spread formats the median and the min–max range with unit, e.g.
 // "12.3 ms (11.9–14.0, 5 runs)".
 func (s sample) spread(unit string) string {
-	return fmt.Sprintf("%s %s (%s–%s, %d runs)", num(s.median()), unit, num(s.min()), num(s.max()), len(s))
+	runs := "runs"
+	if len(s) == 1 {
+		runs = "run"
+	}
+	return fmt.Sprintf("%s %s (%s–%s, %d %s)", num(s.median()), unit, num(s.min()), num(s.max()), len(s), runs)
 }
 
 // num formats v with three significant figures, without exponent.
