@@ -50,7 +50,7 @@ func (s *Store) Resubscribe(ctx context.Context, id int64, now time.Time) (subsc
 
 // update runs one UPDATE of the subscriber with id (the last argument).
 func (s *Store) update(ctx context.Context, step string, id int64, query string, args ...any) error {
-	return s.inTx(ctx, fmt.Sprintf("%s subscriber %d", step, id), func(tx pgx.Tx) error {
+	return s.withConn(ctx, fmt.Sprintf("%s subscriber %d", step, id), func(tx dbtx) error {
 		return execOne(ctx, tx, query, append(args, id)...)
 	})
 }

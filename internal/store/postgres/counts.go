@@ -15,7 +15,7 @@ import (
 // status; a missing issue is store.ErrNotFound.
 func (s *Store) DeliveryCounts(ctx context.Context, issueID int64) (map[store.DeliveryStatus]int, error) {
 	counts := map[store.DeliveryStatus]int{}
-	err := s.inTx(ctx, fmt.Sprintf("count deliveries of issue %d", issueID), func(tx pgx.Tx) error {
+	err := s.withConn(ctx, fmt.Sprintf("count deliveries of issue %d", issueID), func(tx dbtx) error {
 		if err := issueExists(ctx, tx, issueID); err != nil {
 			return err
 		}
@@ -29,7 +29,7 @@ func (s *Store) DeliveryCounts(ctx context.Context, issueID int64) (map[store.De
 // issue with status (any when empty), by subscriber id.
 func (s *Store) ListDeliveries(ctx context.Context, issueID int64, status store.DeliveryStatus, limit int) ([]store.Delivery, error) {
 	var list []store.Delivery
-	err := s.inTx(ctx, fmt.Sprintf("list deliveries of issue %d", issueID), func(tx pgx.Tx) error {
+	err := s.withConn(ctx, fmt.Sprintf("list deliveries of issue %d", issueID), func(tx dbtx) error {
 		rows, err := tx.Query(ctx, `SELECT `+deliveryColumns+` FROM deliveries
 			WHERE issue_id = $1 AND ($2 = '' OR status = $2) ORDER BY subscriber_id
 			LIMIT CASE WHEN $3 > 0 THEN $3 END`, issueID, string(status), int64(limit))

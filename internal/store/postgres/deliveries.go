@@ -82,7 +82,7 @@ func insertDeliveries(ctx context.Context, tx pgx.Tx, issueID int64, batch []rec
 	return added, results.Close()
 }
 
-func issueExists(ctx context.Context, tx pgx.Tx, issueID int64) error {
+func issueExists(ctx context.Context, tx dbtx, issueID int64) error {
 	var one int
 	return notFound(tx.QueryRow(ctx, `SELECT 1 FROM issues WHERE id = $1`, issueID).Scan(&one))
 }

@@ -14,7 +14,7 @@ import (
 // Setting returns the value of key, or store.ErrNotFound when unset.
 func (s *Store) Setting(ctx context.Context, key string) (string, error) {
 	var value string
-	err := s.inTx(ctx, fmt.Sprintf("get setting %q", key), func(tx pgx.Tx) error {
+	err := s.withConn(ctx, fmt.Sprintf("get setting %q", key), func(tx dbtx) error {
 		return notFound(tx.QueryRow(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&value))
 	})
 	return value, err
@@ -36,7 +36,7 @@ func (s *Store) SetSettingIfAbsent(ctx context.Context, key, value string) (stri
 
 // SetSetting stores value under key, replacing any previous value.
 func (s *Store) SetSetting(ctx context.Context, key, value string) error {
-	return s.inTx(ctx, fmt.Sprintf("set setting %q", key), func(tx pgx.Tx) error {
+	return s.withConn(ctx, fmt.Sprintf("set setting %q", key), func(tx dbtx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 		return err
@@ -89,7 +89,7 @@ func (s *Store) CreateIssue(ctx context.Context, is *store.Issue, now time.Time)
 // Issue returns the issue with id, or store.ErrNotFound.
 func (s *Store) Issue(ctx context.Context, id int64) (store.Issue, error) {
 	var is store.Issue
-	err := s.inTx(ctx, fmt.Sprintf("get issue %d", id), func(tx pgx.Tx) (err error) {
+	err := s.withConn(ctx, fmt.Sprintf("get issue %d", id), func(tx dbtx) (err error) {
 		is, err = scanIssue(tx.QueryRow(ctx, `SELECT `+issueColumns+` FROM issues WHERE id = $1`, id))
 		return err
 	})
@@ -104,7 +104,7 @@ func (s *Store) LastIssue(ctx context.Context, statuses ...store.IssueStatus) (s
 		names[i] = string(st)
 	}
 	var is store.Issue
-	err := s.inTx(ctx, fmt.Sprintf("get last issue %v", statuses), func(tx pgx.Tx) (err error) {
+	err := s.withConn(ctx, fmt.Sprintf("get last issue %v", statuses), func(tx dbtx) (err error) {
 		is, err = scanIssue(tx.QueryRow(ctx, `SELECT `+issueColumns+` FROM issues
 			WHERE cardinality($1::text[]) = 0 OR status = ANY($1) ORDER BY scheduled_at DESC, id DESC LIMIT 1`, names))
 		return err
@@ -116,7 +116,7 @@ func (s *Store) LastIssue(ctx context.Context, statuses ...store.IssueStatus) (s
 // scheduled first.
 func (s *Store) ListIssues(ctx context.Context, limit int) ([]store.Issue, error) {
 	var list []store.Issue
-	err := s.inTx(ctx, "list issues", func(tx pgx.Tx) error {
+	err := s.withConn(ctx, "list issues", func(tx dbtx) error {
 		rows, err := tx.Query(ctx, `SELECT `+issueColumns+` FROM issues ORDER BY scheduled_at DESC, id DESC
 			LIMIT CASE WHEN $1 > 0 THEN $1 END`, int64(limit))
 		if err != nil {
@@ -135,7 +135,7 @@ func (s *Store) SetIssueStatus(ctx context.Context, id int64, status store.Issue
 	if err != nil {
 		return fmt.Errorf("set status of issue %d: %w", id, err)
 	}
-	return s.inTx(ctx, fmt.Sprintf("set status of issue %d", id), func(tx pgx.Tx) error {
+	return s.withConn(ctx, fmt.Sprintf("set status of issue %d", id), func(tx dbtx) error {
 		return execOne(ctx, tx, `UPDATE issues SET status = $1, reason = $2, completed_at = $3 WHERE id = $4`,
 			string(status), reason, completed, id)
 	})

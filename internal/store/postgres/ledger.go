@@ -2,46 +2,59 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"github.com/jackc/pgx/v5"
 	"time"
 
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/store/internal/codec"
-	"github.com/heraldhq/herald/internal/subscriber"
 )
 
 // MarkSending moves a delivery claimed by owner under a live lease to
-// sending and counts an attempt. It returns store.ErrNotClaimed when owner
-// does not hold it, and store.ErrNotActive (after marking it skipped) when
-// the subscriber is no longer active.
+// sending and counts an attempt, in one statement (one round trip on the
+// per-recipient path). It returns store.ErrNotClaimed when owner does not
+// hold it, and store.ErrNotActive (after marking it skipped) when the
+// subscriber is no longer active.
 func (s *Store) MarkSending(ctx context.Context, issueID, subscriberID int64, owner string, now time.Time) error {
-	notActive := false
-	err := s.inTx(ctx, deliveryStep("mark sending", issueID, subscriberID), func(tx pgx.Tx) error {
-		var status store.DeliveryStatus
-		var holder string
-		var lease int64
-		var subStatus subscriber.Status
-		err := tx.QueryRow(ctx, `SELECT d.status, d.owner, d.lease_until, s.status
-			FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-			WHERE d.issue_id = $1 AND d.subscriber_id = $2 FOR UPDATE OF d`, issueID, subscriberID).Scan(&status, &holder, &lease, &subStatus)
-		if err != nil {
-			return notFound(err)
+	step := deliveryStep("mark sending", issueID, subscriberID)
+	var status string
+	err := s.withConn(ctx, step, func(c dbtx) error {
+		err := c.QueryRow(ctx, sqlMarkSending, issueID, subscriberID, owner, codec.Nanos(now)).Scan(&status)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return whyNotClaimed(ctx, c, issueID, subscriberID)
 		}
-		if status != store.DeliveryClaimed || holder != owner || lease <= codec.Nanos(now) {
-			return store.ErrNotClaimed
-		}
-		if subStatus != subscriber.Active {
-			notActive = true
-			return setDelivery(ctx, tx, issueID, subscriberID, `status = 'skipped', owner = '', lease_until = 0, last_error = $1`,
-				now, "subscriber "+string(subStatus))
-		}
-		return setDelivery(ctx, tx, issueID, subscriberID, `status = 'sending', attempts = attempts + 1`, now)
+		return err
 	})
-	if err == nil && notActive {
-		return fmt.Errorf("%s: %w", deliveryStep("mark sending", issueID, subscriberID), store.ErrNotActive)
+	if err == nil && status != string(store.DeliverySending) {
+		return fmt.Errorf("%s: %w", step, store.ErrNotActive)
 	}
 	return err
+}
+
+// sqlMarkSending turns a claimed delivery into sending when its subscriber
+// is active, into skipped otherwise, and returns the new status.
+const sqlMarkSending = `UPDATE deliveries d SET
+		status = CASE WHEN s.status = 'active' THEN 'sending' ELSE 'skipped' END,
+		attempts = d.attempts + CASE WHEN s.status = 'active' THEN 1 ELSE 0 END,
+		owner = CASE WHEN s.status = 'active' THEN d.owner ELSE '' END,
+		lease_until = CASE WHEN s.status = 'active' THEN d.lease_until ELSE 0 END,
+		last_error = CASE WHEN s.status = 'active' THEN d.last_error ELSE 'subscriber ' || s.status END,
+		updated_at = $4
+	FROM subscribers s
+	WHERE s.id = d.subscriber_id AND d.issue_id = $1 AND d.subscriber_id = $2
+		AND d.status = 'claimed' AND d.owner = $3 AND d.lease_until > $4
+	RETURNING d.status`
+
+// whyNotClaimed tells a missing delivery (store.ErrNotFound) from one
+// that owner does not hold (store.ErrNotClaimed).
+func whyNotClaimed(ctx context.Context, c dbtx, issueID, subscriberID int64) error {
+	var one int
+	err := c.QueryRow(ctx, `SELECT 1 FROM deliveries WHERE issue_id = $1 AND subscriber_id = $2`, issueID, subscriberID).Scan(&one)
+	if err != nil {
+		return notFound(err)
+	}
+	return store.ErrNotClaimed
 }
 
 func deliveryStep(step string, issueID, subscriberID int64) string {
@@ -50,7 +63,7 @@ func deliveryStep(step string, issueID, subscriberID int64) string {
 
 // setDelivery updates one delivery: set is the SET list (its placeholders
 // take args), updated_at is set to now. No such row is store.ErrNotFound.
-func setDelivery(ctx context.Context, tx pgx.Tx, issueID, subscriberID int64, set string, now time.Time, args ...any) error {
+func setDelivery(ctx context.Context, tx dbtx, issueID, subscriberID int64, set string, now time.Time, args ...any) error {
 	args = append(args, codec.Nanos(now), issueID, subscriberID)
 	n := len(args)
 	return execOne(ctx, tx, fmt.Sprintf(`UPDATE deliveries SET %s, updated_at = $%d WHERE issue_id = $%d AND subscriber_id = $%d`,
@@ -59,7 +72,7 @@ func setDelivery(ctx context.Context, tx pgx.Tx, issueID, subscriberID int64, se
 
 // mark runs setDelivery in its own transaction.
 func (s *Store) mark(ctx context.Context, step string, issueID, subscriberID int64, set string, now time.Time, args ...any) error {
-	return s.inTx(ctx, deliveryStep(step, issueID, subscriberID), func(tx pgx.Tx) error {
+	return s.withConn(ctx, deliveryStep(step, issueID, subscriberID), func(tx dbtx) error {
 		return setDelivery(ctx, tx, issueID, subscriberID, set, now, args...)
 	})
 }

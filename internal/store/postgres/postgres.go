@@ -11,6 +11,7 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/heraldhq/herald/internal/store"
 )
@@ -83,8 +84,30 @@ func (s *Store) inTx(ctx context.Context, step string, fn func(tx pgx.Tx) error)
 	return nil
 }
 
+// dbtx is what pgx.Tx and *pgx.Conn share: helpers take it so that
+// one-statement methods run without BEGIN and COMMIT round trips.
+type dbtx interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// withConn runs fn on a pooled connection outside any transaction: for
+// reads and for methods that are one statement (atomic by themselves).
+func (s *Store) withConn(ctx context.Context, step string, fn func(c dbtx) error) error {
+	c, err := s.pool.acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("%s: %w", step, err)
+	}
+	defer s.pool.release(c)
+	if err := fn(c); err != nil {
+		return fmt.Errorf("%s: %w", step, err)
+	}
+	return nil
+}
+
 // execOne runs an update that must touch one row; none means ErrNotFound.
-func execOne(ctx context.Context, tx pgx.Tx, query string, args ...any) error {
+func execOne(ctx context.Context, tx dbtx, query string, args ...any) error {
 	tag, err := tx.Exec(ctx, query, args...)
 	if err != nil {
 		return err

@@ -31,7 +31,7 @@ func scanSubscriber(row pgx.Row) (subscriber.Subscriber, error) {
 	return s, err
 }
 
-func getSubscriber(ctx context.Context, tx pgx.Tx, where string, arg any) (subscriber.Subscriber, error) {
+func getSubscriber(ctx context.Context, tx dbtx, where string, arg any) (subscriber.Subscriber, error) {
 	return scanSubscriber(tx.QueryRow(ctx, `SELECT `+subscriberColumns+` FROM subscribers WHERE `+where, arg))
 }
 
@@ -74,7 +74,7 @@ func (s *Store) CreateSubscriber(ctx context.Context, sub *subscriber.Subscriber
 // Subscriber returns the subscriber with id, or store.ErrNotFound.
 func (s *Store) Subscriber(ctx context.Context, id int64) (subscriber.Subscriber, error) {
 	var sub subscriber.Subscriber
-	err := s.inTx(ctx, fmt.Sprintf("get subscriber %d", id), func(tx pgx.Tx) (err error) {
+	err := s.withConn(ctx, fmt.Sprintf("get subscriber %d", id), func(tx dbtx) (err error) {
 		sub, err = getSubscriber(ctx, tx, "id = $1", id)
 		return err
 	})
@@ -85,7 +85,7 @@ func (s *Store) Subscriber(ctx context.Context, id int64) (subscriber.Subscriber
 // store.ErrNotFound.
 func (s *Store) SubscriberByEmail(ctx context.Context, emailKey string) (subscriber.Subscriber, error) {
 	var sub subscriber.Subscriber
-	err := s.inTx(ctx, fmt.Sprintf("get subscriber %q", emailKey), func(tx pgx.Tx) (err error) {
+	err := s.withConn(ctx, fmt.Sprintf("get subscriber %q", emailKey), func(tx dbtx) (err error) {
 		sub, err = getSubscriber(ctx, tx, "email_key = $1", emailKey)
 		return err
 	})
@@ -99,7 +99,7 @@ func (s *Store) ListSubscribers(ctx context.Context, f store.ListFilter) ([]subs
 		limit = -1
 	}
 	var list []subscriber.Subscriber
-	err := s.inTx(ctx, "list subscribers", func(tx pgx.Tx) error {
+	err := s.withConn(ctx, "list subscribers", func(tx dbtx) error {
 		rows, err := tx.Query(ctx, `SELECT `+subscriberColumns+` FROM subscribers
 			WHERE id > $1 AND ($2 = '' OR status = $2) ORDER BY id LIMIT CASE WHEN $3 > 0 THEN $3 END`,
 			f.AfterID, string(f.Status), limit)
@@ -116,7 +116,7 @@ func (s *Store) ListSubscribers(ctx context.Context, f store.ListFilter) ([]subs
 // nobody has are absent.
 func (s *Store) CountSubscribers(ctx context.Context) (map[subscriber.Status]int, error) {
 	counts := map[subscriber.Status]int{}
-	err := s.inTx(ctx, "count subscribers", func(tx pgx.Tx) error {
+	err := s.withConn(ctx, "count subscribers", func(tx dbtx) error {
 		return countBy(ctx, tx, `SELECT status, count(*) FROM subscribers GROUP BY status`, func(k string, n int) {
 			counts[subscriber.Status(k)] = n
 		})
@@ -126,7 +126,7 @@ func (s *Store) CountSubscribers(ctx context.Context) (map[subscriber.Status]int
 
 // countBy runs a "SELECT key, count(*) ... GROUP BY key" query and hands
 // each row to add.
-func countBy(ctx context.Context, tx pgx.Tx, query string, add func(string, int), args ...any) error {
+func countBy(ctx context.Context, tx dbtx, query string, add func(string, int), args ...any) error {
 	rows, err := tx.Query(ctx, query, args...)
 	if err != nil {
 		return err
