@@ -53,15 +53,22 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: plain -posts DIR -out DIR")
 		os.Exit(2)
 	}
-	posts, err := readAll(*postsDir)
-	if err == nil {
-		err = writeFeeds(*out, newest(posts, time.Now()))
-	}
+	n, err := run(*postsDir, *out, time.Now())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "plain:", err)
 		os.Exit(1)
 	}
-	fmt.Printf("Read %d posts; wrote 3 feeds to %s\n", len(posts), *out)
+	fmt.Printf("Read %d posts; wrote 3 feeds to %s\n", n, *out)
+}
+
+// run reads every post under postsDir and writes the site feeds of those
+// published at now to out; it returns the number of posts read.
+func run(postsDir, out string, now time.Time) (int, error) {
+	posts, err := readAll(postsDir)
+	if err != nil {
+		return 0, err
+	}
+	return len(posts), writeFeeds(out, newest(posts, now))
 }
 
 // readAll parses and renders every .md file under dir.

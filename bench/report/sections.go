@@ -17,7 +17,9 @@ var programs = []struct{ name, about string }{
 
 func (r *report) buildSection(in inputs) {
 	r.printf("## 1. Cold build\n\nEach run starts a new process on the same generated corpus (`bench/gen -seed 1`) and writes into\n")
-	r.printf("an empty output folder; the posts are in the page cache for every program alike.\n\n")
+	r.printf("an empty output folder; the posts are in the page cache for every program alike. herald parses\n")
+	r.printf("the front matter of every post and renders the Markdown of only the posts its feeds show, on every\n")
+	r.printf("core; the plain program renders every post on one core, as the straightforward program of issue 7 does.\n\n")
 	for _, p := range programs {
 		r.printf("- **%s**: %s\n", p.name, p.about)
 	}

@@ -34,18 +34,10 @@ func main() {
 }
 
 func run(addr, file string, withETag bool) error {
-	data, err := os.ReadFile(file)
+	handler, tag, err := newHandler(file, withETag)
 	if err != nil {
-		return fmt.Errorf("read file to serve: %w", err)
+		return err
 	}
-	sum := sha256.Sum256(data)
-	tag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
-	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if withETag {
-			w.Header().Set("ETag", tag)
-		}
-		http.ServeFile(w, r, file)
-	})
 	srv := &http.Server{Addr: addr, Handler: handler, ErrorLog: log.New(os.Stderr, "servefile: ", 0)}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -58,4 +50,22 @@ func run(addr, file string, withETag bool) error {
 		return err
 	}
 	return nil
+}
+
+// newHandler serves file with http.ServeFile for every path, setting first
+// the strong ETag herald computes for the same bytes (the SHA-256, first
+// 18 bytes, base64url) when withETag. It returns the tag.
+func newHandler(file string, withETag bool) (http.Handler, string, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, "", fmt.Errorf("read file to serve: %w", err)
+	}
+	sum := sha256.Sum256(data)
+	tag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if withETag {
+			w.Header().Set("ETag", tag)
+		}
+		http.ServeFile(w, r, file)
+	}), tag, nil
 }
