@@ -1,6 +1,3 @@
-// Package store defines the persistence contract of herald (subscribers,
-// newsletter issues, the deliveries ledger and shared settings) and its
-// contract test suite. Implementations live in sqlite/ and postgres/.
 package store
 
 import (

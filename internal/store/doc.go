@@ -1,0 +1,45 @@
+// Package store defines the persistence contract of herald: subscribers,
+// newsletter issues, the deliveries ledger and shared settings.
+//
+// # Implementations
+//
+// sqlite.Open(ctx, path) is the embedded default: one file in the data
+// folder, for one instance. postgres.Open(ctx, dsn) lets several instances
+// share one database. storeopen.Open(ctx, driver, dsn) picks one by name.
+// Both pass the contract suite in storetest (storetest.Run), so code
+// written against Store behaves the same on either. Both apply their
+// embedded, numbered migrations when opened.
+//
+// # Times
+//
+// Every method that records a time takes it as an argument (now); stores
+// never read the clock. Times are kept as UTC unix nanoseconds and come
+// back equal (time.Time.Equal) and in UTC; the zero time means "never".
+//
+// # The deliveries ledger
+//
+// A newsletter run creates its Issue with CreateIssue (the Key is unique,
+// so concurrent instances create one), then EnqueueDeliveries writes one
+// pending row per active subscriber. Each sender then loops:
+//
+//	ds := ClaimDeliveries(issue, owner, batch, lease, now) // pending -> claimed
+//	for each d:
+//	    MarkSending(issue, d.SubscriberID, owner, now)    // claimed -> sending
+//	        ErrNotActive: they left; the row is skipped, send nothing
+//	        ErrNotClaimed: the lease was lost; send nothing
+//	    hand the message to SMTP
+//	    MarkSent | MarkRetry(retryAt) | MarkFailed(bounceLimit) | MarkSkipped
+//
+// until ClaimDeliveries returns nothing and DeliveryCounts shows only
+// final statuses (sent, failed, skipped, uncertain); then SetIssueStatus.
+// A claim whose lease expires goes back to the pool; a row still "sending"
+// when its lease expires becomes "uncertain" (it may have been delivered)
+// and is sent again only after ResendUncertain. ReleaseOwner does the same
+// at once for one instance at shutdown, RecoverAll for all at the start of
+// a single-instance deployment. Choose the lease longer than one batch
+// takes to send.
+//
+// The signing secret of link tokens lives in the settings too:
+// EnsureSecret stores one on first use and returns the same bytes to
+// every instance.
+package store
