@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -35,7 +36,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open postgres store: parse dsn: %w", err)
 	}
-	s := &Store{pool: newPool(cfg, PoolSize)}
+	s := &Store{pool: newPool(cfg, PoolSize, time.Now)}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
