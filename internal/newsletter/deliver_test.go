@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/heraldhq/herald/internal/mail"
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/subscriber"
@@ -187,4 +189,52 @@ func itoa(i int) string {
 		return digits[i : i+1]
 	}
 	return itoa(i/10) + digits[i%10:i%10+1]
+}
+
+func TestMetricsCount(t *testing.T) {
+	f := newFixture(t)
+	reg := prometheus.NewRegistry()
+	n := f.engine(daily(t), func(o *Options) { o.Registerer = reg })
+	f.engine(daily(t), func(o *Options) { o.Registerer = reg }) // a second engine shares the collectors
+	f.start(n)
+	f.subscribe("ok@example.com")
+	f.subscribe("slow@example.com")
+	f.subscribe("gone@example.com")
+	f.addPost("p", t0.Add(time.Minute), nil)
+	var mu sync.Mutex
+	slowLeft := 1
+	f.tr.fail = func(m *mail.Message) error {
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case m.To.Address == "gone@example.com":
+			return smtpError(m.To.Address, 550)
+		case m.To.Address == "slow@example.com" && slowLeft > 0:
+			slowLeft--
+			return smtpError(m.To.Address, 451)
+		}
+		return nil
+	}
+	f.tickAt(n, nineAM(0))
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, fam := range families {
+		for _, m := range fam.GetMetric() {
+			got[fam.GetName()] = m.GetCounter().GetValue() + m.GetGauge().GetValue()
+		}
+	}
+	want := map[string]float64{
+		"herald_newsletter_messages_sent_total":          2,
+		"herald_newsletter_messages_failed_total":        1,
+		"herald_newsletter_messages_retried_total":       1,
+		"herald_newsletter_last_issue_timestamp_seconds": float64(nineAM(0).Unix()),
+	}
+	for name, v := range want {
+		if got[name] != v {
+			t.Errorf("%s = %v, want %v", name, got[name], v)
+		}
+	}
 }
