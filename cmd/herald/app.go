@@ -18,7 +18,7 @@ import (
 	"github.com/heraldhq/herald/internal/post"
 	"github.com/heraldhq/herald/internal/schedule"
 	"github.com/heraldhq/herald/internal/store"
-	"github.com/heraldhq/herald/internal/store/sqlite"
+	"github.com/heraldhq/herald/internal/store/storeopen"
 	"github.com/heraldhq/herald/internal/subscriber"
 	"github.com/heraldhq/herald/internal/web"
 	"github.com/heraldhq/herald/templates"
@@ -27,16 +27,12 @@ import (
 
 // openStore opens the configured database, applying migrations.
 func openStore(ctx context.Context, cfg *config.Config) (store.Store, error) {
-	switch cfg.Store.Driver {
-	case "sqlite":
+	if singleInstance(cfg) {
 		if err := os.MkdirAll(filepath.Dir(cfg.Store.DSN), 0o750); err != nil {
 			return nil, fmt.Errorf("create database folder: %w", err)
 		}
-		return sqlite.Open(ctx, cfg.Store.DSN)
-	case "postgres":
-		return openPostgres(ctx, cfg.Store.DSN)
 	}
-	return nil, fmt.Errorf("unknown store driver %q (use sqlite or postgres)", cfg.Store.Driver)
+	return storeopen.Open(ctx, cfg.Store.Driver, cfg.Store.DSN)
 }
 
 // singleInstance reports whether this deployment can have only one herald

@@ -7,6 +7,7 @@ func commands() []command {
 		checkCommand,
 		configCommand,
 		initCommand,
+		migrateCommand,
 		previewCommand,
 		scheduleCommand,
 		sendCommand,

@@ -74,6 +74,7 @@ type daemon struct {
 	srv     *http.Server
 	metrics *daemonMetrics
 	reg     *prometheus.Registry
+	db      dbState
 
 	stopNews  context.CancelFunc
 	newsDone  chan struct{}
@@ -97,6 +98,7 @@ func startDaemon(ctx context.Context, cfg *config.Config, e env) (_ *daemon, err
 	}
 	d.loopDone = make(chan error, 1)
 	go func() { d.loopDone <- d.loop(ctx) }()
+	go d.watchDatabase(ctx, 15*time.Second)
 	d.printBanner()
 	return d, nil
 }
