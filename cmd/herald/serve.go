@@ -153,15 +153,21 @@ func (d *daemon) loadPosts(ctx context.Context) error {
 }
 
 func (d *daemon) webOptions(cfg *config.Config) web.Options {
+	o := webOptions(cfg, d.store, d.signer, d.mailer, d.log)
+	o.Now, o.Registerer, o.Gatherer, o.Health = d.clock.Now, d.reg, d.reg, d.health
+	return o
+}
+
+// webOptions maps the config onto the web server's options.
+func webOptions(cfg *config.Config, st store.Store, signer *subscriber.Signer, mailer heraldmail.Transport, log *slog.Logger) web.Options {
 	s := cfg.Subscribers
 	return web.Options{
 		Site:      web.Site{Title: cfg.Site.Title, Description: cfg.Site.Description, BaseURL: cfg.Site.BaseURL, Language: cfg.Site.Language},
-		PublicURL: cfg.Server.PublicURL, Store: d.store, Signer: d.signer, Mailer: d.mailer,
+		PublicURL: cfg.Server.PublicURL, Store: st, Signer: signer, Mailer: mailer,
 		Templates: templates.FS(cfg.TemplatesDir), From: fromAddress(cfg),
 		ConfirmTTL: s.ConfirmTTL, ResendInterval: s.ConfirmResendInterval, RatePerIP: s.RatePerIP,
 		RatePerAddress: s.RatePerAddress, MaxBodyBytes: int64(cfg.Server.MaxBodyBytes), FormOrigins: s.FormOrigins,
-		Welcome: s.Welcome, TrustedProxyHeader: cfg.Server.TrustedProxyHeader,
-		Now: d.clock.Now, Logger: d.log, Registerer: d.reg, Gatherer: d.reg, Health: d.health,
+		Welcome: s.Welcome, TrustedProxyHeader: cfg.Server.TrustedProxyHeader, Logger: log,
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/heraldhq/herald/internal/config"
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/subscriber"
+	"github.com/heraldhq/herald/internal/web"
 )
 
 var subscribersCommand = command{
@@ -83,6 +84,25 @@ func runSubscribers(ctx context.Context, c *command, args []string, e env) error
 	}
 	defer st.Close()
 	return run(ctx, &cli{e: e, cfg: cfg, store: st, args: fs.Args()})
+}
+
+// sendConfirmation mails s the same confirmation link the form sends.
+func (c *cli) sendConfirmation(ctx context.Context, s subscriber.Subscriber) error {
+	log := newLogger(c.cfg, c.e)
+	signer, err := loadSigner(ctx, c.cfg, c.store)
+	if err != nil {
+		return err
+	}
+	mailer, err := openTransport(c.cfg, log)
+	if err != nil {
+		return err
+	}
+	defer mailer.Close()
+	srv, err := web.New(webOptions(c.cfg, c.store, signer, mailer, log))
+	if err != nil {
+		return err
+	}
+	return srv.SendConfirmation(ctx, s)
 }
 
 // oneArg returns the single positional argument named what.
@@ -208,8 +228,13 @@ func subscribersAdd(fs *flag.FlagSet) (string, func(context.Context, *cli) error
 			if s, err = c.store.Confirm(ctx, s.ID, now); err != nil {
 				return err
 			}
+			fmt.Fprintf(c.e.stdout, "Added %s as %s\n", s.Email, s.Status)
+			return nil
 		}
-		fmt.Fprintf(c.e.stdout, "Added %s as %s\n", s.Email, s.Status)
+		if err := c.sendConfirmation(ctx, s); err != nil {
+			return fmt.Errorf("added %s as pending, but the confirmation email failed: %w (they can subscribe again through the form)", s.Email, err)
+		}
+		fmt.Fprintf(c.e.stdout, "Added %s as pending; the confirmation email is on its way\n", s.Email)
 		return nil
 	}
 }

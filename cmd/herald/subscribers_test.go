@@ -30,6 +30,13 @@ func TestSubscribersCommands(t *testing.T) {
 		return out
 	}
 	mustRun("subscribers", "add", "-config", cfg, "-name", "Ann", "Ann@Example.com")
+	outbox, _ := filepath.Glob(filepath.Join(site.dir, "data", "outbox", "*.eml"))
+	if len(outbox) != 1 {
+		t.Fatalf("add without -confirmed wrote %d emails, want one confirmation", len(outbox))
+	}
+	if msg, _ := os.ReadFile(outbox[0]); !strings.Contains(string(msg), "/confirm/") {
+		t.Errorf("the email has no confirmation link:\n%s", msg)
+	}
 	mustRun("subscribers", "add", "-config", cfg, "-confirmed", "bob@example.org")
 	if _, _, err := runCmd(t, "subscribers", "add", "-config", cfg, "ann@example.com"); err == nil {
 		t.Error("adding a known address (other case) succeeded")

@@ -82,3 +82,13 @@ func UnsubscribeURL(publicURL string, signer *subscriber.Signer, id int64) strin
 func PreferencesURL(publicURL string, signer *subscriber.Signer, id int64) string {
 	return publicURL + "/preferences/" + signer.Token(subscriber.PurposePreferences, id, time.Time{})
 }
+
+// SendConfirmation emails sub their confirmation link, as the form does,
+// and records when; `herald subscribers add` uses it.
+func (s *Server) SendConfirmation(ctx context.Context, sub subscriber.Subscriber) error {
+	now := s.now()
+	if err := s.sendConfirm(ctx, sub, now); err != nil {
+		return err
+	}
+	return s.store.MarkConfirmSent(ctx, sub.ID, now)
+}
