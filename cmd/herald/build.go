@@ -45,6 +45,9 @@ func runBuild(ctx context.Context, c *command, args []string, e env) error {
 		return err
 	}
 	printProblems(e, r)
+	for _, p := range pub.lib.Snapshot().DuplicateIDs() {
+		fmt.Fprintf(e.stderr, "warning: %s\n", p.Error())
+	}
 	fmt.Fprintln(e.stdout, r.summary("feeds in "+dir))
 	if r.Skipped > 0 {
 		return errFailed

@@ -40,7 +40,7 @@ func runCheck(ctx context.Context, c *command, args []string, e env) error {
 	}
 	snap := lib.Snapshot()
 	now := time.Now()
-	r := publishResult{Problems: snap.Problems(), IDWarnings: ids.Check(snap.Published(now))}
+	r := publishResult{Problems: append(snap.Problems(), snap.DuplicateIDs()...), IDWarnings: ids.Check(snap.Published(now))}
 	r.Published, r.Drafts, r.Future = snap.Counts(now)
 	printProblems(e, r)
 	fmt.Fprintf(e.stdout, "Checked %s and %d posts: %d published, %d drafts, %d future; %d errors, %d id changes\n",

@@ -146,3 +146,42 @@ func TestInitScaffoldsASiteThatBuilds(t *testing.T) {
 		t.Error("second init changed herald.toml")
 	}
 }
+
+func TestCheckReportsEveryProblem(t *testing.T) {
+	site := newTestSite(t, "Test blog")
+	site.writePost(t, "good.md", "Good post", "2026-01-01")
+	writeFile(t, filepath.Join(site.posts, "bad-date.md"), "---\ntitle: Bad date\ndate: 2026-13-45\n---\nx\n")
+	writeFile(t, filepath.Join(site.posts, "who.md"), "---\ntitle: Who\ndate: 2026-01-02\nauthor: nobody\n---\nx\n")
+	writeFile(t, filepath.Join(site.posts, "twin-a.md"), "---\ntitle: A\ndate: 2026-01-03\nid: same\n---\nx\n")
+	writeFile(t, filepath.Join(site.posts, "twin-b.md"), "---\ntitle: B\ndate: 2026-01-04\nid: same\n---\nx\n")
+	out, errOut, err := runCmd(t, "check", "-config", site.config)
+	if !errors.Is(err, errFailed) {
+		t.Fatalf("check returned %v, want a failure\n%s", err, errOut)
+	}
+	for _, want := range []string{"bad-date.md:3:", "who.md:4:", "twin-b.md"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("check output lacks %q:\n%s", want, errOut)
+		}
+	}
+	if !strings.Contains(out, "3 errors") {
+		t.Errorf("summary = %q", out)
+	}
+	out, errOut, err = runCmd(t, "build", "-config", site.config)
+	if !errors.Is(err, errFailed) || !strings.Contains(out, "2 skipped for errors") {
+		t.Fatalf("build: err=%v out=%q stderr=%q, want exit 1 and 2 skipped", err, out, errOut)
+	}
+}
+
+func TestConfigErrorsArePrintedWithPositions(t *testing.T) {
+	site := newTestSite(t, "Test blog")
+	site.writeConfig(t, "[site]\ntitle = 5\nbase_url = \"not a url\"\nnope = true\n")
+	_, errOut, err := runCmd(t, "check", "-config", site.config)
+	if !errors.Is(err, errFailed) {
+		t.Fatalf("err = %v", err)
+	}
+	for _, want := range []string{"herald.toml:2:", "herald.toml:3:", "herald.toml:4:"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %s:\n%s", want, errOut)
+		}
+	}
+}
