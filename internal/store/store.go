@@ -74,6 +74,14 @@ type Delivery struct {
 	UpdatedAt     time.Time
 }
 
+// Handoff names one delivery for MarkHandoffs: a delivery just accepted by
+// the server, or one about to be handed to it by Owner.
+type Handoff struct {
+	IssueID      int64
+	SubscriberID int64
+	Owner        string // the claim's owner; checked for sending, ignored for sent
+}
+
 // ListFilter selects subscribers; zero values select everything.
 type ListFilter struct {
 	Status  subscriber.Status
@@ -155,6 +163,15 @@ type Store interface {
 	// subscriber is no longer active.
 	MarkSending(ctx context.Context, issueID, subscriberID int64, owner string, now time.Time) error
 	MarkSent(ctx context.Context, issueID, subscriberID int64, now time.Time) error
+	// MarkHandoffs is MarkSent of every delivery in sent and MarkSending of
+	// every delivery in sending, all in one transaction, so that a sender
+	// pays one commit per message: the sent mark of a connection's last
+	// message rides with the sending mark of its next. results[i] is the
+	// outcome of sending[i]: nil (hand it off), ErrNotClaimed, ErrNotActive
+	// (marked skipped) or ErrNotFound, each committed with the rest. err
+	// non-nil means nothing was written (a sent delivery that does not
+	// exist is ErrNotFound there).
+	MarkHandoffs(ctx context.Context, sent, sending []Handoff, now time.Time) (results []error, err error)
 	// MarkRetry puts the delivery back to pending at retryAt with errMsg.
 	MarkRetry(ctx context.Context, issueID, subscriberID int64, errMsg string, retryAt, now time.Time) error
 	// MarkFailed marks a permanent failure; the subscriber's Bounces grows

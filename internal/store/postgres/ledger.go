@@ -18,18 +18,34 @@ import (
 // subscriber is no longer active.
 func (s *Store) MarkSending(ctx context.Context, issueID, subscriberID int64, owner string, now time.Time) error {
 	step := deliveryStep("mark sending", issueID, subscriberID)
-	var status string
-	err := s.withConn(ctx, step, func(c dbtx) error {
-		err := c.QueryRow(ctx, sqlMarkSending, issueID, subscriberID, owner, codec.Nanos(now)).Scan(&status)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return whyNotClaimed(ctx, c, issueID, subscriberID)
-		}
+	var outcome error
+	err := s.withConn(ctx, step, func(c dbtx) (err error) {
+		outcome, err = markSending(ctx, c, store.Handoff{IssueID: issueID, SubscriberID: subscriberID, Owner: owner}, now)
 		return err
 	})
-	if err == nil && status != string(store.DeliverySending) {
-		return fmt.Errorf("%s: %w", step, store.ErrNotActive)
+	if err == nil && outcome != nil {
+		return fmt.Errorf("%s: %w", step, outcome)
 	}
 	return err
+}
+
+// markSending moves h to sending, or to skipped when its subscriber left.
+// outcome is nil, store.ErrNotFound, store.ErrNotClaimed (nothing written)
+// or store.ErrNotActive (marked skipped); err is a database error.
+func markSending(ctx context.Context, c dbtx, h store.Handoff, now time.Time) (outcome, err error) {
+	var status string
+	err = c.QueryRow(ctx, sqlMarkSending, h.IssueID, h.SubscriberID, h.Owner, codec.Nanos(now)).Scan(&status)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = whyNotClaimed(ctx, c, h.IssueID, h.SubscriberID)
+		if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrNotClaimed) {
+			return err, nil
+		}
+		return nil, err
+	}
+	if err == nil && status != string(store.DeliverySending) {
+		return store.ErrNotActive, nil
+	}
+	return nil, err
 }
 
 // sqlMarkSending turns a claimed delivery into sending when its subscriber
@@ -79,8 +95,10 @@ func (s *Store) mark(ctx context.Context, step string, issueID, subscriberID int
 
 // MarkSent records that the server accepted the message.
 func (s *Store) MarkSent(ctx context.Context, issueID, subscriberID int64, now time.Time) error {
-	return s.mark(ctx, "mark sent", issueID, subscriberID, `status = 'sent', owner = '', lease_until = 0, last_error = ''`, now)
+	return s.mark(ctx, "mark sent", issueID, subscriberID, setSent, now)
 }
+
+const setSent = `status = 'sent', owner = '', lease_until = 0, last_error = ''`
 
 // MarkRetry puts the delivery back to pending at retryAt with errMsg.
 func (s *Store) MarkRetry(ctx context.Context, issueID, subscriberID int64, errMsg string, retryAt, now time.Time) error {

@@ -100,24 +100,49 @@ func (s *Store) ClaimDeliveries(ctx context.Context, issueID int64, owner string
 	var claimed []store.Delivery
 	err := s.inTx(ctx, fmt.Sprintf("claim deliveries of issue %d", issueID), func(tx *sql.Tx) error {
 		n := codec.Nanos(now)
-		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET status = 'uncertain', owner = '', lease_until = 0, updated_at = ?
-			WHERE issue_id = ? AND status = 'sending' AND lease_until <= ?`, n, issueID, n); err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, `UPDATE deliveries SET status = 'claimed', owner = ?, lease_until = ?, updated_at = ?
-			WHERE issue_id = ? AND subscriber_id IN (
-				SELECT subscriber_id FROM deliveries WHERE issue_id = ?
-				AND ((status = 'pending' AND next_attempt_at <= ?) OR (status = 'claimed' AND lease_until <= ?))
-				ORDER BY next_attempt_at, subscriber_id LIMIT ?)
-			RETURNING `+deliveryColumns, owner, codec.Nanos(now.Add(lease)), n, issueID, issueID, n, n, limit)
+		_, err := s.exec(ctx, tx, sqlExpireSending, n, issueID, n)
 		if err != nil {
 			return err
 		}
-		claimed, err = collectDeliveries(rows)
+		claimed, err = s.claimDue(ctx, tx, issueID, owner, limit, now.Add(lease), now)
 		return err
 	})
 	sort.Slice(claimed, func(i, j int) bool { return claimed[i].SubscriberID < claimed[j].SubscriberID })
 	return claimed, err
+}
+
+// Claims take expired claims first, then pending deliveries due at now in
+// (next_attempt_at, subscriber_id) order, each read from deliveries_due.
+const (
+	sqlExpireSending = `UPDATE deliveries SET status = 'uncertain', owner = '', lease_until = 0, updated_at = ?
+		WHERE issue_id = ? AND status = 'sending' AND lease_until <= ?`
+	claimSet = `UPDATE deliveries SET status = 'claimed', owner = ?, lease_until = ?, updated_at = ?
+		WHERE issue_id = ? AND subscriber_id IN (SELECT subscriber_id FROM deliveries WHERE issue_id = ? AND `
+	claimExpired = claimSet + `status = 'claimed' AND lease_until <= ?
+		ORDER BY next_attempt_at, subscriber_id LIMIT ?) RETURNING ` + deliveryColumns
+	claimPending = claimSet + `status = 'pending' AND next_attempt_at <= ?
+		ORDER BY next_attempt_at, subscriber_id LIMIT ?) RETURNING ` + deliveryColumns
+)
+
+// claimDue claims up to limit due deliveries for owner until leaseUntil.
+func (s *Store) claimDue(ctx context.Context, tx *sql.Tx, issueID int64, owner string, limit int, leaseUntil, now time.Time) ([]store.Delivery, error) {
+	var claimed []store.Delivery
+	for _, query := range []string{claimExpired, claimPending} {
+		if len(claimed) == limit {
+			break
+		}
+		n := codec.Nanos(now)
+		rows, err := s.query(ctx, tx, query, owner, codec.Nanos(leaseUntil), n, issueID, issueID, n, limit-len(claimed))
+		if err != nil {
+			return nil, err
+		}
+		more, err := collectDeliveries(rows)
+		if err != nil {
+			return nil, err
+		}
+		claimed = append(claimed, more...)
+	}
+	return claimed, nil
 }
 
 func collectDeliveries(rows *sql.Rows) ([]store.Delivery, error) {

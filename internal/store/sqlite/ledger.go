@@ -17,33 +17,63 @@ import (
 // does not hold it, and store.ErrNotActive (after marking it skipped) when
 // the subscriber is no longer active.
 func (s *Store) MarkSending(ctx context.Context, issueID, subscriberID int64, owner string, now time.Time) error {
-	notActive := false
-	err := s.inTx(ctx, deliveryStep("mark sending", issueID, subscriberID), func(tx *sql.Tx) error {
-		var status store.DeliveryStatus
-		var holder string
-		var lease int64
-		var subStatus subscriber.Status
-		err := s.queryRow(ctx, tx, sqlDeliveryState, issueID, subscriberID).Scan(&status, &holder, &lease, &subStatus)
-		if errors.Is(err, sql.ErrNoRows) {
-			return store.ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		if status != store.DeliveryClaimed || holder != owner || lease <= codec.Nanos(now) {
-			return store.ErrNotClaimed
-		}
-		if subStatus != subscriber.Active {
-			notActive = true
-			return s.setDelivery(ctx, tx, issueID, subscriberID, setSkipped,
-				now, "subscriber "+string(subStatus))
-		}
-		return s.setDelivery(ctx, tx, issueID, subscriberID, setSending, now)
+	step := deliveryStep("mark sending", issueID, subscriberID)
+	var outcome error
+	err := s.inTx(ctx, step, func(tx *sql.Tx) (err error) {
+		outcome, err = s.markSending(ctx, tx, store.Handoff{IssueID: issueID, SubscriberID: subscriberID, Owner: owner}, now)
+		return err
 	})
-	if err == nil && notActive {
-		return fmt.Errorf("%s: %w", deliveryStep("mark sending", issueID, subscriberID), store.ErrNotActive)
+	if err == nil && outcome != nil {
+		return fmt.Errorf("%s: %w", step, outcome)
 	}
 	return err
+}
+
+// MarkHandoffs marks sent as sent and sending as sending in one
+// transaction; see store.Store.
+func (s *Store) MarkHandoffs(ctx context.Context, sent, sending []store.Handoff, now time.Time) ([]error, error) {
+	results := make([]error, len(sending))
+	err := s.inTx(ctx, fmt.Sprintf("mark %d sent and %d sending", len(sent), len(sending)), func(tx *sql.Tx) error {
+		for _, h := range sent {
+			if err := s.setDelivery(ctx, tx, h.IssueID, h.SubscriberID, setSent, now); err != nil {
+				return fmt.Errorf("%s: %w", deliveryStep("mark sent", h.IssueID, h.SubscriberID), err)
+			}
+		}
+		for i, h := range sending {
+			outcome, err := s.markSending(ctx, tx, h, now)
+			if err != nil {
+				return fmt.Errorf("%s: %w", deliveryStep("mark sending", h.IssueID, h.SubscriberID), err)
+			}
+			results[i] = outcome
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// markSending moves h to sending in tx, or to skipped when its subscriber
+// left. outcome is nil, store.ErrNotFound, store.ErrNotClaimed (nothing
+// written) or store.ErrNotActive (marked skipped); err is a database error.
+func (s *Store) markSending(ctx context.Context, tx *sql.Tx, h store.Handoff, now time.Time) (outcome, err error) {
+	var status store.DeliveryStatus
+	var holder string
+	var lease int64
+	var subStatus subscriber.Status
+	err = s.queryRow(ctx, tx, sqlDeliveryState, h.IssueID, h.SubscriberID).Scan(&status, &holder, &lease, &subStatus)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return store.ErrNotFound, nil
+	case err != nil:
+		return nil, err
+	case status != store.DeliveryClaimed || holder != h.Owner || lease <= codec.Nanos(now):
+		return store.ErrNotClaimed, nil
+	case subStatus != subscriber.Active:
+		return store.ErrNotActive, s.setDelivery(ctx, tx, h.IssueID, h.SubscriberID, setSkipped, now, "subscriber "+string(subStatus))
+	}
+	return nil, s.setDelivery(ctx, tx, h.IssueID, h.SubscriberID, setSending, now)
 }
 
 func deliveryStep(step string, issueID, subscriberID int64) string {
@@ -77,7 +107,7 @@ func deliveryUpdate(set string) string {
 
 // hotStatements are prepared once at Open: a send runs them per recipient.
 func hotStatements() []string {
-	list := []string{sqlDeliveryState}
+	list := []string{sqlDeliveryState, sqlExpireSending, claimExpired, claimPending}
 	for _, set := range []string{setSending, setSent, setRetry, setFailed, setSkipped} {
 		list = append(list, deliveryUpdate(set))
 	}

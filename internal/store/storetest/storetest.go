@@ -36,6 +36,7 @@ func Run(t *testing.T, open Opener) {
 		{"Settings", runSettings},
 		{"Issues", runIssues},
 		{"Deliveries", runDeliveries},
+		{"Handoffs", runHandoffs},
 		{"Leases", runLeases},
 		{"Concurrency", runConcurrency},
 		{"Atomicity", runAtomicity},
