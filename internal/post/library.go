@@ -1,14 +1,10 @@
 package post
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -23,7 +19,6 @@ type Library struct {
 	dir  string // Options.Dir, cleaned
 	mu   sync.Mutex
 	snap atomic.Pointer[Snapshot]
-	bufs sync.Pool // *[]byte read buffers for readFile
 }
 
 // NewLibrary returns an empty Library for opts; call Load to read the
@@ -53,11 +48,7 @@ func (l *Library) Load(ctx context.Context) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	rels, err := l.walk("")
-	if err != nil {
-		return fmt.Errorf("load posts from %s: %w", l.dir, err)
-	}
-	c, err := l.parseAll(ctx, rels)
+	c, err := l.parseTree(ctx, "")
 	if err != nil {
 		return fmt.Errorf("load posts from %s: %w", l.dir, err)
 	}
@@ -119,83 +110,15 @@ func (l *Library) collect(p string, c *change) {
 	}
 	info, err := os.Stat(p)
 	if err == nil && info.IsDir() {
-		rels, _ := l.walk(rel) // an unreadable folder leaves its posts out
-		sub, _ := l.parseAll(context.Background(), rels)
+		sub, _ := l.parseTree(context.Background(), rel) // an unreadable folder leaves its posts out
 		c.scopes = append(c.scopes, scope{rel: rel, dir: true}, scope{rel: rel})
 		c.posts, c.problems = append(c.posts, sub.posts...), append(c.problems, sub.problems...)
 		return
 	}
 	c.scopes = append(c.scopes, scope{rel: rel}, scope{rel: rel, dir: true})
 	if err == nil && isPostFile(rel) {
-		l.parseInto(rel, c)
+		l.parseInto(rel, c, nil, false) // held: the file may change again before it is rendered
 	}
-}
-
-// parseInto reads and parses one file into c.
-func (l *Library) parseInto(rel string, c *change) {
-	data, err := readFile(filepath.Join(l.dir, filepath.FromSlash(rel)), &l.bufs)
-	if errors.Is(err, fs.ErrNotExist) {
-		return // gone between the walk and the read
-	}
-	if err != nil {
-		c.problems = append(c.problems, Problem{Path: rel, Msg: "read: " + err.Error()})
-		return
-	}
-	p, err := l.r.parse(rel, data)
-	if err != nil {
-		c.problems = append(c.problems, err.(Problem))
-		return
-	}
-	c.posts = append(c.posts, p)
-}
-
-// parseAll parses rels with one worker per GOMAXPROCS.
-func (l *Library) parseAll(ctx context.Context, rels []string) (change, error) {
-	workers := min(runtime.GOMAXPROCS(0), max(len(rels), 1))
-	parts := make([]change, workers)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for ctx.Err() == nil {
-				i := int(next.Add(1)) - 1
-				if i >= len(rels) {
-					return
-				}
-				l.parseInto(rels[i], &parts[w])
-			}
-		})
-	}
-	wg.Wait()
-	var all change
-	for _, p := range parts {
-		all.posts, all.problems = append(all.posts, p.posts...), append(all.problems, p.problems...)
-	}
-	return all, ctx.Err()
-}
-
-// walk lists the post files under the folder rel ("" for Dir itself), as
-// slash-separated paths relative to Dir.
-func (l *Library) walk(rel string) ([]string, error) {
-	var rels []string
-	root := filepath.Join(l.dir, filepath.FromSlash(rel))
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if p != root && strings.HasPrefix(d.Name(), ".") {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		r, _ := filepath.Rel(l.dir, p)
-		if r = filepath.ToSlash(r); !d.IsDir() && isPostFile(r) {
-			rels = append(rels, r)
-		}
-		return nil
-	})
-	return rels, err
 }
 
 // isPostFile reports whether rel names a Markdown post: .md or .markdown,
@@ -286,6 +209,6 @@ func insertSorted(ps []*Post, p *Post, cmp func(a, b *Post) int) []*Post {
 // the same bytes.
 func samePosts(a, b []*Post) bool {
 	return slices.EqualFunc(a, b, func(x, y *Post) bool {
-		return x.Path == y.Path && bytes.Equal(x.impl.raw, y.impl.raw)
+		return x.Path == y.Path && x.impl.sum == y.impl.sum
 	})
 }

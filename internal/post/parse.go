@@ -3,6 +3,7 @@ package post
 import (
 	"bytes"
 	"fmt"
+	"hash/maphash"
 	"path"
 	"strings"
 	"time"
@@ -14,12 +15,13 @@ import (
 type reader struct {
 	opts Options
 	md   *markdown
-	base string // BaseURL without a trailing slash
-	host string // host name of BaseURL, for tag URIs
+	base string       // BaseURL without a trailing slash
+	host string       // host name of BaseURL, for tag URIs
+	seed maphash.Seed // for the sums of the files read
 }
 
 func newReader(opts Options) *reader {
-	return &reader{opts: opts, md: newMarkdown(), base: strings.TrimRight(opts.BaseURL, "/"), host: opts.host()}
+	return &reader{opts: opts, md: newMarkdown(), base: strings.TrimRight(opts.BaseURL, "/"), host: opts.host(), seed: maphash.MakeSeed()}
 }
 
 // Parse reads one post. rel is the file's slash-separated path relative to
@@ -47,6 +49,7 @@ func (r *reader) parse(rel string, data []byte) (*Post, error) {
 }
 
 func (r *reader) parseFile(rel string, data []byte) (*Post, error) {
+	file := data
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	if off := invalidUTF8(data); off >= 0 {
 		line, col := position(data, off)
@@ -70,7 +73,7 @@ func (r *reader) parseFile(rel string, data []byte) (*Post, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.impl.raw = data
+	p.impl.sum = sumOf(r.seed, file)
 	return p, nil
 }
 
@@ -138,7 +141,7 @@ func (r *reader) fill(p *Post, m meta, nameSlug, section string, body []byte) er
 		return err
 	}
 	summary, err := m.firstText("summary", "description")
-	p.impl = &postImpl{md: r.md, words: r.opts.SummaryWords, body: body, fmSummary: summary}
+	p.impl = &postImpl{md: r.md, words: r.opts.SummaryWords, body: heldBody(body), fmSummary: summary}
 	return err
 }
 

@@ -2,10 +2,8 @@
 
 package post
 
-import (
-	"os"
-	"sync"
-)
+import "os"
 
-// readFile reads a whole file; see readfile_unix.go for the fast version.
-func readFile(path string, _ *sync.Pool) ([]byte, error) { return os.ReadFile(path) }
+// readFile reads a whole file; see readfile_unix.go for the fast version,
+// which reuses buf.
+func readFile(path string, _ []byte) ([]byte, error) { return os.ReadFile(path) }

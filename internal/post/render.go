@@ -20,10 +20,10 @@ const moreMark = "<!--more-->"
 // postImpl holds the raw body of a Post and its lazily rendered parts.
 type postImpl struct {
 	md        *markdown
-	words     int    // Options.SummaryWords
-	raw       []byte // the whole file as read; never modified
-	body      []byte // Markdown after the front matter (within raw); never modified
-	fmSummary string // summary or description from the front matter
+	words     int       // Options.SummaryWords
+	sum       fileSum   // the whole file as read
+	body      *lazyBody // Markdown after the front matter; never modified
+	fmSummary string    // summary or description from the front matter
 
 	htmlOnce sync.Once
 	html     string
@@ -40,7 +40,7 @@ func (p *Post) ContentHTML() string {
 		return ""
 	}
 	p.impl.htmlOnce.Do(func() {
-		p.impl.html = p.impl.md.html(stripForbiddenBytes(p.impl.body), p.Permalink)
+		p.impl.html = p.impl.md.html(stripForbiddenBytes(p.impl.body.bytes()), p.Permalink)
 	})
 	return p.impl.html
 }
@@ -63,7 +63,7 @@ func (pi *postImpl) summaryText() string {
 	if pi.fmSummary != "" {
 		return pi.md.plain([]byte(pi.fmSummary), false)
 	}
-	body := stripForbiddenBytes(pi.body)
+	body := stripForbiddenBytes(pi.body.bytes())
 	if i := bytes.Index(body, []byte(moreMark)); i >= 0 {
 		return pi.md.plain(body[:i], false)
 	}

@@ -1,0 +1,54 @@
+package post
+
+import (
+	"hash/maphash"
+	"os"
+	"sync"
+)
+
+// fileSum identifies a file's bytes: its length and a hash of them. Two
+// reads of a file give equal sums when and only when (short of a hash
+// collision) the bytes are the same.
+type fileSum struct {
+	size int
+	hash uint64
+}
+
+func sumOf(seed maphash.Seed, data []byte) fileSum {
+	return fileSum{size: len(data), hash: maphash.Bytes(seed, data)}
+}
+
+// lazyBody is the Markdown body of a post read from a file, kept in memory
+// or read again from the file on first use: a Load of many posts keeps only
+// their front matter, and reads the bodies of the few posts a feed renders.
+type lazyBody struct {
+	path string       // absolute file path; "" when held
+	off  int          // offset of the body in the file
+	sum  fileSum      // the file as parsed
+	seed maphash.Seed // the seed sum was taken with
+
+	once sync.Once
+	held []byte // the body; nil until read when path is set
+}
+
+// heldBody is a body kept in memory (a copy is the caller's to make).
+func heldBody(body []byte) *lazyBody {
+	b := &lazyBody{held: body}
+	b.once.Do(func() {})
+	return b
+}
+
+// bytes returns the body. A body read lazily is the file's as parsed: when
+// the file is gone or its bytes changed since, the body is empty rather than
+// another version's (the watcher's Update gives a new Post for the new
+// bytes). Safe for concurrent use; the file is read at most once.
+func (b *lazyBody) bytes() []byte {
+	b.once.Do(func() {
+		data, err := os.ReadFile(b.path)
+		if err != nil || sumOf(b.seed, data) != b.sum || b.off > len(data) {
+			return
+		}
+		b.held = data[b.off:]
+	})
+	return b.held
+}
