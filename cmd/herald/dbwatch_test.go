@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/heraldhq/herald/internal/config"
+)
+
+// TestLostDatabaseKeepsFeedsOnline takes the database away under a running
+// daemon: feeds are still served, /healthz says what is wrong, and the log
+// says so once.
+func TestLostDatabaseKeepsFeedsOnline(t *testing.T) {
+	clock := newFakeClock(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC))
+	site := newTestSite(t, "Test blog")
+	site.writePost(t, "first.md", "First post", "2026-01-01")
+	cfg, err := config.Load(site.config, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	ready := make(chan string, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	d, err := startDaemon(ctx, cfg, env{stdout: logs, stderr: logs, clock: clock, ready: func(a string) { ready <- a }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cancel(); d.wait() }()
+	url := "http://" + <-ready
+
+	status := func(path string) int {
+		resp, err := http.Get(url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := status("/healthz"); got != 200 {
+		t.Fatalf("healthz = %d before the database went away", got)
+	}
+	d.store.Close()
+	clock.Advance(15 * time.Second)
+	waitFor(t, "log line", func() bool { return strings.Contains(logs.String(), "Database unreachable") })
+	if got := status("/healthz"); got != http.StatusServiceUnavailable {
+		t.Errorf("healthz = %d with the database gone, want 503", got)
+	}
+	if got := status("/feeds/rss.xml"); got != 200 {
+		t.Errorf("feed = %d with the database gone, want 200", got)
+	}
+	clock.Advance(15 * time.Second)
+	clock.Advance(15 * time.Second)
+	if n := strings.Count(logs.String(), "Database unreachable"); n != 1 {
+		t.Errorf("logged %d times, want once per outage", n)
+	}
+}
