@@ -1,0 +1,222 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/heraldhq/herald/internal/store"
+	"github.com/heraldhq/herald/internal/store/postgres"
+	"github.com/heraldhq/herald/internal/store/sqlite"
+	"github.com/heraldhq/herald/internal/subscriber"
+)
+
+const pgSkipMsg = "set HERALD_TEST_POSTGRES=postgres://... to run the PostgreSQL tests (.ci/run does)"
+
+// TestMigrateStoreToPostgres fills a test site's SQLite store through the
+// commands (subscribers in three statuses, one issue sent, the baseline
+// and the signing secret file), copies it with `herald migrate-store`
+// into a fresh PostgreSQL schema, and checks that everything arrived, that
+// a second run changes nothing, and that herald pointed at the new store
+// knows the issue was sent.
+func TestMigrateStoreToPostgres(t *testing.T) {
+	dsn := pgSchema(t)
+	site := newTestSite(t, "Test blog")
+	mustRun := func(args ...string) string {
+		t.Helper()
+		out, errOut, err := runCmd(t, args...)
+		if err != nil {
+			t.Fatalf("herald %s: %v\n%s", strings.Join(args, " "), err, errOut)
+		}
+		return out
+	}
+	// A short retry_base keeps the send's workers from waiting long for
+	// each other.
+	text, _ := os.ReadFile(site.config)
+	site.writeConfig(t, string(text)+"[newsletter]\nretry_base = \"100ms\"\n")
+	now := time.Now().UTC()
+	setBaseline(t, filepath.Join(site.dir, "data", "herald.db"), now.Add(-2*time.Hour))
+	mustRun("subscribers", "add", "-config", site.config, "-name", "Ann", "Ann@Example.com")
+	mustRun("subscribers", "add", "-config", site.config, "-confirmed", "bob@example.org")
+	csvPath := filepath.Join(site.dir, "in.csv")
+	writeFile(t, csvPath, "email,name,status\ncat@example.com,Cat,unsubscribed\n")
+	mustRun("subscribers", "import", "-config", site.config, csvPath)
+	site.writePost(t, "one.md", "One", now.Add(-time.Hour).Format(time.RFC3339))
+	if out := mustRun("send", "-config", site.config); !strings.Contains(out, "1 sent") {
+		t.Fatalf("send before the migration: %q, want 1 sent", out)
+	}
+
+	out := mustRun("migrate-store", "-config", site.config, "-to-driver", "postgres", "-to-dsn", dsn)
+	if want := "Copied 3 subscribers (3 added, 0 already there), 1 issues and 2 settings"; !strings.Contains(out, want) {
+		t.Errorf("first migrate-store said %q, want %q", out, want)
+	}
+	want := snapshotStore(t, sqliteStore(t, site))
+	got := snapshotStore(t, pgStore(t, dsn))
+	compareSnapshots(t, got, want)
+	secret, err := os.ReadFile(filepath.Join(site.dir, "data", "secret"))
+	if err != nil {
+		t.Fatalf("the site has no secret file: %v", err)
+	}
+	if got.settings[store.SecretKey] != base64.StdEncoding.EncodeToString(secret) {
+		t.Errorf("signing secret in PostgreSQL %q, want the data folder's %x", got.settings[store.SecretKey], secret)
+	}
+
+	out = mustRun("migrate-store", "-config", site.config, "-to-driver", "postgres", "-to-dsn", dsn)
+	if want := "Copied 3 subscribers (0 added, 3 already there), 0 issues and 2 settings"; !strings.Contains(out, want) {
+		t.Errorf("second migrate-store said %q, want %q", out, want)
+	}
+	compareSnapshots(t, snapshotStore(t, pgStore(t, dsn)), want)
+
+	pgConfig := filepath.Join(site.dir, "pg.toml")
+	text, _ = os.ReadFile(site.config)
+	writeFile(t, pgConfig, string(text)+fmt.Sprintf("[store]\ndriver = \"postgres\"\ndsn = %q\n", dsn))
+	if out := mustRun("send", "-config", pgConfig); !strings.Contains(out, "Nothing new since the last issue") {
+		t.Errorf("send on PostgreSQL after the migration: %q, want nothing new (the issue was already sent)", out)
+	}
+}
+
+func setBaseline(t *testing.T, path string, at time.Time) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.SetSettingIfAbsent(context.Background(), "newsletter.baseline", at.Format(time.RFC3339Nano)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// snapshot is a store's content in comparable text form.
+type snapshot struct {
+	subscribers, issues []string
+	settings            map[string]string
+}
+
+func snapshotStore(t *testing.T, st store.Store) snapshot {
+	t.Helper()
+	defer st.Close()
+	ctx := context.Background()
+	subs, err := st.ListSubscribers(ctx, store.ListFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	issues, err := st.ListIssues(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := snapshot{settings: map[string]string{}}
+	for _, sub := range subs {
+		s.subscribers = append(s.subscribers, subscriberRow(sub))
+	}
+	for _, is := range issues {
+		s.issues = append(s.issues, issueRow(is))
+	}
+	slices.Sort(s.subscribers)
+	for _, key := range []string{store.SecretKey, "newsletter.baseline"} {
+		if v, err := st.Setting(ctx, key); err == nil {
+			s.settings[key] = v
+		}
+	}
+	return s
+}
+
+func compareSnapshots(t *testing.T, got, want snapshot) {
+	t.Helper()
+	if !slices.Equal(got.subscribers, want.subscribers) {
+		t.Errorf("subscribers in PostgreSQL:\n%s\nwant (SQLite):\n%s", strings.Join(got.subscribers, "\n"), strings.Join(want.subscribers, "\n"))
+	}
+	if len(want.subscribers) != 3 || len(want.issues) != 1 {
+		t.Errorf("the SQLite store has %d subscribers and %d issues, want 3 and 1", len(want.subscribers), len(want.issues))
+	}
+	if !slices.Equal(got.issues, want.issues) {
+		t.Errorf("issues in PostgreSQL:\n%s\nwant (SQLite):\n%s", strings.Join(got.issues, "\n"), strings.Join(want.issues, "\n"))
+	}
+	if got.settings["newsletter.baseline"] == "" || got.settings["newsletter.baseline"] != want.settings["newsletter.baseline"] {
+		t.Errorf("baseline in PostgreSQL %q, want %q", got.settings["newsletter.baseline"], want.settings["newsletter.baseline"])
+	}
+}
+
+func subscriberRow(s subscriber.Subscriber) string {
+	return strings.Join([]string{s.Email, s.EmailKey, s.Name, string(s.Status), strings.Join(s.Topics, "+"), string(s.Source),
+		stamp(s.CreatedAt), stamp(s.ConfirmSentAt), stamp(s.ConfirmedAt), stamp(s.UnsubscribedAt), stamp(s.BouncedAt)}, " | ")
+}
+
+func issueRow(is store.Issue) string {
+	return strings.Join([]string{is.Key, string(is.Status), is.Reason, strings.Join(is.PostIDs, "+"),
+		stamp(is.ScheduledAt), stamp(is.Since), stamp(is.Until), stamp(is.CreatedAt), stamp(is.CompletedAt)}, " | ")
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+func sqliteStore(t *testing.T, site *testSite) store.Store {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(site.dir, "data", "herald.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func pgStore(t *testing.T, dsn string) store.Store {
+	t.Helper()
+	st, err := postgres.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// pgSchema creates an empty schema, dropped at cleanup, and returns a DSN
+// whose search_path points at it. Without HERALD_TEST_POSTGRES it skips
+// (fails when CI=true).
+func pgSchema(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv("HERALD_TEST_POSTGRES")
+	if base == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("HERALD_TEST_POSTGRES is not set but CI=true: " + pgSkipMsg)
+		}
+		t.Skip(pgSkipMsg)
+	}
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatalf("connect to HERALD_TEST_POSTGRES: %v", err)
+	}
+	t.Cleanup(func() { admin.Close(context.Background()) })
+	var b [6]byte
+	rand.Read(b[:])
+	schema := "herald_migrate_" + hex.EncodeToString(b[:])
+	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() { admin.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE") })
+	u, err := url.Parse(base)
+	if err != nil || u.Scheme != "postgres" && u.Scheme != "postgresql" {
+		return base + " search_path=" + schema
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
