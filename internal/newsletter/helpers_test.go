@@ -128,7 +128,7 @@ type fixture struct {
 	path  string
 	clock *autoClock
 	tr    *recorder
-	logs  *bytes.Buffer
+	logs  *syncBuffer
 	mu    sync.Mutex
 	posts []*post.Post
 }
@@ -141,7 +141,26 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return &fixture{t: t, st: st, path: path, clock: &autoClock{now: t0}, tr: &recorder{}, logs: &bytes.Buffer{}}
+	return &fixture{t: t, st: st, path: path, clock: &autoClock{now: t0}, tr: &recorder{}, logs: &syncBuffer{}}
+}
+
+// syncBuffer is a log buffer that several engines of one test may write
+// at the same time.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // addPost publishes a post dated at with tags and author keys.
@@ -270,4 +289,22 @@ func cutLast(s, sep string) (before, after string, found bool) {
 		return s, "", false
 	}
 	return s[:i], s[i+len(sep):], true
+}
+
+// lockedBuffer is a log destination shared by several engines' goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
