@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,6 +85,12 @@ type publisher struct {
 	ids     *post.IDRecord
 	log     *slog.Logger
 	files   []feed.File // last build
+
+	// checked holds the published posts whose ids were checked and recorded
+	// (or warned about) by an earlier publish: a post is immutable, so only
+	// the others need it again. warned holds the posts that were warned about.
+	checked map[*post.Post]bool
+	warned  map[string]bool // by path
 }
 
 // publishResult is what one publish did, for the summary line and metrics.
@@ -127,7 +132,8 @@ func (p *publisher) publish(now time.Time) (publishResult, error) {
 	r.Published, r.Drafts, r.Future = snap.Counts(now)
 	r.Problems = snap.Problems()
 	r.Skipped = len(r.Problems)
-	r.IDWarnings = p.ids.Check(published)
+	fresh, recheck := p.sortOut(published)
+	r.IDWarnings = p.ids.Check(recheck)
 	files, err := p.builder.Build(published)
 	if err != nil {
 		return r, fmt.Errorf("build feeds: %w", err)
@@ -137,29 +143,62 @@ func (p *publisher) publish(now time.Time) (publishResult, error) {
 	if err != nil {
 		return r, fmt.Errorf("write feeds: %w", err)
 	}
-	if err := p.record(published, r.IDWarnings); err != nil {
+	if err := p.record(fresh, r.IDWarnings); err != nil {
 		return r, err
 	}
 	r.Duration = time.Since(start)
 	return r, nil
 }
 
-// record adds the published posts to the id record, except those whose id
-// changed: they keep warning until their front matter pins the old id.
-func (p *publisher) record(published []*post.Post, warnings []post.Warning) error {
-	changed := make(map[string]bool, len(warnings))
-	for _, w := range warnings {
-		changed[w.Path] = true
+// sortOut returns the published posts that no earlier publish checked
+// (new or changed files, posts whose date has come), and those plus the
+// ones warned about last time, which Check must see again: their warnings
+// stand until their front matter pins the old id. It forgets posts no longer
+// published, so the cost of a publish grows with the change, not with the
+// corpus (beyond one look-up per post).
+func (p *publisher) sortOut(published []*post.Post) (fresh, recheck []*post.Post) {
+	if p.checked == nil || len(p.checked) > 2*len(published)+64 {
+		p.checked = p.pruned(published)
 	}
-	keep := published[:0:0]
 	for _, q := range published {
-		if !changed[q.Path] {
+		switch {
+		case !p.checked[q]:
+			fresh = append(fresh, q)
+			recheck = append(recheck, q)
+		case len(p.warned) > 0 && p.warned[q.Path]:
+			recheck = append(recheck, q)
+		}
+	}
+	return fresh, recheck
+}
+
+// pruned returns checked without the posts no longer published.
+func (p *publisher) pruned(published []*post.Post) map[*post.Post]bool {
+	next := make(map[*post.Post]bool, len(published))
+	for _, q := range published {
+		if p.checked[q] {
+			next[q] = true
+		}
+	}
+	return next
+}
+
+// record adds the fresh posts to the id record, except those whose id
+// changed: they keep warning until their front matter pins the old id. It
+// saves the record when it changed.
+func (p *publisher) record(fresh []*post.Post, warnings []post.Warning) error {
+	p.warned = make(map[string]bool, len(warnings))
+	for _, w := range warnings {
+		p.warned[w.Path] = true
+	}
+	keep := fresh[:0:0]
+	for _, q := range fresh {
+		p.checked[q] = true
+		if !p.warned[q.Path] {
 			keep = append(keep, q)
 		}
 	}
-	before := p.ids.IDs()
-	p.ids.Record(keep)
-	if maps.Equal(before, p.ids.IDs()) {
+	if !p.ids.Record(keep) {
 		return nil
 	}
 	return p.ids.Save()

@@ -19,6 +19,7 @@ import (
 type IDRecord struct {
 	path string
 	ids  map[string]string // post path -> published id
+	byID map[string]string // published id -> a path recorded with it; built on first use
 }
 
 // Warning is a published post whose id would change.
@@ -55,16 +56,14 @@ func LoadIDRecord(path string) (*IDRecord, error) {
 
 // Check returns a Warning, sorted by path, for each post whose path is in
 // the record under another id, unless the post's id was published under
-// some path (a renamed file that kept its id). It changes nothing.
+// some path (a renamed file that kept its id). It changes nothing; its cost
+// grows with len(posts), not with the record.
 func (r *IDRecord) Check(posts []*Post) []Warning {
-	known := make(map[string]bool, len(r.ids))
-	for _, id := range r.ids {
-		known[id] = true
-	}
+	byID := r.index()
 	var ws []Warning
 	for _, p := range posts {
 		old, ok := r.ids[p.Path]
-		if ok && old != p.ID && !known[p.ID] {
+		if _, known := byID[p.ID]; ok && old != p.ID && !known {
 			ws = append(ws, Warning{Path: p.Path, OldID: old, NewID: p.ID})
 		}
 	}
@@ -73,20 +72,39 @@ func (r *IDRecord) Check(posts []*Post) []Warning {
 }
 
 // Record notes posts as published: path -> id for each, dropping the entry
-// of another path that had the same id (the file was renamed). Call Save to
-// keep it.
-func (r *IDRecord) Record(posts []*Post) {
-	byID := make(map[string]string, len(r.ids))
-	for path, id := range r.ids {
-		byID[id] = path
-	}
+// of another path that had the same id (the file was renamed). It reports
+// whether the record changed (call Save to keep it); its cost grows with
+// len(posts), not with the record.
+func (r *IDRecord) Record(posts []*Post) (changed bool) {
+	byID := r.index()
 	for _, p := range posts {
 		if old, ok := byID[p.ID]; ok && old != p.Path {
 			delete(r.ids, old)
+			changed = true
 		}
-		r.ids[p.Path] = p.ID
-		byID[p.ID] = p.Path
+		prev, ok := r.ids[p.Path]
+		if ok && prev == p.ID {
+			byID[p.ID] = p.Path
+			continue
+		}
+		if ok && byID[prev] == p.Path {
+			delete(byID, prev) // no other path is indexed under it
+		}
+		r.ids[p.Path], byID[p.ID], changed = p.ID, p.Path, true
 	}
+	return changed
+}
+
+// index returns the reverse of ids (id -> path), building it on first use.
+// A record file that names one id under several paths indexes one of them.
+func (r *IDRecord) index() map[string]string {
+	if r.byID == nil {
+		r.byID = make(map[string]string, len(r.ids))
+		for path, id := range r.ids {
+			r.byID[id] = path
+		}
+	}
+	return r.byID
 }
 
 // IDs returns a copy of the record: path -> id.

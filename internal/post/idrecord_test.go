@@ -87,3 +87,54 @@ func TestIDRecordErrors(t *testing.T) {
 		t.Error("Save into a missing folder succeeded, want an error")
 	}
 }
+
+// TestIDRecordRecordChanges checks what Record reports, and that its kept
+// index of ids answers Check as a record freshly read from its file does.
+func TestIDRecordRecordChanges(t *testing.T) {
+	opts := testOptions()
+	post1 := func(path, date, id string) *post.Post {
+		src := "---\ntitle: T\ndate: " + date + "\n"
+		if id != "" {
+			src += "id: " + id + "\n"
+		}
+		return mustParse(t, path, src+"---\n", opts)
+	}
+	a1, a2 := post1("a.md", "2026-01-01", ""), post1("a.md", "2026-02-01", "")
+	steps := []struct {
+		name  string
+		posts []*post.Post
+		want  bool
+	}{
+		{"first record", []*post.Post{a1, post1("b.md", "2026-01-01", "urn:b")}, true},
+		{"same again", []*post.Post{a1, post1("b.md", "2026-01-01", "urn:b")}, false},
+		{"nothing", nil, false},
+		{"new post", []*post.Post{post1("c.md", "2026-01-01", "")}, true},
+		{"id changed", []*post.Post{a2}, true},
+		{"renamed with its id", []*post.Post{post1("b2.md", "2026-01-01", "urn:b")}, true},
+		{"renamed again unchanged", []*post.Post{post1("b2.md", "2026-01-01", "urn:b")}, false},
+	}
+	file := filepath.Join(t.TempDir(), "ids.json")
+	rec, err := post.LoadIDRecord(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	probes := []*post.Post{a1, a2, post1("b.md", "2026-01-01", "urn:x"), post1("b2.md", "2026-03-01", ""), post1("x.md", "2026-01-01", "urn:b")}
+	for _, st := range steps {
+		if got := rec.Record(st.posts); got != st.want {
+			t.Errorf("%s: Record = %v, want %v", st.name, got, st.want)
+		}
+		if err := rec.Save(); err != nil {
+			t.Fatal(err)
+		}
+		fresh, err := post.LoadIDRecord(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range probes {
+			got, want := rec.Check([]*post.Post{p}), fresh.Check([]*post.Post{p})
+			if len(got) != len(want) || len(got) == 1 && got[0] != want[0] {
+				t.Errorf("%s: Check(%s %s) = %v, a record read from its file says %v", st.name, p.Path, p.ID, got, want)
+			}
+		}
+	}
+}
