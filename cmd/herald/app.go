@@ -170,11 +170,21 @@ func newNewsletter(cfg *config.Config, st store.Store, tr heraldmail.Transport, 
 	return newsletter.New(newsletter.Options{
 		Store: st, Transport: tr, Posts: posts, Schedule: sched,
 		Mode: newsletter.Mode(n.Mode), AfterVacation: newsletter.AfterVacation(n.AfterVacation), MaxLate: n.MaxLate,
-		From: fromAddress(cfg), ReplyTo: cfg.SMTP.ReplyTo, ListID: n.ListID, Subject: n.Subject,
+		From: fromAddress(cfg), ReplyTo: cfg.SMTP.ReplyTo, ListID: listID(n.ListID), Subject: n.Subject,
 		PublicURL: cfg.Server.PublicURL, Links: linkMaker(cfg, signer),
 		Templates: templates.FS(cfg.TemplatesDir),
 		Site:      newsletter.Site{Title: cfg.Site.Title, URL: cfg.Site.BaseURL},
 		Workers:   cfg.SMTP.Connections, BounceLimit: n.BounceLimit, MaxAttempts: n.MaxAttempts,
 		RetryBase: n.RetryBase, Clock: clock, Logger: log, Registerer: reg,
 	})
+}
+
+// listID puts a bare list id in the angle brackets RFC 2919 requires
+// ("blog.example.com" becomes "<blog.example.com>"); a value that has them,
+// with or without a phrase before, is kept as written.
+func listID(id string) string {
+	if id == "" || strings.Contains(id, "<") {
+		return id
+	}
+	return "<" + id + ">"
 }

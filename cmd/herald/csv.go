@@ -112,6 +112,9 @@ func rowSubscriber(rec []string, cols map[string]int) (subscriber.Subscriber, st
 		return subscriber.Subscriber{}, err.Error()
 	}
 	status, ok := importStatus[strings.ToLower(get("status"))]
+	if _, has := cols["status"]; !has {
+		status = "" // decided by the caller (-status)
+	}
 	if !ok {
 		return subscriber.Subscriber{}, fmt.Sprintf("unknown status %q (use active, pending, unsubscribed or bounced)", get("status"))
 	}

@@ -28,7 +28,7 @@ var subscribersCommand = command{
                                                  add an address: active with -confirmed, else pending
                                                  (they confirm through the form's email)
   herald subscribers remove EMAIL                delete an address and its data for good
-  herald subscribers import [-skip-invalid] FILE.csv
+  herald subscribers import [-skip-invalid] [-status S] FILE.csv
                                                  import a CSV with a header row (herald, Mailchimp or
                                                  listmonk export); unsubscribed people stay unsubscribed
   herald subscribers export [-o FILE.csv]        every subscriber as CSV (standard output by default)
@@ -84,6 +84,25 @@ func runSubscribers(ctx context.Context, c *command, args []string, e env) error
 	}
 	defer st.Close()
 	return run(ctx, &cli{e: e, cfg: cfg, store: st, args: fs.Args()})
+}
+
+// applyDefaultStatus sets status on the rows whose file had no status
+// column (readSubscribersCSV leaves their Status empty).
+func applyDefaultStatus(subs []subscriber.Subscriber, status string) error {
+	st := subscriber.Status(status)
+	switch st {
+	case "":
+		st = subscriber.Active
+	case subscriber.Pending, subscriber.Active, subscriber.Unsubscribed, subscriber.Bounced:
+	default:
+		return fmt.Errorf("%w: unknown -status %q: use active, pending, unsubscribed or bounced", errUsage, status)
+	}
+	for i := range subs {
+		if subs[i].Status == "" {
+			subs[i].Status = st
+		}
+	}
+	return nil
 }
 
 // sendConfirmation mails s the same confirmation link the form sends.
@@ -266,6 +285,7 @@ func subscribersRemove(*flag.FlagSet) (string, func(context.Context, *cli) error
 
 func subscribersImport(fs *flag.FlagSet) (string, func(context.Context, *cli) error) {
 	skip := fs.Bool("skip-invalid", false, "import the good rows even when some are rejected")
+	status := fs.String("status", "", "`status` of rows without a status column (Mailchimp exports one file per status): active, pending, unsubscribed or bounced")
 	return "FILE.csv", func(ctx context.Context, c *cli) error {
 		path, err := c.oneArg("FILE.csv")
 		if err != nil {
@@ -279,6 +299,9 @@ func subscribersImport(fs *flag.FlagSet) (string, func(context.Context, *cli) er
 		subs, rejected, err := readSubscribersCSV(f)
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
+		}
+		if err := applyDefaultStatus(subs, *status); err != nil {
+			return err
 		}
 		for _, r := range rejected {
 			fmt.Fprintf(c.e.stderr, "%s:%d: %s\n", path, r.Line, r.Msg)

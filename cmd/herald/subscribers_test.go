@@ -53,6 +53,13 @@ func TestSubscribersCommands(t *testing.T) {
 	}
 	mustRun("subscribers", "import", "-config", cfg, "-skip-invalid", csvPath)
 
+	gone := filepath.Join(site.dir, "unsubscribed_members.csv")
+	writeFile(t, gone, "Email Address,First Name\ndan@example.com,Dan\n")
+	mustRun("subscribers", "import", "-config", cfg, "-status", "unsubscribed", gone)
+	if out := mustRun("subscribers", "list", "-config", cfg, "-status", "unsubscribed"); !strings.Contains(out, "dan@example.com") {
+		t.Errorf("a Mailchimp unsubscribed export imported with -status unsubscribed is not unsubscribed:\n%s", out)
+	}
+
 	list := mustRun("subscribers", "list", "-config", cfg, "-status", "active")
 	if !strings.Contains(list, "bob@example.org") || strings.Contains(list, "Ann@Example.com") || strings.Contains(list, "cat@") {
 		t.Errorf("active list is wrong:\n%s", list)
