@@ -9,7 +9,7 @@ import (
 )
 
 // serveFeed answers GET and HEAD for a feed file from memory, with
-// validators, 304s and a precomputed gzip copy.
+// validators, 304s and a gzip copy made on the first request for it.
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request) {
 	e, ok := s.feeds.Load().files[r.PathValue("path")]
 	if !ok {
@@ -19,9 +19,11 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request) {
 	body, etag := e.data, e.etag
 	h := w.Header()
 	h.Set("Vary", "Accept-Encoding, Accept")
-	if e.gz != nil && acceptsGzip(r.Header.Get("Accept-Encoding")) {
-		body, etag = e.gz, e.gzETag
-		h.Set("Content-Encoding", "gzip")
+	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		if gz := e.gzipped(); gz != nil {
+			body, etag = gz, e.gzETag
+			h.Set("Content-Encoding", "gzip")
+		}
 	}
 	// Browsers get RSS and Atom as application/xml so that they apply
 	// style.xsl; feed readers get the feed types.
@@ -41,12 +43,13 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request) {
 }
 
 // notModified applies RFC 9110 section 13.2.2: If-None-Match when present
-// (weak comparison, either encoding's tag), else If-Modified-Since.
+// (weak comparison, either encoding's tag; the gzip tag only when a gzip
+// copy is served), else If-Modified-Since.
 func notModified(r *http.Request, e *feedEntry) bool {
 	if inm := r.Header.Get("If-None-Match"); inm != "" {
 		for _, tag := range strings.Split(inm, ",") {
 			tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
-			if tag == "*" || tag == e.etag || (e.gz != nil && tag == e.gzETag) {
+			if tag == "*" || tag == e.etag || (tag == e.gzETag && e.gzipped() != nil) {
 				return true
 			}
 		}

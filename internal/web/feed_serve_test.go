@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -182,5 +183,58 @@ func BenchmarkServeFeed(b *testing.B) {
 				bc.h.ServeHTTP(rec, req)
 			}
 		})
+	}
+}
+
+// TestServeFeedGzipLazy checks that SetFeeds compresses nothing, that the
+// first request accepting gzip compresses its file once, that an unchanged
+// file keeps its gzip copy across SetFeeds, and that a file too small to
+// gain from gzip is sent as is, with its identity ETag only.
+func TestServeFeedGzipLazy(t *testing.T) {
+	e := newEnv(t, nil)
+	e.srv.SetFeeds(testFeeds())
+	entry := func(path string) *feedEntry { return e.srv.feeds.Load().files[path] }
+	for path, en := range e.srv.feeds.Load().files {
+		if en.gz != nil {
+			t.Fatalf("%s compressed by SetFeeds", path)
+		}
+	}
+	gzipHeader := http.Header{"Accept-Encoding": {"gzip"}}
+	cases := []struct {
+		name, path  string
+		header      http.Header
+		status      int
+		encoding    string
+		compressed  bool // the entry holds a gzip copy afterwards
+		wantGzipTag bool // the ETag is the gzip copy's
+	}{
+		{"identity request compresses nothing", "feed.xml", nil, 200, "", false, false},
+		{"gzip request compresses", "feed.xml", gzipHeader, 200, "gzip", true, true},
+		{"other file untouched", "tags/go/feed.xml", nil, 200, "", false, false},
+		{"small file sent as is", "atom.xml", gzipHeader, 200, "", false, false},
+		{"small file: gzip tag is no match", "atom.xml", http.Header{"Accept-Encoding": {"gzip"}, "If-None-Match": {entry("atom.xml").gzETag}}, 200, "", false, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			req := httptest.NewRequest("GET", "/feeds/"+tc.path, nil)
+			maps.Copy(req.Header, tc.header)
+			e.srv.ServeHTTP(rec, req)
+			en := entry(tc.path)
+			if rec.Code != tc.status || rec.Header().Get("Content-Encoding") != tc.encoding {
+				t.Fatalf("got %d encoding %q, want %d %q", rec.Code, rec.Header().Get("Content-Encoding"), tc.status, tc.encoding)
+			}
+			if (en.gz != nil) != tc.compressed {
+				t.Errorf("gzip copy held: %v, want %v", en.gz != nil, tc.compressed)
+			}
+			if got := rec.Header().Get("ETag"); (got == en.gzETag) != tc.wantGzipTag || (got != en.etag && !tc.wantGzipTag) {
+				t.Errorf("ETag %s (identity %s, gzip %s), want the gzip one: %v", got, en.etag, en.gzETag, tc.wantGzipTag)
+			}
+		})
+	}
+	before := entry("feed.xml")
+	e.srv.SetFeeds(testFeeds())
+	if after := entry("feed.xml"); after != before || after.gz == nil {
+		t.Error("SetFeeds of the same bytes dropped the entry or its gzip copy")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/heraldhq/herald/internal/feed"
@@ -19,14 +20,32 @@ type feedSet struct {
 	links []feedLink            // top-level RSS, Atom and JSON feeds, for the home page
 }
 
-// feedEntry is a file ready to serve: its headers and a gzip copy are
-// computed once per SetFeeds, not per request.
+// feedEntry is a file ready to serve: its headers are computed once per
+// SetFeeds, not per request, and its gzip copy on the first request that
+// accepts gzip (a rebuild that changes many files compresses none of them
+// until they are asked for). An entry whose bytes did not change is kept,
+// with its gzip copy, by the next SetFeeds.
 type feedEntry struct {
 	contentType  string
-	data, gz     []byte // gz is nil when compression does not pay
-	etag, gzETag string // strong, from the SHA-256 of data
+	data         []byte
+	etag, gzETag string // strong, from the SHA-256 of data; gzETag names the gzip copy
 	lastModified string // http.TimeFormat
 	modified     time.Time
+
+	gzOnce sync.Once
+	gz     []byte // see gzipped
+}
+
+// gzipped returns the gzip copy of the data, compressing it on first use;
+// nil when compression does not pay (the identity body is served then).
+// Safe for concurrent use.
+func (e *feedEntry) gzipped() []byte {
+	e.gzOnce.Do(func() {
+		if gz := gzipBytes(e.data); len(gz) < len(e.data) {
+			e.gz = gz
+		}
+	})
+	return e.gz
 }
 
 // feedLink is a feed offered on the home page. URL is relative to
@@ -70,12 +89,8 @@ func newFeedEntry(f feed.File, now time.Time) *feedEntry {
 	mod = mod.UTC().Truncate(time.Second)
 	sum := sha256.Sum256(f.Data)
 	tag := base64.RawURLEncoding.EncodeToString(sum[:18])
-	e := &feedEntry{contentType: f.ContentType, data: f.Data, modified: mod,
-		etag: `"` + tag + `"`, lastModified: mod.Format(http.TimeFormat)}
-	if gz := gzipBytes(f.Data); len(gz) < len(f.Data) {
-		e.gz, e.gzETag = gz, `"`+tag+`-gz"`
-	}
-	return e
+	return &feedEntry{contentType: f.ContentType, data: f.Data, modified: mod,
+		etag: `"` + tag + `"`, gzETag: `"` + tag + `-gz"`, lastModified: mod.Format(http.TimeFormat)}
 }
 
 func gzipBytes(data []byte) []byte {
