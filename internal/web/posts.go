@@ -1,9 +1,7 @@
 package web
 
 import (
-	"cmp"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/heraldhq/herald/internal/post"
@@ -16,6 +14,7 @@ const homePosts = 10
 type postSet struct {
 	posts  []*post.Post  // newest first
 	topics []topicChoice // every tag and author, in display order, Checked false
+	counts topicCounts   // what topics is made from
 }
 
 // postLink is a post listed on the home page.
@@ -34,10 +33,28 @@ type topicChoice struct {
 // SetPosts replaces the posts behind the home page and the topics offered
 // on the preferences page. Drafts and future posts are never listed (they
 // are checked against the clock at each request). posts is not modified.
+// The topics are worked out again only from the posts that differ from the
+// last call's (by pointer; a post is immutable), so that one edited post
+// costs little however many there are.
 func (s *Server) SetPosts(posts []*post.Post) {
 	sorted := slices.Clone(posts)
-	slices.SortStableFunc(sorted, func(a, b *post.Post) int { return b.Date.Compare(a.Date) })
-	s.posts.Store(&postSet{posts: sorted, topics: topicsOf(sorted)})
+	byDate := func(a, b *post.Post) int { return b.Date.Compare(a.Date) }
+	if !slices.IsSortedFunc(sorted, byDate) {
+		slices.SortStableFunc(sorted, byDate)
+	}
+	next := &postSet{posts: sorted}
+	old := s.posts.Load()
+	if removed, added, ok := diffPosts(old.posts, sorted); ok && old.counts != nil {
+		next.counts = old.counts.with(removed, added)
+		next.topics = old.topics
+		if !next.counts.sameTopics(old.counts) {
+			next.topics = next.counts.choices()
+		}
+	} else {
+		next.counts = countTopics(sorted)
+		next.topics = next.counts.choices()
+	}
+	s.posts.Store(next)
 }
 
 // recent returns up to n posts published at now, newest first.
@@ -52,38 +69,4 @@ func (ps *postSet) recent(now time.Time, n int) []postLink {
 		}
 	}
 	return links
-}
-
-// topicsOf lists the authors (by name) then the tags (alphabetically)
-// found in posts that are not drafts.
-func topicsOf(posts []*post.Post) []topicChoice {
-	authors, tags := map[string]string{}, map[string]bool{}
-	for _, p := range posts {
-		if p.Draft {
-			continue
-		}
-		for _, a := range p.Authors {
-			authors[a.Key] = cmp.Or(a.Name, a.Key)
-		}
-		for _, t := range p.Tags {
-			tags[t] = true
-		}
-	}
-	var out []topicChoice
-	for _, key := range sortedKeys(authors) {
-		out = append(out, topicChoice{Value: "author:" + key, Label: "Posts by " + authors[key]})
-	}
-	for _, tag := range sortedKeys(tags) {
-		out = append(out, topicChoice{Value: "tag:" + tag, Label: "Posts tagged " + tag})
-	}
-	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
-	return keys
 }
