@@ -70,41 +70,33 @@ func (n *Newsletter) splitPerPost(ctx context.Context, run store.Issue, report p
 func (n *Newsletter) runWorkers(ctx context.Context, c *content, report progress) error {
 	var wg sync.WaitGroup
 	errs := make([]error, n.opts.Workers)
+	marks := newHandoffs(n.opts.Store, n.now)
+	report = serialized(report)
 	for i := range n.opts.Workers {
-		wg.Go(func() { errs[i] = n.work(ctx, c, n.workerOwner(i), report) })
+		w := &worker{n: n, c: c, owner: n.workerOwner(i), marks: marks}
+		wg.Go(func() { errs[i] = w.run(ctx, report) })
 	}
 	wg.Wait()
 	return errors.Join(errs...)
 }
 
+// serialized returns report made safe for the workers to call at once:
+// one call at a time. nil stays nil.
+func serialized(report progress) progress {
+	if report == nil {
+		return nil
+	}
+	var mu sync.Mutex
+	return func(done, total int) {
+		mu.Lock()
+		defer mu.Unlock()
+		report(done, total)
+	}
+}
+
 // workerOwner is the lease owner of worker i: each worker holds its own
 // claims, so a claim one worker lost can never be sent by its sibling.
 func (n *Newsletter) workerOwner(i int) string { return fmt.Sprintf("%s#%d", n.opts.Owner, i) }
-
-// work claims batches of deliveries and sends them until none is left.
-func (n *Newsletter) work(ctx context.Context, c *content, owner string, report progress) error {
-	st := n.opts.Store
-	for {
-		ds, err := st.ClaimDeliveries(ctx, c.issueID, owner, n.opts.Batch, n.opts.Lease, n.now())
-		if err != nil {
-			return fmt.Errorf("claim deliveries of issue %d: %w", c.issueID, err)
-		}
-		if len(ds) == 0 {
-			if done, err := n.waitForRest(ctx, c.issueID, report); done || err != nil {
-				return err
-			}
-			continue
-		}
-		for _, d := range ds {
-			if err := n.deliverOne(ctx, c, owner, d); err != nil {
-				return err
-			}
-		}
-		if report != nil {
-			n.report(ctx, c.issueID, report)
-		}
-	}
-}
 
 // waitForRest reports done when no delivery of the issue is pending,
 // claimed or sending; else it waits a little for retries coming due or
@@ -135,42 +127,6 @@ func (n *Newsletter) report(ctx context.Context, issueID int64, report progress)
 	report(total-open, total)
 }
 
-// deliverOne sends one claimed delivery and records the outcome. Only a
-// store or template error stops the worker; a send failure is recorded.
-func (n *Newsletter) deliverOne(ctx context.Context, c *content, owner string, d store.Delivery) error {
-	st, now := n.opts.Store, n.now()
-	sub, err := st.Subscriber(ctx, d.SubscriberID)
-	if isNotFound(err) {
-		return n.skip(ctx, d, "subscriber deleted")
-	} else if err != nil {
-		return fmt.Errorf("load subscriber %d: %w", d.SubscriberID, err)
-	}
-	posts := c.forTopics(sub.Topics)
-	if len(posts) == 0 {
-		return n.skip(ctx, d, "no post matches the subscriber's topics")
-	}
-	msg, err := n.message(c, sub, posts, d.MessageID)
-	if err != nil {
-		return fmt.Errorf("issue %d to subscriber %d: %w", d.IssueID, d.SubscriberID, err)
-	}
-	err = st.MarkSending(ctx, d.IssueID, d.SubscriberID, owner, now)
-	switch {
-	case errors.Is(err, store.ErrNotActive):
-		n.metrics.skipped.Inc()
-		return nil
-	case errors.Is(err, store.ErrNotClaimed): // our lease ended and someone else holds it
-		n.log.Debug("Delivery taken over", "issue_id", d.IssueID, "subscriber_id", d.SubscriberID)
-		return nil
-	case err != nil:
-		return fmt.Errorf("mark delivery %d/%d sending: %w", d.IssueID, d.SubscriberID, err)
-	}
-	sendErr := n.opts.Transport.Send(ctx, msg)
-	if sendErr != nil && ctx.Err() != nil {
-		return ctx.Err() // left "sending": uncertain once released
-	}
-	return n.record(context.WithoutCancel(ctx), d, sendErr)
-}
-
 func (n *Newsletter) skip(ctx context.Context, d store.Delivery, reason string) error {
 	if err := n.opts.Store.MarkSkipped(ctx, d.IssueID, d.SubscriberID, reason, n.now()); err != nil {
 		return fmt.Errorf("mark delivery %d/%d skipped: %w", d.IssueID, d.SubscriberID, err)
@@ -179,14 +135,12 @@ func (n *Newsletter) skip(ctx context.Context, d store.Delivery, reason string) 
 	return nil
 }
 
-// record writes the outcome of one send: sent, retry later, or failed.
+// record writes the outcome of one failed send: retry later, or failed.
+// (A worker records an accepted send with its next hand-off.)
 func (n *Newsletter) record(ctx context.Context, d store.Delivery, sendErr error) error {
 	st, now, attempt := n.opts.Store, n.now(), d.Attempts+1
 	var err error
 	switch {
-	case sendErr == nil:
-		err = st.MarkSent(ctx, d.IssueID, d.SubscriberID, now)
-		n.metrics.sent.Inc()
 	case n.opts.IsTemporary(sendErr) && attempt < n.opts.MaxAttempts:
 		err = st.MarkRetry(ctx, d.IssueID, d.SubscriberID, sendErr.Error(), now.Add(n.backoff(attempt)), now)
 		n.metrics.retried.Inc()
@@ -197,9 +151,7 @@ func (n *Newsletter) record(ctx context.Context, d store.Delivery, sendErr error
 		err = st.MarkFailed(ctx, d.IssueID, d.SubscriberID, sendErr.Error(), n.opts.BounceLimit, now)
 		n.metrics.failed.Inc()
 	}
-	if sendErr != nil {
-		n.log.Warn("Delivery failed", "issue_id", d.IssueID, "subscriber_id", d.SubscriberID, "attempt", attempt, "err", sendErr)
-	}
+	n.log.Warn("Delivery failed", "issue_id", d.IssueID, "subscriber_id", d.SubscriberID, "attempt", attempt, "err", sendErr)
 	if err != nil {
 		return fmt.Errorf("record delivery %d/%d: %w", d.IssueID, d.SubscriberID, err)
 	}

@@ -128,7 +128,7 @@ type fixture struct {
 	path  string
 	clock *autoClock
 	tr    *recorder
-	logs  *syncBuffer
+	logs  *lockedBuffer
 	mu    sync.Mutex
 	posts []*post.Post
 }
@@ -141,26 +141,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return &fixture{t: t, st: st, path: path, clock: &autoClock{now: t0}, tr: &recorder{}, logs: &syncBuffer{}}
-}
-
-// syncBuffer is a log buffer that several engines of one test may write
-// at the same time.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	return &fixture{t: t, st: st, path: path, clock: &autoClock{now: t0}, tr: &recorder{}, logs: &lockedBuffer{}}
 }
 
 // addPost publishes a post dated at with tags and author keys.
