@@ -41,7 +41,9 @@ const (
 	// instLease is short so that the killed instance's claims are taken
 	// over within seconds.
 	instLease = 2 * time.Second
-	pgSkipMsg = "set HERALD_TEST_POSTGRES=postgres://... to run the PostgreSQL tests (.ci/run does)"
+	// instTimeout bounds one instance's run; the test takes 15 s here.
+	instTimeout = 2 * time.Minute
+	pgSkipMsg   = "set HERALD_TEST_POSTGRES=postgres://... to run the PostgreSQL tests (.ci/run does)"
 )
 
 // instSubscribers is the kill test's list size: 10,000, or 3,000 under
@@ -113,7 +115,12 @@ func startInstance(t *testing.T, env []string, owner string) *exec.Cmd {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill() }) //nolint:errcheck // already gone when the test passed
+	// A hung instance is killed, so that Wait returns and the test fails.
+	watchdog := time.AfterFunc(instTimeout, func() { cmd.Process.Kill() }) //nolint:errcheck // see Wait
+	t.Cleanup(func() {
+		watchdog.Stop()
+		cmd.Process.Kill() //nolint:errcheck // already gone when the test passed
+	})
 	return cmd
 }
 
