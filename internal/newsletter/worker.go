@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/heraldhq/herald/internal/store"
+	"github.com/heraldhq/herald/internal/subscriber"
 )
 
 // worker is one sender of an issue: it holds its own claims (owner) and
@@ -42,8 +43,12 @@ func (w *worker) run(ctx context.Context, report progress) (err error) {
 			}
 			continue
 		}
+		subs, err := w.subscribers(ctx, ds)
+		if err != nil {
+			return err
+		}
 		for _, d := range ds {
-			if err := w.deliver(ctx, d); err != nil {
+			if err := w.deliver(ctx, d, subs); err != nil {
 				return err
 			}
 		}
@@ -65,15 +70,28 @@ func (w *worker) flush(ctx context.Context) error {
 	return nil
 }
 
-// deliver sends one claimed delivery and records the outcome. Only a
-// store or template error stops the worker; a send failure is recorded.
-func (w *worker) deliver(ctx context.Context, d store.Delivery) error {
+// subscribers loads the recipients of a claimed batch in one query.
+func (w *worker) subscribers(ctx context.Context, ds []store.Delivery) (map[int64]subscriber.Subscriber, error) {
+	ids := make([]int64, len(ds))
+	for i, d := range ds {
+		ids[i] = d.SubscriberID
+	}
+	subs, err := w.n.opts.Store.SubscribersByID(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load recipients of issue %d: %w", w.c.issueID, err)
+	}
+	return subs, nil
+}
+
+// deliver sends one claimed delivery to its subscriber (from subs, the
+// batch's recipients) and records the outcome. Only a store or template
+// error stops the worker; a send failure is recorded. Whether the
+// subscriber is still active is checked again when marking it sending.
+func (w *worker) deliver(ctx context.Context, d store.Delivery, subs map[int64]subscriber.Subscriber) error {
 	n := w.n
-	sub, err := n.opts.Store.Subscriber(ctx, d.SubscriberID)
-	if isNotFound(err) {
+	sub, ok := subs[d.SubscriberID]
+	if !ok {
 		return n.skip(ctx, d, "subscriber deleted")
-	} else if err != nil {
-		return fmt.Errorf("load subscriber %d: %w", d.SubscriberID, err)
 	}
 	posts := w.c.forTopics(sub.Topics)
 	if len(posts) == 0 {

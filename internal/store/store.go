@@ -108,6 +108,10 @@ type Store interface {
 	CreateSubscriber(ctx context.Context, s *subscriber.Subscriber, now time.Time) (created bool, err error)
 	Subscriber(ctx context.Context, id int64) (subscriber.Subscriber, error)
 	SubscriberByEmail(ctx context.Context, emailKey string) (subscriber.Subscriber, error)
+	// SubscribersByID returns the subscribers with the given ids, keyed by
+	// id, in one query (a sender loads a claimed batch at once). An id with
+	// no subscriber is absent from the map; that is not an error.
+	SubscribersByID(ctx context.Context, ids []int64) (map[int64]subscriber.Subscriber, error)
 	ListSubscribers(ctx context.Context, f ListFilter) ([]subscriber.Subscriber, error)
 	// CountSubscribers returns the number of subscribers per status.
 	CountSubscribers(ctx context.Context) (map[subscriber.Status]int, error)

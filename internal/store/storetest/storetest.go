@@ -33,6 +33,7 @@ func Run(t *testing.T, open Opener) {
 	}{
 		{"Subscribers", runSubscribers},
 		{"Import", runImport},
+		{"SubscribersByID", runSubscribersByID},
 		{"Settings", runSettings},
 		{"Issues", runIssues},
 		{"Deliveries", runDeliveries},
