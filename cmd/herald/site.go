@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -86,11 +87,11 @@ type publisher struct {
 	log     *slog.Logger
 	files   []feed.File // last build
 
-	// checked holds the published posts whose ids were checked and recorded
-	// (or warned about) by an earlier publish: a post is immutable, so only
-	// the others need it again. warned holds the posts that were warned about.
-	checked map[*post.Post]bool
-	warned  map[string]bool // by path
+	// last is the published posts of the last publish that reached the id
+	// record: their ids were checked and recorded (or warned about), and a
+	// post is immutable, so only the posts not in last need that again.
+	// warned holds the posts of last that were warned about.
+	last, warned []*post.Post
 }
 
 // publishResult is what one publish did, for the summary line and metrics.
@@ -143,58 +144,48 @@ func (p *publisher) publish(now time.Time) (publishResult, error) {
 	if err != nil {
 		return r, fmt.Errorf("write feeds: %w", err)
 	}
-	if err := p.record(fresh, r.IDWarnings); err != nil {
+	if err := p.record(published, fresh, recheck, r.IDWarnings); err != nil {
 		return r, err
 	}
 	r.Duration = time.Since(start)
 	return r, nil
 }
 
-// sortOut returns the published posts that no earlier publish checked
+// sortOut returns the published posts that were not in the last publish
 // (new or changed files, posts whose date has come), and those plus the
-// ones warned about last time, which Check must see again: their warnings
-// stand until their front matter pins the old id. It forgets posts no longer
-// published, so the cost of a publish grows with the change, not with the
-// corpus (beyond one look-up per post).
+// ones warned about last time and still published, which Check must see
+// again: their warnings stand until their front matter pins the old id.
+// The cost grows with the change, not with the corpus (beyond one pass of
+// pointer comparisons).
 func (p *publisher) sortOut(published []*post.Post) (fresh, recheck []*post.Post) {
-	if p.checked == nil || len(p.checked) > 2*len(published)+64 {
-		p.checked = p.pruned(published)
-	}
-	for _, q := range published {
-		switch {
-		case !p.checked[q]:
-			fresh = append(fresh, q)
-			recheck = append(recheck, q)
-		case len(p.warned) > 0 && p.warned[q.Path]:
+	removed, fresh := post.Diff(p.last, published)
+	recheck = slices.Clone(fresh)
+	for _, q := range p.warned {
+		if !slices.Contains(removed, q) {
 			recheck = append(recheck, q)
 		}
 	}
 	return fresh, recheck
 }
 
-// pruned returns checked without the posts no longer published.
-func (p *publisher) pruned(published []*post.Post) map[*post.Post]bool {
-	next := make(map[*post.Post]bool, len(published))
-	for _, q := range published {
-		if p.checked[q] {
-			next[q] = true
-		}
-	}
-	return next
-}
-
 // record adds the fresh posts to the id record, except those whose id
 // changed: they keep warning until their front matter pins the old id. It
-// saves the record when it changed.
-func (p *publisher) record(fresh []*post.Post, warnings []post.Warning) error {
-	p.warned = make(map[string]bool, len(warnings))
+// saves the record when it changed, and remembers published and the posts
+// of recheck that were warned about for the next publish.
+func (p *publisher) record(published, fresh, recheck []*post.Post, warnings []post.Warning) error {
+	warned := make(map[string]bool, len(warnings))
 	for _, w := range warnings {
-		p.warned[w.Path] = true
+		warned[w.Path] = true
+	}
+	p.last, p.warned = published, nil
+	for _, q := range recheck {
+		if warned[q.Path] {
+			p.warned = append(p.warned, q)
+		}
 	}
 	keep := fresh[:0:0]
 	for _, q := range fresh {
-		p.checked[q] = true
-		if !p.warned[q.Path] {
+		if !warned[q.Path] {
 			keep = append(keep, q)
 		}
 	}

@@ -44,7 +44,8 @@ func (s *Server) SetPosts(posts []*post.Post) {
 	}
 	next := &postSet{posts: sorted}
 	old := s.posts.Load()
-	if removed, added, ok := diffPosts(old.posts, sorted); ok && old.counts != nil {
+	removed, added := post.Diff(old.posts, sorted)
+	if old.counts != nil && len(removed)+len(added) <= 128 { // else counting every post costs less
 		next.counts = old.counts.with(removed, added)
 		next.topics = old.topics
 		if !next.counts.sameTopics(old.counts) {

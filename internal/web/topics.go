@@ -97,33 +97,3 @@ func sortFold(keys []string) []string {
 	slices.SortFunc(keys, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
 	return keys
 }
-
-// diffPosts returns the posts of old not in next and those of next not in
-// old, by pointer, when the two differ in a short stretch (after their
-// common beginning and end); ok is false when they differ too widely for
-// that to pay.
-func diffPosts(old, next []*post.Post) (removed, added []*post.Post, ok bool) {
-	pre := 0
-	for pre < len(old) && pre < len(next) && old[pre] == next[pre] {
-		pre++
-	}
-	suf := 0
-	for suf < len(old)-pre && suf < len(next)-pre && old[len(old)-1-suf] == next[len(next)-1-suf] {
-		suf++
-	}
-	oldMid, nextMid := old[pre:len(old)-suf], next[pre:len(next)-suf]
-	if len(oldMid)+len(nextMid) > 128 { // counting every post costs less then
-		return nil, nil, false
-	}
-	for _, p := range oldMid {
-		if !slices.Contains(nextMid, p) {
-			removed = append(removed, p)
-		}
-	}
-	for _, p := range nextMid {
-		if !slices.Contains(oldMid, p) {
-			added = append(added, p)
-		}
-	}
-	return removed, added, true
-}

@@ -66,35 +66,3 @@ func TestSetPostsTopics(t *testing.T) {
 		t.Errorf("labels %v", labels)
 	}
 }
-
-// TestDiffPosts checks the pointer difference SetPosts counts topics from.
-func TestDiffPosts(t *testing.T) {
-	ps := make([]*post.Post, 300)
-	for i := range ps {
-		ps[i] = &post.Post{Path: fmt.Sprint(i)}
-	}
-	edited := &post.Post{Path: "5"}
-	replaced := slices.Clone(ps[:10])
-	replaced[5] = edited
-	tests := []struct {
-		name           string
-		old, next      []*post.Post
-		removed, added []*post.Post
-		ok             bool
-	}{
-		{"same", ps[:10], ps[:10], nil, nil, true},
-		{"one replaced", ps[:10], replaced, ps[5:6], []*post.Post{edited}, true},
-		{"one added at the front", ps[1:10], ps[:10], nil, ps[:1], true},
-		{"one removed at the end", ps[:10], ps[:9], ps[9:10], nil, true},
-		{"from nothing", nil, ps[:3], nil, ps[:3], true},
-		{"too wide", ps[:150], ps[150:], nil, nil, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			removed, added, ok := diffPosts(tt.old, tt.next)
-			if ok != tt.ok || !slices.Equal(removed, tt.removed) || !slices.Equal(added, tt.added) {
-				t.Errorf("diffPosts = %v, %v, %v; want %v, %v, %v", removed, added, ok, tt.removed, tt.added, tt.ok)
-			}
-		})
-	}
-}
