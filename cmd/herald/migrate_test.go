@@ -32,6 +32,19 @@ const pgSkipMsg = "set HERALD_TEST_POSTGRES=postgres://... to run the PostgreSQL
 // knows the issue was sent.
 func TestMigrateStoreToPostgres(t *testing.T) {
 	dsn := pgSchema(t)
+	testMigrateStore(t, "postgres", dsn, func() store.Store { return pgStore(t, dsn) })
+}
+
+// TestMigrateStoreToSQLite runs the same checks with a second SQLite file
+// as the target, so that migrate-store is tested without PostgreSQL too.
+func TestMigrateStoreToSQLite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "target.db")
+	testMigrateStore(t, "sqlite", path, func() store.Store { return sqliteAt(t, path) })
+}
+
+// testMigrateStore migrates a test site into the store named by driver and
+// dsn, which target opens.
+func testMigrateStore(t *testing.T, driver, dsn string, target func() store.Store) {
 	site := newTestSite(t, "Test blog")
 	mustRun := func(args ...string) string {
 		t.Helper()
@@ -57,32 +70,32 @@ func TestMigrateStoreToPostgres(t *testing.T) {
 		t.Fatalf("send before the migration: %q, want 1 sent", out)
 	}
 
-	out := mustRun("migrate-store", "-config", site.config, "-to-driver", "postgres", "-to-dsn", dsn)
+	out := mustRun("migrate-store", "-config", site.config, "-to-driver", driver, "-to-dsn", dsn)
 	if want := "Copied 3 subscribers (3 added, 0 already there), 1 issues and 2 settings"; !strings.Contains(out, want) {
 		t.Errorf("first migrate-store said %q, want %q", out, want)
 	}
-	want := snapshotStore(t, sqliteStore(t, site))
-	got := snapshotStore(t, pgStore(t, dsn))
+	want := snapshotStore(t, sqliteAt(t, filepath.Join(site.dir, "data", "herald.db")))
+	got := snapshotStore(t, target())
 	compareSnapshots(t, got, want)
 	secret, err := os.ReadFile(filepath.Join(site.dir, "data", "secret"))
 	if err != nil {
 		t.Fatalf("the site has no secret file: %v", err)
 	}
 	if got.settings[store.SecretKey] != base64.StdEncoding.EncodeToString(secret) {
-		t.Errorf("signing secret in PostgreSQL %q, want the data folder's %x", got.settings[store.SecretKey], secret)
+		t.Errorf("signing secret in the target %q, want the data folder's %x", got.settings[store.SecretKey], secret)
 	}
 
-	out = mustRun("migrate-store", "-config", site.config, "-to-driver", "postgres", "-to-dsn", dsn)
+	out = mustRun("migrate-store", "-config", site.config, "-to-driver", driver, "-to-dsn", dsn)
 	if want := "Copied 3 subscribers (0 added, 3 already there), 0 issues and 2 settings"; !strings.Contains(out, want) {
 		t.Errorf("second migrate-store said %q, want %q", out, want)
 	}
-	compareSnapshots(t, snapshotStore(t, pgStore(t, dsn)), want)
+	compareSnapshots(t, snapshotStore(t, target()), want)
 
-	pgConfig := filepath.Join(site.dir, "pg.toml")
+	moved := filepath.Join(site.dir, "moved.toml")
 	text, _ = os.ReadFile(site.config)
-	writeFile(t, pgConfig, string(text)+fmt.Sprintf("[store]\ndriver = \"postgres\"\ndsn = %q\n", dsn))
-	if out := mustRun("send", "-config", pgConfig); !strings.Contains(out, "Nothing new since the last issue") {
-		t.Errorf("send on PostgreSQL after the migration: %q, want nothing new (the issue was already sent)", out)
+	writeFile(t, moved, string(text)+fmt.Sprintf("[store]\ndriver = %q\ndsn = %q\n", driver, dsn))
+	if out := mustRun("send", "-config", moved); !strings.Contains(out, "Nothing new since the last issue") {
+		t.Errorf("send on the target after the migration: %q, want nothing new (the issue was already sent)", out)
 	}
 }
 
@@ -138,16 +151,16 @@ func snapshotStore(t *testing.T, st store.Store) snapshot {
 func compareSnapshots(t *testing.T, got, want snapshot) {
 	t.Helper()
 	if !slices.Equal(got.subscribers, want.subscribers) {
-		t.Errorf("subscribers in PostgreSQL:\n%s\nwant (SQLite):\n%s", strings.Join(got.subscribers, "\n"), strings.Join(want.subscribers, "\n"))
+		t.Errorf("subscribers in the target:\n%s\nwant (SQLite):\n%s", strings.Join(got.subscribers, "\n"), strings.Join(want.subscribers, "\n"))
 	}
 	if len(want.subscribers) != 3 || len(want.issues) != 1 {
 		t.Errorf("the SQLite store has %d subscribers and %d issues, want 3 and 1", len(want.subscribers), len(want.issues))
 	}
 	if !slices.Equal(got.issues, want.issues) {
-		t.Errorf("issues in PostgreSQL:\n%s\nwant (SQLite):\n%s", strings.Join(got.issues, "\n"), strings.Join(want.issues, "\n"))
+		t.Errorf("issues in the target:\n%s\nwant (SQLite):\n%s", strings.Join(got.issues, "\n"), strings.Join(want.issues, "\n"))
 	}
 	if got.settings["newsletter.baseline"] == "" || got.settings["newsletter.baseline"] != want.settings["newsletter.baseline"] {
-		t.Errorf("baseline in PostgreSQL %q, want %q", got.settings["newsletter.baseline"], want.settings["newsletter.baseline"])
+		t.Errorf("baseline in the target %q, want %q", got.settings["newsletter.baseline"], want.settings["newsletter.baseline"])
 	}
 }
 
@@ -168,9 +181,9 @@ func stamp(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
-func sqliteStore(t *testing.T, site *testSite) store.Store {
+func sqliteAt(t *testing.T, path string) store.Store {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(site.dir, "data", "herald.db"))
+	st, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
