@@ -25,14 +25,19 @@ func (s *Store) EnqueueDeliveries(ctx context.Context, issueID int64, msgID func
 		if err := issueExists(ctx, tx, issueID); err != nil {
 			return err
 		}
+		insert, err := tx.PrepareContext(ctx, `INSERT INTO deliveries (issue_id, subscriber_id, email, status, message_id, next_attempt_at, updated_at)
+			VALUES (?, ?, ?, 'pending', ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer insert.Close()
 		for after := int64(0); ; {
 			batch, err := unqueued(ctx, tx, issueID, after)
 			if err != nil || len(batch) == 0 {
 				return err
 			}
 			for _, r := range batch {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO deliveries (issue_id, subscriber_id, email, status, message_id, next_attempt_at, updated_at)
-					VALUES (?, ?, ?, 'pending', ?, ?, ?)`, issueID, r.id, r.email, msgID(r.id), codec.Nanos(now), codec.Nanos(now)); err != nil {
+				if _, err := insert.ExecContext(ctx, issueID, r.id, r.email, msgID(r.id), codec.Nanos(now), codec.Nanos(now)); err != nil {
 					return err
 				}
 			}
