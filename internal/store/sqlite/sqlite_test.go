@@ -27,3 +27,7 @@ func TestContract(t *testing.T) {
 func BenchmarkClaimAndMark(b *testing.B) {
 	storetest.BenchClaimAndMark(b, func(b *testing.B) store.Store { return openTemp(b) })
 }
+
+func BenchmarkHandoffs(b *testing.B) {
+	storetest.BenchHandoffs(b, func(b *testing.B) store.Store { return openTemp(b) })
+}

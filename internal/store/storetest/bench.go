@@ -42,6 +42,63 @@ func BenchClaimAndMark(b *testing.B, open BenchOpener) {
 	b.ReportMetric(float64(BenchRecipients*b.N)/b.Elapsed().Seconds(), "deliveries/s")
 }
 
+// BenchHandoffs is BenchClaimAndMark the way the sender marks now: one
+// MarkHandoffs per delivery, carrying the previous delivery's sent mark
+// with this one's sending mark.
+func BenchHandoffs(b *testing.B, open BenchOpener) {
+	ctx, s := context.Background(), open(b)
+	subs := make([]subscriber.Subscriber, BenchRecipients)
+	for i := range subs {
+		subs[i] = subscriber.Subscriber{Email: fmt.Sprintf("r%d@example.com", i), Status: subscriber.Active}
+	}
+	if _, err := s.Import(ctx, subs, t0); err != nil {
+		b.Fatalf("Import: %v", err)
+	}
+	subs = nil
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if sent := handOffIssue(b, ctx, s, fmt.Sprint("bench-", i)); sent != BenchRecipients {
+			b.Fatalf("sent %d, want %d", sent, BenchRecipients)
+		}
+	}
+	b.ReportMetric(float64(BenchRecipients*b.N)/b.Elapsed().Seconds(), "deliveries/s")
+}
+
+// handOffIssue creates an issue and marks every delivery through
+// MarkHandoffs; it returns how many were marked sent.
+func handOffIssue(b *testing.B, ctx context.Context, s store.Store, key string) int {
+	is := store.Issue{Key: key, ScheduledAt: t0}
+	if _, err := s.CreateIssue(ctx, &is, t0); err != nil {
+		b.Fatalf("CreateIssue: %v", err)
+	}
+	if _, err := s.EnqueueDeliveries(ctx, is.ID, msgID(is.ID), t0); err != nil {
+		b.Fatalf("EnqueueDeliveries: %v", err)
+	}
+	sent := 0
+	var last []store.Handoff
+	for {
+		ds, err := s.ClaimDeliveries(ctx, is.ID, "bench", benchBatch, time.Hour, t0)
+		if err != nil {
+			b.Fatalf("ClaimDeliveries: %v", err)
+		}
+		if len(ds) == 0 {
+			if _, err := s.MarkHandoffs(ctx, last, nil, t0); err != nil {
+				b.Fatalf("MarkHandoffs: %v", err)
+			}
+			return sent + len(last)
+		}
+		for _, d := range ds {
+			next := []store.Handoff{{IssueID: is.ID, SubscriberID: d.SubscriberID, Owner: "bench"}}
+			if res, err := s.MarkHandoffs(ctx, last, next, t0); err != nil || res[0] != nil {
+				b.Fatalf("MarkHandoffs: %v, %v", res, err)
+			}
+			sent += len(last)
+			last = next
+		}
+	}
+}
+
 // sendIssue creates an issue and walks every delivery through the ledger;
 // it returns how many were marked sent.
 func sendIssue(b *testing.B, ctx context.Context, s store.Store, key string) int {
