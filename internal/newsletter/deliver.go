@@ -71,26 +71,39 @@ func (n *Newsletter) runWorkers(ctx context.Context, c *content, report progress
 	var wg sync.WaitGroup
 	errs := make([]error, n.opts.Workers)
 	marks := newHandoffs(n.opts.Store, n.now)
-	report = serialized(report)
+	rep := &reporter{n: n, fn: report}
 	for i := range n.opts.Workers {
 		w := &worker{n: n, c: c, owner: n.workerOwner(i), marks: marks}
-		wg.Go(func() { errs[i] = w.run(ctx, report) })
+		wg.Go(func() { errs[i] = w.run(ctx, rep) })
 	}
 	wg.Wait()
 	return errors.Join(errs...)
 }
 
-// serialized returns report made safe for the workers to call at once:
-// one call at a time. nil stays nil.
-func serialized(report progress) progress {
-	if report == nil {
-		return nil
+// reportEvery is how often, on the engine's clock, a send reports its
+// progress while it runs: each report counts the issue's whole ledger.
+const reportEvery = time.Second
+
+// reporter calls the progress function of one issue's send for all its
+// workers, one call at a time, at most once per reportEvery unless forced.
+// A nil fn reports nothing.
+type reporter struct {
+	n  *Newsletter
+	fn progress
+
+	mu   sync.Mutex
+	last time.Time
+}
+
+func (r *reporter) report(ctx context.Context, issueID int64, force bool) {
+	if r.fn == nil {
+		return
 	}
-	var mu sync.Mutex
-	return func(done, total int) {
-		mu.Lock()
-		defer mu.Unlock()
-		report(done, total)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if now := r.n.now(); force || now.Sub(r.last) >= reportEvery {
+		r.last = now
+		r.n.report(ctx, issueID, r.fn)
 	}
 }
 
@@ -101,7 +114,7 @@ func (n *Newsletter) workerOwner(i int) string { return fmt.Sprintf("%s#%d", n.o
 // waitForRest reports done when no delivery of the issue is pending,
 // claimed or sending; else it waits a little for retries coming due or
 // for other instances' claims.
-func (n *Newsletter) waitForRest(ctx context.Context, issueID int64, report progress) (bool, error) {
+func (n *Newsletter) waitForRest(ctx context.Context, issueID int64) (bool, error) {
 	counts, err := n.opts.Store.DeliveryCounts(ctx, issueID)
 	if err != nil {
 		return false, fmt.Errorf("count deliveries of issue %d: %w", issueID, err)

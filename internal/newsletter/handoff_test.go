@@ -136,3 +136,37 @@ func wantStatus(t *testing.T, f *fixture, h store.Handoff, want store.DeliverySt
 	}
 	t.Errorf("delivery to subscriber %d is not %s", h.SubscriberID, want)
 }
+
+// TestReporterThrottles checks that progress is counted at most once per
+// reportEvery of the engine's clock, and always when forced.
+func TestReporterThrottles(t *testing.T) {
+	f := newFixture(t)
+	n := f.engine(daily(t), nil)
+	hs := claimEach(t, f, "w0")
+	var calls []int
+	rep := &reporter{n: n, fn: func(done, total int) { calls = append(calls, total) }}
+	steps := []struct {
+		name  string
+		after time.Duration
+		force bool
+		want  int
+	}{
+		{"first call", 0, false, 1},
+		{"too soon", reportEvery / 2, false, 1},
+		{"a full period after the first", reportEvery / 2, false, 2},
+		{"forced at once", 0, true, 3},
+		{"too soon after the forced one", reportEvery - time.Nanosecond, false, 3},
+	}
+	for _, step := range steps {
+		f.clock.Set(f.clock.Now().Add(step.after))
+		rep.report(context.Background(), hs[0].IssueID, step.force)
+		if len(calls) != step.want {
+			t.Errorf("%s: %d progress calls, want %d", step.name, len(calls), step.want)
+		}
+	}
+	if calls[0] != 1 {
+		t.Errorf("progress total %d, want 1 delivery", calls[0])
+	}
+	var silent reporter
+	silent.report(context.Background(), hs[0].IssueID, true) // nil fn: must not panic
+}

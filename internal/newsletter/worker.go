@@ -22,7 +22,7 @@ type worker struct {
 
 // run claims batches of deliveries and sends them until none is left.
 // Whatever the outcome, the last accepted delivery is recorded as sent.
-func (w *worker) run(ctx context.Context, report progress) (err error) {
+func (w *worker) run(ctx context.Context, rep *reporter) (err error) {
 	defer func() { err = errors.Join(err, w.flush(context.WithoutCancel(ctx))) }()
 	n, st := w.n, w.n.opts.Store
 	for {
@@ -34,9 +34,9 @@ func (w *worker) run(ctx context.Context, report progress) (err error) {
 			if err := w.flush(ctx); err != nil {
 				return err
 			}
-			done, err := n.waitForRest(ctx, w.c.issueID, report)
-			if done && report != nil {
-				n.report(ctx, w.c.issueID, report) // the batch's last sent mark came after its report
+			done, err := n.waitForRest(ctx, w.c.issueID)
+			if done {
+				rep.report(ctx, w.c.issueID, true)
 			}
 			if done || err != nil {
 				return err
@@ -52,9 +52,7 @@ func (w *worker) run(ctx context.Context, report progress) (err error) {
 				return err
 			}
 		}
-		if report != nil {
-			n.report(ctx, w.c.issueID, report)
-		}
+		rep.report(ctx, w.c.issueID, false)
 	}
 }
 
