@@ -116,18 +116,43 @@ func (s *Store) ClaimDeliveries(ctx context.Context, issueID int64, owner string
 			WHERE issue_id = $2 AND status = 'sending' AND lease_until <= $1`, n, issueID); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `UPDATE deliveries d SET status = 'claimed', owner = $1, lease_until = $2, updated_at = $3
-			FROM (SELECT subscriber_id FROM deliveries WHERE issue_id = $4
-				AND ((status = 'pending' AND next_attempt_at <= $3) OR (status = 'claimed' AND lease_until <= $3))
-				ORDER BY next_attempt_at, subscriber_id LIMIT $5 FOR UPDATE SKIP LOCKED) due
-			WHERE d.issue_id = $4 AND d.subscriber_id = due.subscriber_id
-			RETURNING `+qualified("d", deliveryColumns), owner, codec.Nanos(now.Add(lease)), n, issueID, limit)
-		if err != nil {
-			return err
-		}
-		claimed, err = pgx.CollectRows(rows, scanDelivery)
+		var err error
+		claimed, err = claimDue(ctx, tx, issueID, owner, limit, now.Add(lease), now)
 		return err
 	})
 	sortDeliveries(claimed)
 	return claimed, err
+}
+
+// Claims take expired claims first, then pending deliveries due at now in
+// (next_attempt_at, subscriber_id) order, read from the partial indexes.
+// Rows another instance is claiming at the same moment are skipped.
+const (
+	claimSet = `UPDATE deliveries d SET status = 'claimed', owner = $1, lease_until = $2, updated_at = $3
+		FROM (SELECT subscriber_id FROM deliveries WHERE issue_id = $4 AND `
+	claimTail = ` ORDER BY next_attempt_at, subscriber_id LIMIT $5 FOR UPDATE SKIP LOCKED) due
+		WHERE d.issue_id = $4 AND d.subscriber_id = due.subscriber_id RETURNING `
+	claimExpired = claimSet + `status = 'claimed' AND lease_until <= $3` + claimTail
+	claimPending = claimSet + `status = 'pending' AND next_attempt_at <= $3` + claimTail
+)
+
+// claimDue claims up to limit due deliveries for owner until leaseUntil.
+func claimDue(ctx context.Context, tx pgx.Tx, issueID int64, owner string, limit int, leaseUntil, now time.Time) ([]store.Delivery, error) {
+	var claimed []store.Delivery
+	for _, query := range []string{claimExpired, claimPending} {
+		if len(claimed) == limit {
+			break
+		}
+		rows, err := tx.Query(ctx, query+qualified("d", deliveryColumns),
+			owner, codec.Nanos(leaseUntil), codec.Nanos(now), issueID, limit-len(claimed))
+		if err != nil {
+			return nil, err
+		}
+		more, err := pgx.CollectRows(rows, scanDelivery)
+		if err != nil {
+			return nil, err
+		}
+		claimed = append(claimed, more...)
+	}
+	return claimed, nil
 }

@@ -144,3 +144,7 @@ func TestOpenBadDSN(t *testing.T) {
 func BenchmarkClaimAndMark(b *testing.B) {
 	storetest.BenchClaimAndMark(b, func(b *testing.B) store.Store { return open(b, freshSchema(b)) })
 }
+
+func BenchmarkHandoffs(b *testing.B) {
+	storetest.BenchHandoffs(b, func(b *testing.B) store.Store { return open(b, freshSchema(b)) })
+}
