@@ -186,17 +186,22 @@ func BenchmarkServeFeed(b *testing.B) {
 	}
 }
 
-// TestServeFeedGzipLazy checks that SetFeeds compresses nothing, that the
-// first request accepting gzip compresses its file once, that an unchanged
-// file keeps its gzip copy across SetFeeds, and that a file too small to
-// gain from gzip is sent as is, with its identity ETag only.
+// TestServeFeedGzipLazy checks that SetFeeds compresses only small files,
+// that the first request accepting gzip compresses a large file once, that
+// an unchanged file keeps its gzip copy across SetFeeds, and that a file
+// too small to gain from gzip is sent as is, with its identity ETag only.
 func TestServeFeedGzipLazy(t *testing.T) {
 	e := newEnv(t, nil)
-	e.srv.SetFeeds(testFeeds())
+	files := testFeeds()
+	big := "<feed>" + strings.Repeat("<entry><title>post</title></entry>", eagerGzip/30) + "</feed>"
+	files = append(files, feed.File{Path: "big.xml", ContentType: feed.TypeAtom, Data: []byte(big), Modified: feedModified},
+		feed.File{Path: "big2.xml", ContentType: feed.TypeAtom, Data: []byte(big + " "), Modified: feedModified})
+	e.srv.SetFeeds(files)
 	entry := func(path string) *feedEntry { return e.srv.feeds.Load().files[path] }
+	eager := map[string]bool{"feed.xml": true, "tags/go/feed.xml": true} // small; the rest is tiny (gzip does not pay) or big
 	for path, en := range e.srv.feeds.Load().files {
-		if en.gz != nil {
-			t.Fatalf("%s compressed by SetFeeds", path)
+		if want := eager[path]; (en.gz != nil) != want {
+			t.Errorf("%s (%d bytes): compressed by SetFeeds %v, want %v", path, len(en.data), en.gz != nil, want)
 		}
 	}
 	gzipHeader := http.Header{"Accept-Encoding": {"gzip"}}
@@ -208,11 +213,12 @@ func TestServeFeedGzipLazy(t *testing.T) {
 		compressed  bool // the entry holds a gzip copy afterwards
 		wantGzipTag bool // the ETag is the gzip copy's
 	}{
-		{"identity request compresses nothing", "feed.xml", nil, 200, "", false, false},
-		{"gzip request compresses", "feed.xml", gzipHeader, 200, "gzip", true, true},
-		{"other file untouched", "tags/go/feed.xml", nil, 200, "", false, false},
-		{"small file sent as is", "atom.xml", gzipHeader, 200, "", false, false},
-		{"small file: gzip tag is no match", "atom.xml", http.Header{"Accept-Encoding": {"gzip"}, "If-None-Match": {entry("atom.xml").gzETag}}, 200, "", false, false},
+		{"identity request compresses nothing", "big.xml", nil, 200, "", false, false},
+		{"gzip request compresses", "big.xml", gzipHeader, 200, "gzip", true, true},
+		{"other file untouched", "big2.xml", nil, 200, "", false, false},
+		{"small file compressed at once", "feed.xml", gzipHeader, 200, "gzip", true, true},
+		{"tiny file sent as is", "atom.xml", gzipHeader, 200, "", false, false},
+		{"tiny file: gzip tag is no match", "atom.xml", http.Header{"Accept-Encoding": {"gzip"}, "If-None-Match": {entry("atom.xml").gzETag}}, 200, "", false, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -232,9 +238,9 @@ func TestServeFeedGzipLazy(t *testing.T) {
 			}
 		})
 	}
-	before := entry("feed.xml")
-	e.srv.SetFeeds(testFeeds())
-	if after := entry("feed.xml"); after != before || after.gz == nil {
+	before := entry("big.xml")
+	e.srv.SetFeeds(files)
+	if after := entry("big.xml"); after != before || after.gz == nil {
 		t.Error("SetFeeds of the same bytes dropped the entry or its gzip copy")
 	}
 }

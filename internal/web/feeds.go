@@ -20,6 +20,10 @@ type feedSet struct {
 	links []feedLink            // top-level RSS, Atom and JSON feeds, for the home page
 }
 
+// eagerGzip is the size up to which SetFeeds compresses a file at once:
+// small files cost little, and a large one waits for its first request.
+const eagerGzip = 16 << 10
+
 // feedEntry is a file ready to serve: its headers are computed once per
 // SetFeeds, not per request, and its gzip copy on the first request that
 // accepts gzip (a rebuild that changes many files compresses none of them
@@ -89,8 +93,12 @@ func newFeedEntry(f feed.File, now time.Time) *feedEntry {
 	mod = mod.UTC().Truncate(time.Second)
 	sum := sha256.Sum256(f.Data)
 	tag := base64.RawURLEncoding.EncodeToString(sum[:18])
-	return &feedEntry{contentType: f.ContentType, data: f.Data, modified: mod,
+	e := &feedEntry{contentType: f.ContentType, data: f.Data, modified: mod,
 		etag: `"` + tag + `"`, gzETag: `"` + tag + `-gz"`, lastModified: mod.Format(http.TimeFormat)}
+	if len(f.Data) <= eagerGzip {
+		e.gzipped()
+	}
+	return e
 }
 
 func gzipBytes(data []byte) []byte {
