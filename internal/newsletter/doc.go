@@ -31,8 +31,13 @@
 //
 // The issue's deliveries are enqueued for every active subscriber, then
 // Options.Workers workers (one SMTP connection each) claim batches under
-// a lease (owner "<Owner>#<worker>"), write "sending" just before the
-// hand-off and "sent" after it. A temporary failure (4xx, dropped
+// a lease (owner "<Owner>#<worker>"), load the batch's subscribers in
+// one query, write "sending" just before each hand-off and "sent" after
+// it. To pay one commit per message, a worker's "sent" is committed with
+// its next "sending" (or alone before it waits or stops), and the marks
+// that workers ask for while a commit is in flight share the next one: a
+// worker never has more than one delivery "sending" and unrecorded. A
+// temporary failure (4xx, dropped
 // connection, timeout) is retried with exponential backoff and jitter from
 // RetryBase until MaxAttempts; a permanent one fails the delivery and
 // counts a bounce. Subscribers who leave during the send are skipped, as
@@ -45,7 +50,9 @@
 //
 // At start, Recover releases the claims left by a crash: "claimed" goes
 // back to pending, "sending" becomes uncertain (the server may have the
-// message). Uncertain deliveries are held, logged and counted in the
+// message): at most one per worker, usually one per worker, since a
+// worker's last accepted message stays "sending" until its next hand-off
+// is marked. Uncertain deliveries are held, logged and counted in the
 // herald_newsletter_deliveries_uncertain gauge; ResendUncertain sends them
 // again on the operator's request. Resume (called by Run) continues the
 // issues still sending.
