@@ -117,7 +117,7 @@ func (l *Library) collect(p string, c *change) {
 	}
 	c.scopes = append(c.scopes, scope{rel: rel}, scope{rel: rel, dir: true})
 	if err == nil && isPostFile(rel) {
-		l.parseInto(rel, c, nil, false) // held: the file may change again before it is rendered
+		l.parseInto(nil, rel, c, nil, false) // held: the file may change again before it is rendered
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -26,14 +27,18 @@ func (l *Library) parseTree(ctx context.Context, rel string) (change, error) {
 		defer close(batches)
 		walkErr = l.walk(rel, func(rels []string) { batches <- rels })
 	}()
-	c := l.parseAll(ctx, batches)
+	dir, err := openFolder(l.dir)
+	if err == nil {
+		defer dir.close()
+	} // else the walk reports it
+	c := l.parseAll(ctx, dir, batches)
 	return c, errors.Join(walkErr, ctx.Err()) // parseAll drained batches: the walk is over
 }
 
 // parseAll parses the files of every batch with one worker per GOMAXPROCS,
 // each with its own read buffer, until batches is closed; after ctx is done
 // it drains batches without parsing.
-func (l *Library) parseAll(ctx context.Context, batches <-chan []string) change {
+func (l *Library) parseAll(ctx context.Context, dir *folder, batches <-chan []string) change {
 	parts := make([]change, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for w := range parts {
@@ -42,7 +47,7 @@ func (l *Library) parseAll(ctx context.Context, batches <-chan []string) change 
 			for rels := range batches {
 				for _, rel := range rels {
 					if ctx.Err() == nil {
-						buf = l.parseInto(rel, &parts[w], buf, true)
+						buf = l.parseInto(dir, rel, &parts[w], buf, true)
 					}
 				}
 			}
@@ -56,13 +61,19 @@ func (l *Library) parseAll(ctx context.Context, batches <-chan []string) change 
 	return all
 }
 
-// parseInto reads and parses one file into c. buf is a read buffer the
-// caller reuses (it is returned, perhaps grown); lazy posts keep only
-// where their body is in the file and read it again when rendered, others
-// keep a copy of it.
-func (l *Library) parseInto(rel string, c *change, buf []byte, lazy bool) []byte {
+// parseInto reads and parses one file into c, from dir when not nil. buf
+// is a read buffer the caller reuses (it is returned, perhaps grown); lazy
+// posts keep only where their body is in the file and read it again when
+// rendered, others keep a copy of it.
+func (l *Library) parseInto(dir *folder, rel string, c *change, buf []byte, lazy bool) []byte {
 	abs := filepath.Join(l.dir, filepath.FromSlash(rel))
-	data, err := readFile(abs, buf)
+	var data []byte
+	var err error
+	if dir != nil {
+		data, err = dir.readFile(rel, buf)
+	} else {
+		data, err = readFile(abs, buf)
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return buf // gone between the walk and the read
 	}
@@ -86,31 +97,59 @@ func (l *Library) parseInto(rel string, c *change, buf []byte, lazy bool) []byte
 }
 
 // walk lists the post files under the folder rel ("" for Dir itself), as
-// slash-separated paths relative to Dir, handing them to emit in batches.
+// slash-separated paths relative to Dir, handing them to emit in batches,
+// in no particular order. Hidden files and folders are skipped; symbolic
+// links to folders are not followed (the folder rel itself may be one).
 func (l *Library) walk(rel string, emit func([]string)) error {
-	rels := make([]string, 0, walkBatch)
-	root := filepath.Join(l.dir, filepath.FromSlash(rel))
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if p != root && strings.HasPrefix(d.Name(), ".") {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		r, _ := filepath.Rel(l.dir, p)
-		if r = filepath.ToSlash(r); !d.IsDir() && isPostFile(r) {
-			if rels = append(rels, r); len(rels) == walkBatch {
-				emit(rels)
-				rels = make([]string, 0, walkBatch)
-			}
-		}
-		return nil
-	})
-	if len(rels) > 0 {
-		emit(rels)
+	w := walker{emit: emit, rels: make([]string, 0, walkBatch)}
+	err := w.dir(filepath.Join(l.dir, filepath.FromSlash(rel)), rel)
+	if len(w.rels) > 0 {
+		emit(w.rels)
 	}
 	return err
+}
+
+// walker lists one folder tree for walk.
+type walker struct {
+	emit func([]string)
+	rels []string // the batch being filled
+}
+
+// dir lists the folder at abs, which is rel relative to Dir, and the
+// folders under it.
+func (w *walker) dir(abs, rel string) error {
+	f, err := os.Open(abs)
+	if err != nil {
+		return err
+	}
+	entries, err := f.ReadDir(-1) // unsorted, unlike os.ReadDir: the posts are sorted later
+	f.Close()
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, ".") {
+			continue
+		}
+		r := name
+		if rel != "" {
+			r = rel + "/" + name
+		}
+		if e.IsDir() {
+			if err := w.dir(abs+string(filepath.Separator)+name, r); err != nil {
+				return err
+			}
+		} else if isPostFile(r) {
+			w.add(r)
+		}
+	}
+	return nil
+}
+
+func (w *walker) add(rel string) {
+	if w.rels = append(w.rels, rel); len(w.rels) == walkBatch {
+		w.emit(w.rels)
+		w.rels = make([]string, 0, walkBatch)
+	}
 }

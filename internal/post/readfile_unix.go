@@ -18,6 +18,12 @@ func readFile(path string, buf []byte) ([]byte, error) {
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
+	return readFd(fd, path, buf)
+}
+
+// readFd reads the open file fd, named path in errors, into buf and closes
+// it.
+func readFd(fd int, path string, buf []byte) ([]byte, error) {
 	defer syscall.Close(fd)
 	buf = buf[:0]
 	for {
@@ -44,3 +50,35 @@ func retry(call func() (int, error)) (int, error) {
 		}
 	}
 }
+
+// folder is an open posts folder: files are opened relative to it, so the
+// kernel does not look up the folder's own path again for every file.
+type folder struct {
+	path string
+	fd   int
+}
+
+// openFolder opens the folder at path for reading the files under it.
+func openFolder(path string) (*folder, error) {
+	fd, err := retry(func() (int, error) {
+		return syscall.Open(path, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+	})
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+	}
+	return &folder{path: path, fd: fd}, nil
+}
+
+// readFile is the package's readFile for the file at rel (slash-separated)
+// under the folder; errors name the whole path.
+func (f *folder) readFile(rel string, buf []byte) ([]byte, error) {
+	fd, err := retry(func() (int, error) {
+		return syscall.Openat(f.fd, rel, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	})
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: f.path + "/" + rel, Err: err}
+	}
+	return readFd(fd, f.path+"/"+rel, buf)
+}
+
+func (f *folder) close() { syscall.Close(f.fd) }
