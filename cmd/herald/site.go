@@ -83,7 +83,8 @@ type publisher struct {
 	lib     *post.Library
 	builder *feed.Builder
 	writer  *feed.Writer
-	ids     *post.IDRecord
+	ids     *post.IDRecord // read by loadPosts
+	idPath  string
 	log     *slog.Logger
 	files   []feed.File // last build
 
@@ -112,13 +113,9 @@ func newPublisher(cfg *config.Config, outDir string, log *slog.Logger) (*publish
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("create data folder: %w", err)
 	}
-	ids, err := post.LoadIDRecord(idRecordPath(cfg.DataDir))
-	if err != nil {
-		return nil, err
-	}
 	return &publisher{
 		lib: post.NewLibrary(postOptions(cfg)), builder: builder,
-		writer: feed.NewWriter(outDir), ids: ids, log: log,
+		writer: feed.NewWriter(outDir), idPath: idRecordPath(cfg.DataDir), log: log,
 	}, nil
 }
 
@@ -200,9 +197,23 @@ func (r publishResult) summary(out string) string {
 		r.Published, r.Drafts, r.Future, r.Skipped, r.Written, r.Unchanged, r.Removed, r.Duration.Round(time.Millisecond), out)
 }
 
-// loadPosts reads the posts folder for the first time.
+// loadPosts reads the posts folder for the first time and, meanwhile, the
+// record of published ids; it must be called before publish. The record's
+// error comes first: it is the one newPublisher gave before the two were
+// read together.
 func (p *publisher) loadPosts(ctx context.Context) error {
-	return p.lib.Load(ctx)
+	var idErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		p.ids, idErr = post.LoadIDRecord(p.idPath)
+	}()
+	err := p.lib.Load(ctx)
+	<-done
+	if idErr != nil {
+		return idErr
+	}
+	return err
 }
 
 // idRecordPath is where the record of published feed ids lives.

@@ -45,6 +45,10 @@ func LoadIDRecord(path string) (*IDRecord, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read id record: %w", err)
 	}
+	if parseIDs(data, r.ids) {
+		return r, nil
+	}
+	r.ids = map[string]string{} // parseIDs may have filled part of it
 	if err := json.Unmarshal(data, &r.ids); err != nil {
 		return nil, fmt.Errorf("read id record %s: %w", path, err)
 	}
