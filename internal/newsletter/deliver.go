@@ -122,7 +122,21 @@ func (n *Newsletter) waitForRest(ctx context.Context, issueID int64) (bool, erro
 	if counts[store.DeliveryPending]+counts[store.DeliveryClaimed]+counts[store.DeliverySending] == 0 {
 		return true, nil
 	}
-	return false, sleep(ctx, n.opts.Clock, min(max(n.opts.RetryBase/2, time.Millisecond), 30*time.Second))
+	return false, sleep(ctx, n.opts.Clock, restPoll(counts[store.DeliveryPending] > 0, n.opts.RetryBase))
+}
+
+// restPoll is how long a worker with nothing to claim waits before looking
+// again. Pending deliveries are retries not yet due: they come due in
+// retry-base steps. Otherwise the rest is claimed by a sibling worker or
+// another instance, which finishes within a message or loses its lease: a
+// short poll, so that a send does not end a retry step after its last
+// message.
+func restPoll(retriesPending bool, retryBase time.Duration) time.Duration {
+	wait := min(max(retryBase/2, time.Millisecond), 30*time.Second)
+	if !retriesPending {
+		wait = min(wait, 250*time.Millisecond)
+	}
+	return wait
 }
 
 func (n *Newsletter) report(ctx context.Context, issueID int64, report progress) {

@@ -238,3 +238,25 @@ func TestMetricsCount(t *testing.T) {
 		}
 	}
 }
+
+func TestRestPoll(t *testing.T) {
+	tests := []struct {
+		name    string
+		pending bool
+		base    time.Duration
+		want    time.Duration
+	}{
+		{"retries pending wait half a retry step", true, time.Minute, 30 * time.Second},
+		{"retry step capped", true, time.Hour, 30 * time.Second},
+		{"only claims of others poll briefly", false, time.Minute, 250 * time.Millisecond},
+		{"short retry base stays short", false, 100 * time.Millisecond, 50 * time.Millisecond},
+		{"zero retry base never spins", false, 0, time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := restPoll(tt.pending, tt.base); got != tt.want {
+				t.Errorf("restPoll(%v, %v) = %v, want %v", tt.pending, tt.base, got, tt.want)
+			}
+		})
+	}
+}
