@@ -22,9 +22,36 @@ type value struct {
 	nested    bool      // a mapping or table: never a valid value for a known key
 }
 
-// meta is the front matter as lowercase key -> value; keyPos holds each key's
-// position for messages about missing or wrong keys.
-type meta map[string]value
+// meta is the front matter as lowercase key -> value, each key once, in the
+// order first seen. Front matter has a handful of keys: a slice searched in
+// order costs less than a map.
+type meta []metaEntry
+
+type metaEntry struct {
+	key string
+	v   value
+}
+
+// get returns the value of key and whether it is present.
+func (m meta) get(key string) (value, bool) {
+	for i := range m {
+		if m[i].key == key {
+			return m[i].v, true
+		}
+	}
+	return value{}, false
+}
+
+// set gives key the value v, in place when key is present.
+func (m *meta) set(key string, v value) {
+	for i := range *m {
+		if (*m)[i].key == key {
+			(*m)[i].v = v
+			return
+		}
+	}
+	*m = append(*m, metaEntry{key: key, v: v})
+}
 
 // splitFrontMatter cuts data into front matter and body. It returns the
 // front matter's format ('-' YAML, '+' TOML), its text, the file line of its
@@ -75,7 +102,7 @@ func parseYAMLLibrary(fm []byte, fmLine int) (meta, error) {
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
-		m[strings.ToLower(k.Value)] = yamlValue(v, fmLine, true)
+		m.set(strings.ToLower(k.Value), yamlValue(v, fmLine, true))
 	}
 	return m, nil
 }
@@ -139,10 +166,10 @@ func parseTOML(fm []byte, fmLine int) (meta, error) {
 		}
 		return nil, Problem{Line: line + fmLine - 1, Col: col, Msg: "broken TOML front matter: " + err.Error()}
 	}
-	m := meta{}
+	var m meta
 	for k, x := range raw {
 		line, col := tomlKeyPos(fm, k)
-		m[strings.ToLower(k)] = tomlValue(x, line+fmLine-1, col)
+		m.set(strings.ToLower(k), tomlValue(x, line+fmLine-1, col))
 	}
 	return m, nil
 }

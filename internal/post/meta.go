@@ -8,7 +8,7 @@ import (
 // at returns the value of key, or a value at the front matter's first line
 // when the key is absent, so that messages about it still have a position.
 func (m meta) at(key string) value {
-	if v, ok := m[key]; ok {
+	if v, ok := m.get(key); ok {
 		return v
 	}
 	return value{line: 1, col: 1}
@@ -17,7 +17,7 @@ func (m meta) at(key string) value {
 // text returns a scalar as trimmed text without XML-forbidden characters;
 // "" when the key is absent.
 func (m meta) text(key string) (string, error) {
-	v, ok := m[key]
+	v, ok := m.get(key)
 	if !ok {
 		return "", nil
 	}
@@ -42,7 +42,7 @@ func (m meta) firstText(keys ...string) (string, error) {
 // words returns a list of strings; a single string is split on white space,
 // as Jekyll does for tags and categories.
 func (m meta) words(key string) ([]string, error) {
-	v, ok := m[key]
+	v, ok := m.get(key)
 	if !ok {
 		return nil, nil
 	}
@@ -65,7 +65,7 @@ func (m meta) words(key string) ([]string, error) {
 }
 
 func (m meta) bool(key string) (bool, error) {
-	v, ok := m[key]
+	v, ok := m.get(key)
 	if !ok {
 		return false, nil
 	}
@@ -82,7 +82,7 @@ func (m meta) bool(key string) (bool, error) {
 
 // date returns the date under key, fallback when the key is absent.
 func (m meta) date(key string, loc *time.Location, fallback time.Time) (time.Time, error) {
-	v, ok := m[key]
+	v, ok := m.get(key)
 	if !ok {
 		return fallback, nil
 	}

@@ -149,7 +149,7 @@ func (r *reader) fill(p *Post, m meta, nameSlug, section string, body []byte) er
 func (r *reader) authors(m meta) ([]Author, error) {
 	var out []Author
 	for _, key := range []string{"author", "authors"} {
-		v, ok := m[key]
+		v, ok := m.get(key)
 		if !ok {
 			continue
 		}

@@ -17,7 +17,7 @@ func fastYAML(fm []byte, fmLine int) (m meta, ok bool) {
 	if !yamlSafe(fm) {
 		return nil, false
 	}
-	m = meta{}
+	m = make(meta, 0, 8)
 	listKey, listIndent := "", -1
 	for n, rest := 0, fm; len(rest) > 0; {
 		var line []byte
@@ -42,8 +42,8 @@ func fastYAML(fm []byte, fmLine int) (m meta, ok bool) {
 		}
 		listKey, listIndent = key, -1
 	}
-	for _, v := range m {
-		if v.isList && v.line == 0 {
+	for _, e := range m {
+		if e.v.isList && e.v.line == 0 {
 			return nil, false // "key:" with no items: a null, left to the YAML library
 		}
 	}
@@ -52,10 +52,10 @@ func fastYAML(fm []byte, fmLine int) (m meta, ok bool) {
 
 // addPair reads "key: value" or "key:" (a block list follows). It returns
 // the lowercase key when the value is an open block list, "" otherwise.
-func (m meta) addPair(line []byte, lineNo int) (string, bool) {
+func (m *meta) addPair(line []byte, lineNo int) (string, bool) {
 	k, rest, found := bytes.Cut(line, []byte{':'})
 	key := strings.ToLower(string(k))
-	if _, dup := m[key]; !found || !plainKey(k) || dup {
+	if _, dup := m.get(key); !found || !plainKey(k) || dup {
 		return "", false
 	}
 	val := bytes.TrimLeft(rest, " ")
@@ -64,17 +64,17 @@ func (m meta) addPair(line []byte, lineNo int) (string, bool) {
 	}
 	val = bytes.TrimRight(val, " ")
 	if len(val) == 0 {
-		m[key] = value{isList: true} // position set by the first item
+		m.set(key, value{isList: true}) // position set by the first item
 		return key, true
 	}
 	col := utf8.RuneCount(line[:len(line)-len(bytes.TrimLeft(rest, " "))]) + 1
 	v, ok := flowValue(val, lineNo, col)
-	m[key] = v
+	m.set(key, v)
 	return "", ok
 }
 
 // addItem reads "- item" under the open block list listKey.
-func (m meta) addItem(listKey string, indent *int, line []byte, lineNo int) bool {
+func (m *meta) addItem(listKey string, indent *int, line []byte, lineNo int) bool {
 	ind := len(line) - len(bytes.TrimLeft(line, " "))
 	item, ok := bytes.CutPrefix(line[ind:], []byte("- "))
 	if listKey == "" || !ok || (*indent >= 0 && ind != *indent) {
@@ -83,12 +83,12 @@ func (m meta) addItem(listKey string, indent *int, line []byte, lineNo int) bool
 	*indent = ind
 	lead := len(item) - len(bytes.TrimLeft(item, " "))
 	v, ok := scalar(bytes.TrimSpace(item), lineNo, ind+3+lead, false)
-	l := m[listKey]
+	l, _ := m.get(listKey)
 	if l.line == 0 {
 		l.line, l.col = lineNo, ind+1
 	}
 	l.list = append(l.list, v)
-	m[listKey] = l
+	m.set(listKey, l)
 	return ok
 }
 
