@@ -89,14 +89,16 @@ type editBench struct {
 // benchEditToFeed runs the edit benchmarks over a corpus of posts posts,
 // sharing one daemon: the newest post (the worst case: it is in the site
 // feed and in its tag and author feeds), timed to the feeds on disk
-// (lib.Update and publish) and to the feeds served (handleBatch, which also
-// hands them to the web server); and a post too old to be in any feed.
+// (lib.Update and publish), to the feeds served (handleBatch, which also
+// hands them to the web server) and to the first gzip response of the site
+// feed; and a post too old to be in any feed.
 func benchEditToFeed(b *testing.B, posts int) {
 	d := benchDaemon(b, posts)
 	newest, old := newEditBench(b, d, 0), newEditBench(b, d, posts/2)
 	b.Run("newest/disk", func(b *testing.B) { newest.run(b, newest.toDisk, newest.checkDisk) })
 	b.Run("newest/served", func(b *testing.B) { newest.run(b, newest.toServed, newest.checkServed) })
 	b.Run("old/served", func(b *testing.B) { old.run(b, old.toServed, nil) })
+	b.Run("newest/served-gzip", func(b *testing.B) { newest.run(b, newest.toServedGzip, newest.checkServed) })
 }
 
 func newEditBench(b *testing.B, d *daemon, pick int) *editBench {
@@ -147,6 +149,20 @@ func (e *editBench) toDisk(b *testing.B) {
 
 // toServed is the daemon's whole work after the debounce.
 func (e *editBench) toServed(*testing.B) { e.d.handleBatch(context.Background(), []string{e.abs}) }
+
+// toServedGzip is toServed and the first request for the site's RSS feed
+// that accepts gzip, which compresses the new feed (the web server does
+// that on demand, not when it is handed the feeds).
+func (e *editBench) toServedGzip(b *testing.B) {
+	e.toServed(b)
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("GET", "/feeds/rss.xml", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	e.d.web.ServeHTTP(rec, req)
+	if rec.Code != 200 || rec.Header().Get("Content-Encoding") != "gzip" {
+		b.Fatalf("gzip request for rss.xml: %d, encoding %q", rec.Code, rec.Header().Get("Content-Encoding"))
+	}
+}
 
 // checkDisk fails the benchmark unless the site's RSS feed on disk shows
 // the last edit.
