@@ -49,7 +49,12 @@
 // Parsing reads the front matter only (and checks that the whole file is
 // UTF-8). ContentHTML (goldmark: GitHub Flavoured Markdown and footnotes,
 // raw HTML kept) and Summary render on first use and cache the result, so a
-// build renders only the posts its feeds show. Relative link and image
+// build renders only the posts its feeds show. A Library's Load keeps no
+// file in memory: a post remembers where its body starts and the file's
+// length and hash, and reads the body again when first rendered; if the
+// file changed since it was parsed, the post renders an empty body rather
+// than another version's (the watcher's Update gives a new Post for the
+// new bytes). Posts parsed by Update, and by Parse, keep their body. Relative link and image
 // destinations become absolute URLs resolved against the post's permalink,
 // in Markdown and in the href and src attributes of raw HTML alike.
 //
