@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"slices"
 	"time"
 
 	"github.com/heraldhq/herald/internal/store"
@@ -93,34 +92,12 @@ func (m *migration) copySubscribers(ctx context.Context) error {
 		}
 		all = append(all, batch...)
 	}
-	m.subs = len(all)
-	for _, group := range byCreation(all) {
-		res, err := m.dst.Import(ctx, group, group[0].CreatedAt)
-		if err != nil {
-			return fmt.Errorf("write subscribers created at %s (those created earlier were written; run again to finish): %w",
-				group[0].CreatedAt.Format(time.RFC3339), err)
-		}
-		m.added += res.Added
+	res, err := m.dst.Import(ctx, all, m.now)
+	if err != nil {
+		return fmt.Errorf("write subscribers (nothing was written): %w", err)
 	}
+	m.subs, m.added = len(all), res.Added
 	return nil
-}
-
-// byCreation groups subscribers by CreatedAt, oldest first. Import stamps
-// new subscribers with its now, so each group is imported at its own
-// creation time to keep the date each person subscribed; a CSV import
-// makes one large group, sign-ups one group each.
-func byCreation(subs []subscriber.Subscriber) [][]subscriber.Subscriber {
-	slices.SortStableFunc(subs, func(a, b subscriber.Subscriber) int { return a.CreatedAt.Compare(b.CreatedAt) })
-	var groups [][]subscriber.Subscriber
-	for i := 0; i < len(subs); {
-		j := i + 1
-		for j < len(subs) && subs[j].CreatedAt.Equal(subs[i].CreatedAt) {
-			j++
-		}
-		groups = append(groups, subs[i:j])
-		i = j
-	}
-	return groups
 }
 
 // copyIssues copies the issue history oldest first; an issue still

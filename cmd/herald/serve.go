@@ -72,6 +72,7 @@ type daemon struct {
 	news    *newsletter.Newsletter
 	watcher *watch.Watcher
 	srv     *http.Server
+	addr    string // where srv listens
 	metrics *daemonMetrics
 	reg     *prometheus.Registry
 	db      dbState
@@ -100,6 +101,9 @@ func startDaemon(ctx context.Context, cfg *config.Config, e env) (_ *daemon, err
 	go func() { d.loopDone <- d.loop(ctx) }()
 	go d.watchDatabase(ctx, 15*time.Second)
 	d.printBanner()
+	if d.e.ready != nil {
+		d.e.ready(d.addr) // after the watcher and the newsletter started
+	}
 	return d, nil
 }
 
@@ -199,9 +203,7 @@ func (d *daemon) startWeb(ctx context.Context) error {
 	}
 	d.served = make(chan error, 1)
 	go func() { d.served <- d.srv.Serve(ln) }()
-	if d.e.ready != nil {
-		d.e.ready(ln.Addr().String())
-	}
+	d.addr = ln.Addr().String()
 	return nil
 }
 

@@ -77,7 +77,12 @@ func PrepareNew(s *subscriber.Subscriber, now time.Time) error {
 	if !ValidStatus(s.Status) {
 		return fmt.Errorf("check new subscriber %q: unknown status %q", s.Email, s.Status)
 	}
-	s.CreatedAt, s.UpdatedAt = now.UTC(), now.UTC()
+	// A given CreatedAt is kept (an import or a migration carries the
+	// date the person subscribed); otherwise the subscriber is new now.
+	if s.CreatedAt.IsZero() {
+		s.CreatedAt = now
+	}
+	s.CreatedAt, s.UpdatedAt = s.CreatedAt.UTC(), now.UTC()
 	stampStatus(s, now.UTC())
 	return nil
 }
