@@ -21,6 +21,7 @@ var csvColumns = map[string]string{
 	"first name": "first", "fname": "first", "last name": "last", "lname": "last",
 	"status": "status", "member_status": "status", "subscription status": "status",
 	"topics": "topics",
+	"created_at": "created", "optin_time": "created", "timestamp_opt": "created",
 }
 
 // importStatus maps the status words of herald, Mailchimp and listmonk.
@@ -128,7 +129,20 @@ func rowSubscriber(rec []string, cols map[string]int) (subscriber.Subscriber, st
 	return subscriber.Subscriber{
 		Email: email, EmailKey: key, Name: name, Status: status,
 		Topics: splitTopics(get("topics")), Source: subscriber.SourceImport,
+		CreatedAt: parseCSVTime(get("created")),
 	}, ""
+}
+
+// parseCSVTime reads the subscription date of herald, Mailchimp
+// (OPTIN_TIME) and listmonk (created_at) exports; a date it cannot read is
+// left out (the import's time is used), not a reason to reject the row.
+func parseCSVTime(s string) time.Time {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
 }
 
 func splitTopics(s string) []string {

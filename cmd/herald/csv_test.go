@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/heraldhq/herald/internal/subscriber"
 )
@@ -80,7 +81,7 @@ func TestReadSubscribersCSVNeedsEmailColumn(t *testing.T) {
 func TestSubscribersCSVRoundTrip(t *testing.T) {
 	in := []subscriber.Subscriber{
 		{Email: "Ann@Example.com", Name: "Ann, \"the\" first", Status: subscriber.Active, Topics: []string{"tag:go", "author:mike"}},
-		{Email: "bob@example.org", Status: subscriber.Unsubscribed},
+		{Email: "bob@example.org", Status: subscriber.Unsubscribed, CreatedAt: time.Date(2019, 5, 6, 7, 8, 9, 0, time.UTC)},
 	}
 	var buf bytes.Buffer
 	calls := 0
@@ -100,7 +101,7 @@ func TestSubscribersCSVRoundTrip(t *testing.T) {
 	}
 	for i := range in {
 		if out[i].Email != in[i].Email || out[i].Name != in[i].Name || out[i].Status != in[i].Status ||
-			strings.Join(out[i].Topics, " ") != strings.Join(in[i].Topics, " ") {
+			strings.Join(out[i].Topics, " ") != strings.Join(in[i].Topics, " ") || !out[i].CreatedAt.Equal(in[i].CreatedAt) {
 			t.Errorf("row %d: wrote %+v, read %+v", i, in[i], out[i])
 		}
 	}
