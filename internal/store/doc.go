@@ -30,7 +30,13 @@
 //	    hand the message to SMTP
 //	    MarkSent | MarkRetry(retryAt) | MarkFailed(bounceLimit) | MarkSkipped
 //
-// until ClaimDeliveries returns nothing and DeliveryCounts shows only
+// MarkHandoffs does the two marks of a connection in one transaction: the
+// sent mark of the message just accepted together with the sending mark of
+// the next one, so a sender pays one commit per message and still has at
+// most one row in "sending" per connection. SubscribersByID loads a claimed
+// batch's recipients in one query.
+//
+// The loop goes on until ClaimDeliveries returns nothing and DeliveryCounts shows only
 // final statuses (sent, failed, skipped, uncertain); then SetIssueStatus.
 // A claim whose lease expires goes back to the pool; a row still "sending"
 // when its lease expires becomes "uncertain" (it may have been delivered)
