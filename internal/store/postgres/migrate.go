@@ -6,44 +6,16 @@ import (
 	"fmt"
 	"github.com/jackc/pgx/v5"
 	"io/fs"
-	"sort"
-	"strconv"
-	"strings"
+
+	"github.com/heraldhq/herald/internal/store/internal/migrations"
 )
 
 //go:embed migrations/*.sql
-var migrations embed.FS
+var migrationFiles embed.FS
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
+type migration = migrations.Migration
 
-// loadMigrations returns the embedded migrations in version order. Files
-// are named NNNN_what.sql.
-func loadMigrations(fsys fs.FS) ([]migration, error) {
-	names, err := fs.Glob(fsys, "migrations/*.sql")
-	if err != nil {
-		return nil, fmt.Errorf("list migrations: %w", err)
-	}
-	var list []migration
-	for _, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
-		num, _, ok := strings.Cut(base, "_")
-		version, err := strconv.Atoi(num)
-		if !ok || err != nil || version <= 0 {
-			return nil, fmt.Errorf("read migration %s: name does not start with a number and _", base)
-		}
-		body, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, fmt.Errorf("read migration %s: %w", base, err)
-		}
-		list = append(list, migration{version: version, name: base, sql: string(body)})
-	}
-	sort.Slice(list, func(i, j int) bool { return list[i].version < list[j].version })
-	return list, nil
-}
+func loadMigrations(fsys fs.FS) ([]migration, error) { return migrations.Load(fsys) }
 
 // migrationLock is the pg_advisory_xact_lock key that serialises the
 // migrations of instances starting at once ("herald" in ASCII).
@@ -52,7 +24,7 @@ const migrationLock = 0x68657261_6c64
 // migrate applies every migration not yet recorded, all in one
 // transaction holding the migration lock.
 func (s *Store) migrate(ctx context.Context) error {
-	list, err := loadMigrations(migrations)
+	list, err := loadMigrations(migrationFiles)
 	if err != nil {
 		return err
 	}
@@ -71,17 +43,17 @@ func applyMigrations(ctx context.Context, tx pgx.Tx, list []migration) error {
 	}
 	for _, m := range list {
 		var n int
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, m.version).Scan(&n); err != nil {
-			return fmt.Errorf("check migration %s: %w", m.name, err)
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, m.Version).Scan(&n); err != nil {
+			return fmt.Errorf("check migration %s: %w", m.Name, err)
 		}
 		if n > 0 {
 			continue
 		}
-		if _, err := tx.Exec(ctx, m.sql); err != nil {
-			return fmt.Errorf("apply migration %s: %w", m.name, err)
+		if _, err := tx.Exec(ctx, m.SQL); err != nil {
+			return fmt.Errorf("apply migration %s: %w", m.Name, err)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.version, m.name); err != nil {
-			return fmt.Errorf("record migration %s: %w", m.name, err)
+		if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name); err != nil {
+			return fmt.Errorf("record migration %s: %w", m.Name, err)
 		}
 	}
 	return nil
