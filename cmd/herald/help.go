@@ -39,9 +39,9 @@ Usage: herald COMMAND [flags] [arguments]
 Commands:
 `)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-14s %s\n", c.name, c.summary)
 	}
-	fmt.Fprint(w, `  help         show help for a command: herald help COMMAND
+	fmt.Fprint(w, `  help           show help for a command: herald help COMMAND
 
 Most commands take -config FILE (default: herald.toml in the current folder, or
 the file named by HERALD_CONFIG). Every setting can be overridden with an

@@ -35,7 +35,9 @@ var sendCommand = command{
 server (or the outbox folder), recording every delivery in the ledger. Stop herald serve first when
 the store is SQLite; with PostgreSQL several senders share the work.
 
-  -dry-run DIR         write the exact .eml files that would be sent into DIR; nothing else changes
+  -dry-run DIR         write the message each subscriber would get into DIR as .eml files (the
+                       same content; Message-IDs marked dryrun, not DKIM-signed); nothing else
+                       changes
   -to ADDR             send one test copy to ADDR; nothing is recorded
   -ignore-vacation     send even inside a declared vacation
   -resend-uncertain    resend the deliveries of the last issue that were handed to the server
