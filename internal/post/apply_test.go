@@ -3,6 +3,7 @@ package post
 import (
 	"slices"
 	"testing"
+	"time"
 )
 
 // TestSnapshotPostsIn checks the runs of posts a scope covers, with names
@@ -33,6 +34,42 @@ func TestSnapshotPostsIn(t *testing.T) {
 			}
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("postsIn = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestSnapshotPublished checks Published and Counts, which search the
+// date-sorted posts, against Post.Published for every post at several
+// times: before all, on a date shared by several posts, between, after all.
+func TestSnapshotPublished(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 1, d, 0, 0, 0, 0, time.UTC) }
+	posts := []*Post{
+		{Path: "a", Date: day(1)}, {Path: "b", Date: day(3), Draft: true}, {Path: "c", Date: day(3)},
+		{Path: "d", Date: day(3)}, {Path: "e", Date: day(5), Draft: true}, {Path: "f", Date: day(7)},
+		{Path: "g", Date: day(2), Draft: true},
+	}
+	s := &Snapshot{byDate: slices.Clone(posts)}
+	slices.SortFunc(s.byDate, newer)
+	for _, now := range []time.Time{day(0), day(1), day(3).Add(-time.Nanosecond), day(3), day(4), day(6), day(7), day(9)} {
+		t.Run(now.Format(time.RFC3339Nano), func(t *testing.T) {
+			var want []*Post
+			drafts, future := 0, 0
+			for _, p := range s.byDate {
+				switch {
+				case p.Published(now):
+					want = append(want, p)
+				case p.Draft:
+					drafts++
+				default:
+					future++
+				}
+			}
+			if got := s.Published(now); !slices.Equal(got, want) {
+				t.Errorf("Published = %v, want %v", got, want)
+			}
+			if p, d, f := s.Counts(now); p != len(want) || d != drafts || f != future {
+				t.Errorf("Counts = %d, %d, %d; want %d, %d, %d", p, d, f, len(want), drafts, future)
 			}
 		})
 	}

@@ -3,7 +3,9 @@ package post
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -14,6 +16,29 @@ type Snapshot struct {
 	byDate   []*Post   // newest first, ties broken by path
 	byPath   []*Post   // sorted by path
 	problems []Problem // sorted by path
+
+	listed   sync.Once
+	nonDraft []*Post // byDate without drafts; see listNonDrafts
+}
+
+// listNonDrafts returns byDate without the drafts, worked out once per
+// snapshot: the posts published at any time are a suffix of it.
+func (s *Snapshot) listNonDrafts() []*Post {
+	s.listed.Do(func() {
+		s.nonDraft = make([]*Post, 0, len(s.byDate))
+		for _, p := range s.byDate {
+			if !p.Draft {
+				s.nonDraft = append(s.nonDraft, p)
+			}
+		}
+	})
+	return s.nonDraft
+}
+
+// firstPublished returns the index in nonDraft of the first post not dated
+// after now: the ones before it are future posts.
+func firstPublished(nonDraft []*Post, now time.Time) int {
+	return sort.Search(len(nonDraft), func(i int) bool { return !nonDraft[i].Date.After(now) })
 }
 
 // newer orders posts newest first, ties broken by path.
@@ -31,15 +56,11 @@ func byPathOrder(a, b *Post) int { return strings.Compare(a.Path, b.Path) }
 func (s *Snapshot) All() []*Post { return slices.Clone(s.byDate) }
 
 // Published returns the posts visible at now (see Post.Published), newest
-// first.
+// first. The slice is the caller's to keep. After the snapshot's first
+// call, the cost is a binary search and a copy.
 func (s *Snapshot) Published(now time.Time) []*Post {
-	out := make([]*Post, 0, len(s.byDate))
-	for _, p := range s.byDate {
-		if p.Published(now) {
-			out = append(out, p)
-		}
-	}
-	return out
+	nd := s.listNonDrafts()
+	return slices.Clone(nd[firstPublished(nd, now):])
 }
 
 // Problems returns the files that could not be read, sorted by path.
@@ -48,17 +69,9 @@ func (s *Snapshot) Problems() []Problem { return slices.Clone(s.problems) }
 // Counts returns how many posts are published at now, how many are drafts,
 // and how many are not drafts but dated after now.
 func (s *Snapshot) Counts(now time.Time) (published, drafts, future int) {
-	for _, p := range s.byDate {
-		switch {
-		case p.Draft:
-			drafts++
-		case p.Date.After(now):
-			future++
-		default:
-			published++
-		}
-	}
-	return published, drafts, future
+	nd := s.listNonDrafts()
+	future = firstPublished(nd, now)
+	return len(nd) - future, len(s.byDate) - len(nd), future
 }
 
 // NextPublication returns the date of the earliest non-draft post dated
