@@ -20,7 +20,7 @@ var csvColumns = map[string]string{
 	"name": "name", "full name": "name",
 	"first name": "first", "fname": "first", "last name": "last", "lname": "last",
 	"status": "status", "member_status": "status", "subscription status": "status",
-	"topics": "topics",
+	"topics":     "topics",
 	"created_at": "created", "optin_time": "created", "timestamp_opt": "created",
 }
 
