@@ -151,14 +151,19 @@ func (s *Store) claimDue(ctx context.Context, tx *sql.Tx, issueID int64, owner s
 }
 
 func collectDeliveries(rows *sql.Rows) ([]store.Delivery, error) {
+	return collect(rows, scanDelivery)
+}
+
+// collect scans every row with scan and closes rows.
+func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) {
 	defer rows.Close()
-	var list []store.Delivery
+	var list []T
 	for rows.Next() {
-		d, err := scanDelivery(rows)
+		v, err := scan(rows)
 		if err != nil {
 			return nil, err
 		}
-		list = append(list, d)
+		list = append(list, v)
 	}
 	return list, rows.Err()
 }

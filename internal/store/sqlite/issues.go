@@ -131,16 +131,11 @@ func (s *Store) ListIssues(ctx context.Context, limit int) ([]store.Issue, error
 	if err != nil {
 		return nil, fmt.Errorf("list issues: %w", err)
 	}
-	defer rows.Close()
-	var list []store.Issue
-	for rows.Next() {
-		is, err := scanIssue(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list issues: %w", err)
-		}
-		list = append(list, is)
+	list, err := collect(rows, scanIssue)
+	if err != nil {
+		return nil, fmt.Errorf("list issues: %w", err)
 	}
-	return list, rows.Err()
+	return list, nil
 }
 
 // SetIssueStatus records the issue's status and reason; sent and skipped

@@ -120,16 +120,11 @@ func (s *Store) ListSubscribers(ctx context.Context, f store.ListFilter) ([]subs
 	if err != nil {
 		return nil, fmt.Errorf("list subscribers: %w", err)
 	}
-	defer rows.Close()
-	var list []subscriber.Subscriber
-	for rows.Next() {
-		sub, err := scanSubscriber(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list subscribers: %w", err)
-		}
-		list = append(list, sub)
+	list, err := collect(rows, scanSubscriber)
+	if err != nil {
+		return nil, fmt.Errorf("list subscribers: %w", err)
 	}
-	return list, rows.Err()
+	return list, nil
 }
 
 // CountSubscribers returns how many subscribers have each status; statuses

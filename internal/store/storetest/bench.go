@@ -23,29 +23,19 @@ const benchBatch = 500
 // active subscribers: enqueue, then claim in batches and mark each
 // delivery sending and sent, as the newsletter sender does.
 func BenchClaimAndMark(b *testing.B, open BenchOpener) {
-	ctx, s := context.Background(), open(b)
-	subs := make([]subscriber.Subscriber, BenchRecipients)
-	for i := range subs {
-		subs[i] = subscriber.Subscriber{Email: fmt.Sprintf("r%d@example.com", i), Status: subscriber.Active}
-	}
-	if _, err := s.Import(ctx, subs, t0); err != nil {
-		b.Fatalf("Import: %v", err)
-	}
-	subs = nil
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if sent := sendIssue(b, ctx, s, fmt.Sprint("bench-", i)); sent != BenchRecipients {
-			b.Fatalf("sent %d, want %d", sent, BenchRecipients)
-		}
-	}
-	b.ReportMetric(float64(BenchRecipients*b.N)/b.Elapsed().Seconds(), "deliveries/s")
+	benchLedger(b, open, sendIssue)
 }
 
 // BenchHandoffs is BenchClaimAndMark the way the sender marks now: one
 // MarkHandoffs per delivery, carrying the previous delivery's sent mark
 // with this one's sending mark.
 func BenchHandoffs(b *testing.B, open BenchOpener) {
+	benchLedger(b, open, handOffIssue)
+}
+
+// benchLedger imports BenchRecipients active subscribers, then times send
+// over one new issue per iteration; send returns how many it marked sent.
+func benchLedger(b *testing.B, open BenchOpener, send func(*testing.B, context.Context, store.Store, string) int) {
 	ctx, s := context.Background(), open(b)
 	subs := make([]subscriber.Subscriber, BenchRecipients)
 	for i := range subs {
@@ -58,7 +48,7 @@ func BenchHandoffs(b *testing.B, open BenchOpener) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if sent := handOffIssue(b, ctx, s, fmt.Sprint("bench-", i)); sent != BenchRecipients {
+		if sent := send(b, ctx, s, fmt.Sprint("bench-", i)); sent != BenchRecipients {
 			b.Fatalf("sent %d, want %d", sent, BenchRecipients)
 		}
 	}
