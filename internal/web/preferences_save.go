@@ -13,12 +13,7 @@ func (s *Server) savePreferences(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := parseForm(r); err != nil {
-		status, ue := http.StatusBadRequest, errNoFormFields
-		if isTooLarge(err) {
-			status, ue = http.StatusRequestEntityTooLarge, errTooLarge
-		}
-		s.fail(w, r, status, ue, err)
+	if !s.readForm(w, r) {
 		return
 	}
 	ctx, now := r.Context(), s.now()

@@ -101,3 +101,18 @@ func (s *Server) serveStyle(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Length", strconv.Itoa(len(s.views.css)))
 	w.Write(s.views.css)
 }
+
+// readForm parses the POST form of r; on failure it answers 400, or 413
+// for a body over the limit, and returns false.
+func (s *Server) readForm(w http.ResponseWriter, r *http.Request) bool {
+	err := parseForm(r)
+	if err == nil {
+		return true
+	}
+	status, ue := http.StatusBadRequest, errNoFormFields
+	if isTooLarge(err) {
+		status, ue = http.StatusRequestEntityTooLarge, errTooLarge
+	}
+	s.fail(w, r, status, ue, err)
+	return false
+}

@@ -14,12 +14,7 @@ func (s *Server) submitUnsubscribe(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := parseForm(r); err != nil {
-		status, ue := http.StatusBadRequest, errNoFormFields
-		if isTooLarge(err) {
-			status, ue = http.StatusRequestEntityTooLarge, errTooLarge
-		}
-		s.fail(w, r, status, ue, err)
+	if !s.readForm(w, r) {
 		return
 	}
 	if _, err := s.store.Unsubscribe(r.Context(), sub.ID, s.now()); err != nil {
