@@ -71,7 +71,7 @@ func expectedPosts(all []*post.Post, path string) []*post.Post {
 		switch {
 		case !strings.Contains(path, "/"):
 			out = append(out, p)
-		case dir == "tags" && slices.ContainsFunc(p.Tags, func(tag string) bool { return strings.Contains(path, "/"+slug(tag)+"/") }):
+		case dir == "tags" && slices.ContainsFunc(p.Tags, func(tag string) bool { return strings.Contains(path, "/"+post.Slugify(tag)+"/") }):
 			out = append(out, p)
 		case dir == "authors" && slices.ContainsFunc(p.Authors, func(a post.Author) bool { return strings.Contains(path, "/"+a.Key+"/") }):
 			out = append(out, p)

@@ -104,10 +104,10 @@ func (c *config) authorSpec(a post.Author) *spec {
 	}
 }
 
-// folderName is slug(name), or a hex form of name's bytes when name has no
+// folderName is post.Slugify(name), or a hex form of name's bytes when name has no
 // letters or digits, so that every tag still has a folder of its own.
 func folderName(name string) string {
-	if s := slug(name); s != "" {
+	if s := post.Slugify(name); s != "" {
 		return s
 	}
 	return "x" + hex.EncodeToString([]byte(name))

@@ -72,26 +72,6 @@ func xmlAllowed(r rune) bool {
 	return r <= unicode.MaxRune
 }
 
-// slug turns a tag or author key into one path segment: lower case letters
-// and digits (any script) with single dashes between runs. It returns "" when
-// nothing usable is left.
-func slug(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(s) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			b.WriteRune(r)
-			dash = false
-			continue
-		}
-		dash = true
-	}
-	return b.String()
-}
-
 // rfc822 formats t for RSS: RFC 822 with a four-digit year and a numeric zone.
 func rfc822(t time.Time) string { return t.Format(time.RFC1123Z) }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/heraldhq/herald/internal/post"
 	"github.com/heraldhq/herald/templates"
 )
 
@@ -73,8 +74,8 @@ func TestSlug(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.in, func(t *testing.T) {
-			if got := slug(c.in); got != c.want {
-				t.Errorf("slug(%q) = %q, want %q", c.in, got, c.want)
+			if got := post.Slugify(c.in); got != c.want {
+				t.Errorf("post.Slugify(%q) = %q, want %q", c.in, got, c.want)
 			}
 		})
 	}
