@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/jackc/pgx/v5"
 	"time"
 
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/store/internal/codec"
 	"github.com/heraldhq/herald/internal/subscriber"
+	"github.com/jackc/pgx/v5"
 )
 
 // transition runs update (whose last argument is the id) and returns the

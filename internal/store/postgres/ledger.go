@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/jackc/pgx/v5"
 	"time"
 
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/store/internal/codec"
+	"github.com/jackc/pgx/v5"
 )
 
 // MarkSending moves a delivery claimed by owner under a live lease to

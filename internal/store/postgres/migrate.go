@@ -4,10 +4,10 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"github.com/jackc/pgx/v5"
 	"io/fs"
 
 	"github.com/heraldhq/herald/internal/store/internal/migrations"
+	"github.com/jackc/pgx/v5"
 )
 
 //go:embed migrations/*.sql
