@@ -149,12 +149,15 @@ func (d *daemon) reload(ctx context.Context) {
 // changed. Every part is built before the first one is switched, so a part
 // that refuses next changes nothing.
 func (d *daemon) apply(ctx context.Context, next *config.Config, changed []string) error {
-	pub, err := newPublisher(next, next.Feeds.OutputDir, d.log)
-	if err != nil {
-		return err
-	}
-	if err := pub.loadPosts(ctx); err != nil {
-		return err
+	pub := d.pub
+	if touchesFeeds(changed) {
+		var err error
+		if pub, err = newPublisher(next, next.Feeds.OutputDir, d.log); err != nil {
+			return err
+		}
+		if err := pub.loadPosts(ctx); err != nil {
+			return err
+		}
 	}
 	sched, err := newSchedule(next)
 	if err != nil && next.Newsletter.Enabled {
@@ -168,17 +171,33 @@ func (d *daemon) apply(ctx context.Context, next *config.Config, changed []strin
 	if err := d.web.SetOptions(d.webOptions(next)); err != nil {
 		return err
 	}
-	old := d.cfg
-	d.pub, d.cfg = pub, next
-	d.lib.Store(pub.lib)
-	d.rebuild("config reloaded")
-	return d.applyNewsletter(ctx, old, changed, sched)
+	d.cfg = next
+	if pub != d.pub {
+		d.pub = pub
+		d.lib.Store(pub.lib)
+		d.rebuild("config reloaded")
+	}
+	return d.applyNewsletter(ctx, changed, sched)
+}
+
+// touchesFeeds reports whether a changed key can change the posts or the
+// feeds, so that the posts must be read again; other edits (the newsletter,
+// rates, timeouts) leave the library as it is.
+func touchesFeeds(changed []string) bool {
+	return slices.ContainsFunc(changed, func(k string) bool {
+		for _, prefix := range []string{"site.", "authors.", "posts.", "feeds.", "server.public_url", "templates_dir", "data_dir"} {
+			if strings.HasPrefix(k, prefix) {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 // applyNewsletter follows a reload: a new schedule or vacation is swapped
 // in while running; any other newsletter setting restarts the engine at a
 // safe point.
-func (d *daemon) applyNewsletter(ctx context.Context, old *config.Config, changed []string, sched *schedule.Schedule) error {
+func (d *daemon) applyNewsletter(ctx context.Context, changed []string, sched *schedule.Schedule) error {
 	engine := slices.ContainsFunc(changed, func(k string) bool {
 		return strings.HasPrefix(k, "newsletter.") && k != "newsletter.schedule" && k != "newsletter.time_zone" ||
 			strings.HasPrefix(k, "server.public_url") || strings.HasPrefix(k, "site.")

@@ -67,3 +67,17 @@ func outboxText(t *testing.T, site *testSite) string {
 	}
 	return b.String()
 }
+
+// TestServeReloadKeepsPostsForOtherSettings changes a setting that cannot
+// change the feeds: the config is applied without reading the posts again.
+func TestServeReloadKeepsPostsForOtherSettings(t *testing.T) {
+	site := newTestSite(t, "Test blog")
+	site.writePost(t, "first.md", "First post", "2026-01-01")
+	s := startServe(t, site, nil)
+	s.eventually(t, "/feeds/atom.xml", "initial post", contains("First post"))
+	site.writeConfig(t, strings.Replace(fmt.Sprintf(testConfig, "Test blog"), `debounce = "20ms"`, `debounce = "30ms"`, 1))
+	waitFor(t, "config applied", func() bool { return strings.Contains(s.logs.String(), "Config applied") })
+	if strings.Contains(s.logs.String(), `reason="config reloaded"`) {
+		t.Errorf("a debounce change read the posts and rebuilt the feeds:\n%s", s.logs)
+	}
+}
