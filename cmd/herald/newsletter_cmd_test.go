@@ -1,0 +1,77 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const newsletterConfig = `
+[smtp]
+from = "news@blog.example.com"
+[newsletter]
+enabled = true
+schedule = "0 9 * * 1"
+time_zone = "UTC"
+[[vacation]]
+from = 2030-01-01
+until = 2030-01-15
+note = "Winter break"
+`
+
+func TestScheduleCommand(t *testing.T) {
+	site := newTestSite(t, "Test blog")
+	site.writeConfig(t, fmt.Sprintf(testConfig, "Test blog")+newsletterConfig)
+	clock := newFakeClock(mustTime(t, "2029-12-20T00:00:00Z"))
+	var out strings.Builder
+	err := run(t.Context(), []string{"schedule", "-config", site.config, "-n", "5"}, env{stdout: &out, stderr: &out, clock: clock})
+	if err != nil {
+		t.Fatal(err, out.String())
+	}
+	want := []string{
+		"Mon 2029-12-24 09:00 UTC  send",
+		"Mon 2030-01-07 09:00 UTC  skip: vacation until 2030-01-15: Winter break",
+		"Mon 2030-01-21 09:00 UTC  send",
+	}
+	for _, w := range want {
+		if !strings.Contains(out.String(), w) {
+			t.Errorf("schedule output lacks %q:\n%s", w, out.String())
+		}
+	}
+	if _, _, err := runCmd(t, "schedule", "-config", site.config, "-n", "0"); !errors.Is(err, errUsage) {
+		t.Errorf("-n 0: err = %v, want a usage error", err)
+	}
+}
+
+func TestPreviewAndDryRun(t *testing.T) {
+	site := newTestSite(t, "Test blog")
+	site.writeConfig(t, fmt.Sprintf(testConfig, "Test blog")+newsletterConfig)
+	site.writePost(t, "first.md", "First post", "2026-01-01")
+	if _, errOut, err := runCmd(t, "subscribers", "add", "-config", site.config, "-confirmed", "reader@example.org"); err != nil {
+		t.Fatal(err, errOut)
+	}
+	html := filepath.Join(site.dir, "preview.html")
+	out, errOut, err := runCmd(t, "preview", "-config", site.config, "-o", html)
+	if err != nil || !strings.Contains(out, "Subject: First post") {
+		t.Fatalf("preview: %v\n%s%s", err, out, errOut)
+	}
+	if data, err := os.ReadFile(html); err != nil || !strings.Contains(string(data), "https://blog.example.com/2026/01/first/") {
+		t.Errorf("preview HTML lacks the post link: %v", err)
+	}
+	if _, _, err := runCmd(t, "send", "-config", site.config, "-dry-run", t.TempDir(), "-to", "x@example.org"); !errors.Is(err, errUsage) {
+		t.Errorf("-dry-run with -to: err = %v, want a usage error", err)
+	}
+}
+
+func mustTime(t *testing.T, s string) time.Time {
+	t.Helper()
+	v, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
