@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/mail"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -131,15 +132,13 @@ func fromAddress(cfg *config.Config) mail.Address {
 	return mail.Address{Name: name, Address: from}
 }
 
+// hostOf is the host name of an absolute URL (config.Load checked it).
 func hostOf(rawURL string) string {
-	host := rawURL
-	if i := strings.Index(host, "://"); i >= 0 {
-		host = host[i+3:]
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return ""
 	}
-	if i := strings.IndexAny(host, "/:"); i >= 0 {
-		host = host[:i]
-	}
-	return host
+	return u.Hostname()
 }
 
 // newSchedule builds the newsletter schedule with the declared vacations.
