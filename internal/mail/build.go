@@ -43,6 +43,8 @@ func Build(m *Message, dkim *DKIM) ([]byte, error) {
 		return nil, err
 	}
 	var buf bytes.Buffer
+	// Quoted-printable grows the parts a little; headers take about 1 KB.
+	buf.Grow(len(m.Text) + len(m.HTML) + (len(m.Text)+len(m.HTML))/8 + 2048)
 	if _, err := msg.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("write message %s: %w", m.MessageID, err)
 	}
@@ -102,6 +104,15 @@ func validate(m *Message) error {
 		checks = append(checks, checkHeader(h))
 	}
 	return errors.Join(checks...)
+}
+
+// validateEnvelope checks the addresses Send puts in MAIL FROM and RCPT TO,
+// for a message whose bytes were built before.
+func validateEnvelope(m *Message) error {
+	if m == nil {
+		return fmt.Errorf("%w: nil message", ErrInvalidMessage)
+	}
+	return errors.Join(checkAddress("from", m.From), checkAddress("to", m.To))
 }
 
 func checkLine(what, v string) error {

@@ -31,6 +31,11 @@
 //     measured rate.
 //   - Timeout bounds each dial and each message's whole exchange; a cancelled
 //     context interrupts a stuck exchange at once.
+//   - PIPELINING (RFC 2920) when the relay offers it: MAIL, RCPT and DATA go
+//     out in one write, so a message costs two round trips instead of four.
+//   - Message.Handoff lets the sender record its ledger while the exchange
+//     runs, at the latest point before the server can have the message;
+//     Message.Raw carries bytes built ahead of Send (see Builder).
 //
 // Errors from Send are *SendError values: Temporary(err) says whether to
 // retry later, Code(err) gives the SMTP reply code (0 when none). A message

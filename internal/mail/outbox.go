@@ -53,13 +53,22 @@ func (o *Outbox) Send(ctx context.Context, m *Message) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("outbox send: %w", err)
 	}
-	raw, err := Build(m, o.dkim)
-	if err != nil {
+	raw := m.Raw
+	if raw == nil {
+		var err error
+		if raw, err = o.Build(m); err != nil {
+			return err
+		}
+	}
+	if err := m.HandOff(); err != nil {
 		return err
 	}
 	name := o.now().UTC().Format("20060102T150405.000000000Z") + "-" + sanitize(m.MessageID) + ".eml"
 	return writeAtomic(filepath.Join(o.dir, name), raw)
 }
+
+// Build builds m as Send would (signed when the outbox signs).
+func (o *Outbox) Build(m *Message) ([]byte, error) { return Build(m, o.dkim) }
 
 // Close does nothing; it makes Outbox a Transport.
 func (o *Outbox) Close() error { return nil }

@@ -49,6 +49,9 @@ type SMTPConfig struct {
 	Timeout     time.Duration      // one dial, or one message's whole exchange
 	DKIM        *DKIM              // nil: unsigned
 	TLSConfig   *tls.Config        // nil: system roots, ServerName Host
+	// NoPipelining sends MAIL, RCPT and DATA one at a time even when the
+	// relay offers PIPELINING (RFC 2920), which is used by default.
+	NoPipelining bool
 }
 
 // String describes the relay without its password.
@@ -154,7 +157,7 @@ func oneOf(v string, set ...string) bool {
 // ErrInvalidMessage or ErrClosed. A temporary failure also slows the whole
 // sender down for a minute.
 func (s *SMTP) Send(ctx context.Context, m *Message) error {
-	raw, err := Build(m, s.cfg.DKIM)
+	raw, err := s.raw(m)
 	if err != nil {
 		return err
 	}
@@ -166,13 +169,28 @@ func (s *SMTP) Send(ctx context.Context, m *Message) error {
 	if err != nil {
 		return err
 	}
-	err = c.send(ctx, m.From.Address, m.To.Address, raw)
+	err = c.send(ctx, m.From.Address, m.To.Address, raw, m.HandOff)
 	s.pool <- c
 	if err != nil {
 		return s.failed(err, domain)
 	}
 	s.pacer.sent()
 	return nil
+}
+
+// Build builds m as Send would (signed when the config has DKIM).
+func (s *SMTP) Build(m *Message) ([]byte, error) { return Build(m, s.cfg.DKIM) }
+
+// raw returns m.Raw when set (checking the envelope addresses as Build
+// would), else m built.
+func (s *SMTP) raw(m *Message) ([]byte, error) {
+	if m.Raw == nil {
+		return s.Build(m)
+	}
+	if err := validateEnvelope(m); err != nil {
+		return nil, err
+	}
+	return m.Raw, nil
 }
 
 func (s *SMTP) failed(err error, domain string) error {

@@ -20,7 +20,7 @@ func newTestSMTP(t testing.TB, srv *smtptest.Server, edit func(*SMTPConfig)) *SM
 	host, port := srv.Addr()
 	cfg := SMTPConfig{
 		Host: host, Port: port, TLS: TLSNone, HELO: "test.localhost",
-		Timeout: 2 * time.Second, TLSConfig: srv.ClientTLSConfig(),
+		Timeout: 2 * time.Second, TLSConfig: srv.ClientTLSConfig(), NoPipelining: noPipelining,
 	}
 	if edit != nil {
 		edit(&cfg)
@@ -32,6 +32,10 @@ func newTestSMTP(t testing.TB, srv *smtptest.Server, edit func(*SMTPConfig)) *SM
 	t.Cleanup(func() { s.Close() })
 	return s
 }
+
+// noPipelining is set by TestSMTPWithoutPipelining while it runs the
+// transport tests again without PIPELINING.
+var noPipelining bool
 
 func msgTo(i int, rcpt string) *Message {
 	m := sampleMessage()
