@@ -58,6 +58,14 @@ func (s *Store) MarkHandoffs(ctx context.Context, sent, sending []store.Handoff,
 // left. outcome is nil, store.ErrNotFound, store.ErrNotClaimed (nothing
 // written) or store.ErrNotActive (marked skipped); err is a database error.
 func (s *Store) markSending(ctx context.Context, tx *sql.Tx, h store.Handoff, now time.Time) (outcome, err error) {
+	// The usual case in one statement; when it changes nothing, find out why.
+	res, err := s.exec(ctx, tx, sqlMarkSending, codec.Nanos(now), h.IssueID, h.SubscriberID, h.Owner, codec.Nanos(now))
+	if err != nil {
+		return nil, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return nil, err
+	}
 	var status store.DeliveryStatus
 	var holder string
 	var lease int64
@@ -97,6 +105,12 @@ const (
 	setSkipped = `status = 'skipped', owner = '', lease_until = 0, last_error = ?`
 )
 
+// sqlMarkSending moves a delivery claimed by owner under a live lease, whose
+// subscriber is active, to sending.
+const sqlMarkSending = `UPDATE deliveries SET ` + setSending + `, updated_at = ?
+	WHERE issue_id = ? AND subscriber_id = ? AND status = 'claimed' AND owner = ? AND lease_until > ?
+	AND EXISTS (SELECT 1 FROM subscribers s WHERE s.id = deliveries.subscriber_id AND s.status = 'active')`
+
 const sqlDeliveryState = `SELECT d.status, d.owner, d.lease_until, s.status
 	FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
 	WHERE d.issue_id = ? AND d.subscriber_id = ?`
@@ -107,7 +121,7 @@ func deliveryUpdate(set string) string {
 
 // hotStatements are prepared once at Open: a send runs them per recipient.
 func hotStatements() []string {
-	list := []string{sqlDeliveryState, sqlExpireSending, claimExpired, claimPending}
+	list := []string{sqlMarkSending, sqlDeliveryState, sqlExpireSending, claimExpired, claimPending}
 	for _, set := range []string{setSending, setSent, setRetry, setFailed, setSkipped} {
 		list = append(list, deliveryUpdate(set))
 	}
