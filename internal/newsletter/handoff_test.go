@@ -170,3 +170,35 @@ func TestReporterThrottles(t *testing.T) {
 	var silent reporter
 	silent.report(context.Background(), hs[0].IssueID, true) // nil fn: must not panic
 }
+
+// TestHandoffsCommitWhenNeeded checks that started marks wait in the queue
+// until one of them is needed, and then go in one transaction together.
+func TestHandoffsCommitWhenNeeded(t *testing.T) {
+	f := newFixture(t)
+	hs := claimEach(t, f, "w0", "w1", "w2")
+	g := &gatedStore{Store: f.st, entered: make(chan struct{}), gate: make(chan struct{})}
+	close(g.gate)
+	marks := newHandoffs(g, f.clock.Now)
+	var pending []*pendingMark
+	for i := range hs {
+		pending = append(pending, marks.start(context.Background(), nil, &hs[i]))
+	}
+	if n := g.calls.Load(); n != 0 {
+		t.Fatalf("%d transactions before any mark was needed, want 0", n)
+	}
+	wantStatus(t, f, hs[0], store.DeliveryClaimed)
+	if res, err := pending[1].wait(); res != nil || err != nil {
+		t.Fatalf("wait: %v, %v", res, err)
+	}
+	for i, p := range pending {
+		select {
+		case <-p.done:
+		default:
+			t.Errorf("mark %d not committed with the one that was needed", i)
+		}
+		wantStatus(t, f, hs[i], store.DeliverySending)
+	}
+	if n := g.calls.Load(); n != 1 {
+		t.Errorf("%d transactions for 3 marks, want 1", n)
+	}
+}

@@ -83,6 +83,9 @@ func (r *recorder) Send(ctx context.Context, m *mail.Message) error {
 	if hook != nil {
 		hook(m)
 	}
+	if err := m.HandOff(); err != nil {
+		return err
+	}
 	if fail != nil {
 		if err := fail(m); err != nil {
 			return err

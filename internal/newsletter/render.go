@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	netmail "net/mail"
 	"strings"
+	"sync/atomic"
 	texttemplate "text/template"
 	"time"
 
@@ -66,6 +67,7 @@ type templateSet struct {
 	html    *htmltemplate.Template
 	text    *texttemplate.Template
 	subject *texttemplate.Template
+	size    atomic.Int64 // the largest buffer a render needed, to start the next at
 }
 
 func funcs() map[string]any { return map[string]any{"join": strings.Join} }
@@ -98,6 +100,8 @@ func loadTemplates(fsys fs.FS, subject string) (*templateSet, error) {
 // render fills d.Subject and returns subject, HTML and text.
 func (t *templateSet) render(d *Data) (subject, html, text string, err error) {
 	var buf bytes.Buffer
+	buf.Grow(int(t.size.Load()))
+	defer func() { t.size.Store(max(t.size.Load(), int64(buf.Cap()))) }()
 	if err := t.subject.Execute(&buf, d); err != nil {
 		return "", "", "", fmt.Errorf("render subject: %w", err)
 	}

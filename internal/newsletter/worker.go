@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/heraldhq/herald/internal/mail"
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/subscriber"
 )
@@ -47,10 +48,8 @@ func (w *worker) run(ctx context.Context, rep *reporter) (err error) {
 		if err != nil {
 			return err
 		}
-		for _, d := range ds {
-			if err := w.deliver(ctx, d, subs); err != nil {
-				return err
-			}
+		if err := w.deliverAll(ctx, ds, subs); err != nil {
+			return err
 		}
 		rep.report(ctx, w.c.issueID, false)
 	}
@@ -81,28 +80,103 @@ func (w *worker) subscribers(ctx context.Context, ds []store.Delivery) (map[int6
 	return subs, nil
 }
 
-// deliver sends one claimed delivery to its subscriber (from subs, the
-// batch's recipients) and records the outcome. Only a store or template
-// error stops the worker; a send failure is recorded. Whether the
-// subscriber is still active is checked again when marking it sending.
-func (w *worker) deliver(ctx context.Context, d store.Delivery, subs map[int64]subscriber.Subscriber) error {
-	n := w.n
+// prepared is one claimed delivery made ready to send: its message, or
+// why it is skipped, or the template error that stops the worker.
+type prepared struct {
+	d    store.Delivery
+	msg  *mail.Message
+	skip string
+	err  error
+}
+
+// deliverAll sends a claimed batch (subs: its recipients). The messages
+// are rendered a few ahead by another goroutine, so rendering the next one
+// overlaps the SMTP exchange of this one.
+func (w *worker) deliverAll(ctx context.Context, ds []store.Delivery, subs map[int64]subscriber.Subscriber) error {
+	ready := make(chan prepared, renderAhead)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(ready)
+		for _, d := range ds {
+			select {
+			case ready <- w.prepare(d, subs):
+			case <-stop:
+				return
+			}
+		}
+	}()
+	for p := range ready {
+		if err := w.deliver(ctx, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// renderAhead is how many messages a worker renders ahead of the one it
+// sends.
+const renderAhead = 4
+
+// prepare renders and builds the message of d to its subscriber (from
+// subs). It has no side effect: whether the subscriber is still active is checked when
+// marking the delivery sending.
+func (w *worker) prepare(d store.Delivery, subs map[int64]subscriber.Subscriber) prepared {
 	sub, ok := subs[d.SubscriberID]
 	if !ok {
-		return n.skip(ctx, d, "subscriber deleted")
+		return prepared{d: d, skip: "subscriber deleted"}
 	}
 	posts := w.c.forTopics(sub.Topics)
 	if len(posts) == 0 {
-		return n.skip(ctx, d, "no post matches the subscriber's topics")
+		return prepared{d: d, skip: "no post matches the subscriber's topics"}
 	}
-	msg, err := n.message(w.c, sub, posts, d.MessageID)
+	msg, err := w.n.message(w.c, sub, posts, d.MessageID)
 	if err != nil {
-		return fmt.Errorf("issue %d to subscriber %d: %w", d.IssueID, d.SubscriberID, err)
+		return prepared{d: d, err: fmt.Errorf("issue %d to subscriber %d: %w", d.IssueID, d.SubscriberID, err)}
 	}
-	if ok, err := w.markSending(ctx, d); !ok || err != nil {
+	w.build(msg)
+	return prepared{d: d, msg: msg}
+}
+
+// build fills msg.Raw when the transport can build ahead of Send. A
+// message that cannot be built is left for Send, which refuses it again
+// and so has it recorded as failed like any refused message.
+func (w *worker) build(msg *mail.Message) {
+	if b, ok := w.n.opts.Transport.(mail.Builder); ok {
+		if raw, err := b.Build(msg); err == nil {
+			msg.Raw = raw
+		}
+	}
+}
+
+// deliver sends one prepared delivery and records the outcome. Only a
+// store or template error stops the worker; a send failure is recorded.
+func (w *worker) deliver(ctx context.Context, p prepared) error {
+	n, d, msg := w.n, p.d, p.msg
+	switch {
+	case p.err != nil:
+		return p.err
+	case p.skip != "":
+		return n.skip(ctx, d, p.skip)
+	}
+	if err := ctx.Err(); err != nil {
 		return err
 	}
+	// The sending mark (with the last delivery's sent mark) is queued now
+	// and committed, with the other workers' marks, at the latest when the
+	// transport is about to hand the message off (see handoffs).
+	mark := w.marks.start(context.WithoutCancel(ctx), w.sent,
+		&store.Handoff{IssueID: d.IssueID, SubscriberID: d.SubscriberID, Owner: w.owner})
+	msg.Handoff = func() error {
+		if result, err := mark.wait(); err != nil || result != nil {
+			return errNotMarked
+		}
+		return nil
+	}
 	sendErr := n.opts.Transport.Send(ctx, msg)
+	if ok, err := w.settle(d, mark); !ok || err != nil {
+		return err
+	}
 	if sendErr != nil && ctx.Err() != nil {
 		return ctx.Err() // left "sending": uncertain once released
 	}
@@ -114,14 +188,15 @@ func (w *worker) deliver(ctx context.Context, d store.Delivery, subs map[int64]s
 	return n.record(context.WithoutCancel(ctx), d, sendErr)
 }
 
-// markSending commits d as sending together with the last accepted
-// delivery as sent; ok is false when d must not be sent.
-func (w *worker) markSending(ctx context.Context, d store.Delivery) (ok bool, err error) {
-	if err := ctx.Err(); err != nil {
-		return false, err
-	}
-	h := &store.Handoff{IssueID: d.IssueID, SubscriberID: d.SubscriberID, Owner: w.owner}
-	result, err := w.marks.mark(context.WithoutCancel(ctx), w.sent, h)
+// errNotMarked stops a hand-off whose sending mark failed or was refused;
+// settle tells why.
+var errNotMarked = errors.New("delivery not marked sending")
+
+// settle waits for the sending mark of d, which also recorded the last
+// accepted delivery as sent; ok is false when d must not be (and was not)
+// sent.
+func (w *worker) settle(d store.Delivery, mark *pendingMark) (ok bool, err error) {
+	result, err := mark.wait()
 	if err != nil {
 		return false, fmt.Errorf("mark delivery %d/%d sending: %w", d.IssueID, d.SubscriberID, err)
 	}
