@@ -16,8 +16,8 @@ const TypeBrowserXML = "application/xml; charset=utf-8"
 // browser styles with style.xsl. Feed readers, which do not ask for
 // text/html, get contentType unchanged, as does every other file.
 func NegotiateType(contentType, accept string) string {
-	if contentType != TypeRSS && contentType != TypeAtom {
-		return contentType
+	if contentType != TypeRSS && contentType != TypeAtom || !strings.Contains(strings.ToLower(accept), "text/html") {
+		return contentType // feed readers: no parsing on their every poll
 	}
 	for _, part := range strings.Split(accept, ",") {
 		media, params, err := mime.ParseMediaType(strings.TrimSpace(part))

@@ -124,6 +124,7 @@ func TestNegotiateType(t *testing.T) {
 		{"feed reader", TypeRSS, "application/rss+xml, application/atom+xml;q=0.9, */*;q=0.1", TypeRSS},
 		{"no accept header", TypeAtom, "", TypeAtom},
 		{"html refused", TypeRSS, "text/html;q=0, */*", TypeRSS},
+		{"media types ignore case", TypeRSS, "Text/HTML", TypeBrowserXML},
 		{"stylesheet unchanged", TypeXSL, chrome, TypeXSL},
 	}
 	for _, c := range cases {

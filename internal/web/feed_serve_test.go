@@ -244,3 +244,44 @@ func TestServeFeedGzipLazy(t *testing.T) {
 		t.Error("SetFeeds of the same bytes dropped the entry or its gzip copy")
 	}
 }
+
+// TestServeFeedMetrics checks the request counters of the feed route: the
+// series of a poll (GET answered 200 or 304) are bound once, the others
+// looked up per request; each must count its own requests.
+func TestServeFeedMetrics(t *testing.T) {
+	e := newEnv(t, nil)
+	e.srv.SetFeeds(testFeeds())
+	res, _ := e.do(t, "GET", "/feeds/feed.xml", nil, nil)
+	e.do(t, "GET", "/feeds/feed.xml", nil, nil)
+	e.do(t, "GET", "/feeds/feed.xml", nil, http.Header{"If-None-Match": {res.Header.Get("ETag")}})
+	e.do(t, "HEAD", "/feeds/feed.xml", nil, nil)
+	e.do(t, "GET", "/feeds/nope.xml", nil, nil)
+	for series, want := range map[string]float64{
+		`herald_http_requests_total{code="200",method="GET",route="/feeds/{path...}"}`:  2,
+		`herald_http_requests_total{code="304",method="GET",route="/feeds/{path...}"}`:  1,
+		`herald_http_requests_total{code="200",method="HEAD",route="/feeds/{path...}"}`: 1,
+		`herald_http_requests_total{code="404",method="GET",route="/feeds/{path...}"}`:  1,
+	} {
+		if got := e.metric(t, series); got != want {
+			t.Errorf("%s = %v, want %v", series, got, want)
+		}
+	}
+}
+
+// TestFixedHeadersAreNotShared checks that a response adding to a fixed
+// header does not change what the next response gets.
+func TestFixedHeadersAreNotShared(t *testing.T) {
+	fh := newFixedHeaders("x-frame-options", "DENY", "Vary", "Accept")
+	first := http.Header{}
+	fh.set(first)
+	first.Add("Vary", "Cookie")
+	first.Set("X-Frame-Options", "SAMEORIGIN")
+	next := http.Header{}
+	fh.set(next)
+	if got := next.Values("Vary"); len(got) != 1 || got[0] != "Accept" {
+		t.Errorf("Vary = %q after another response added to it, want [Accept]", got)
+	}
+	if got := next.Get("X-Frame-Options"); got != "DENY" {
+		t.Errorf("X-Frame-Options = %q, want DENY (and its name canonical)", got)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -38,6 +39,12 @@ type feedEntry struct {
 
 	gzOnce sync.Once
 	gz     []byte // see gzipped
+
+	// Header values, built once (see fixedHeaders): fixed holds Vary,
+	// Content-Type (for feed readers), Cache-Control and Last-Modified.
+	fixed              fixedHeaders
+	etagH, gzETagH     []string
+	lengthH, gzLengthH []string // gzLengthH is set with gz
 }
 
 // gzipped returns the gzip copy of the data, compressing it on first use;
@@ -46,7 +53,7 @@ type feedEntry struct {
 func (e *feedEntry) gzipped() []byte {
 	e.gzOnce.Do(func() {
 		if gz := gzipBytes(e.data); len(gz) < len(e.data) {
-			e.gz = gz
+			e.gz, e.gzLengthH = gz, []string{strconv.Itoa(len(gz))}
 		}
 	})
 	return e.gz
@@ -95,6 +102,10 @@ func newFeedEntry(f feed.File, now time.Time) *feedEntry {
 	tag := base64.RawURLEncoding.EncodeToString(sum[:18])
 	e := &feedEntry{contentType: f.ContentType, data: f.Data, modified: mod,
 		etag: `"` + tag + `"`, gzETag: `"` + tag + `-gz"`, lastModified: mod.Format(http.TimeFormat)}
+	e.fixed = newFixedHeaders("Vary", "Accept-Encoding, Accept", "Content-Type", e.contentType,
+		"Cache-Control", "public, max-age=300", "Last-Modified", e.lastModified)
+	e.etagH, e.gzETagH = []string{e.etag}, []string{e.gzETag}
+	e.lengthH = []string{strconv.Itoa(len(f.Data))}
 	if len(f.Data) <= eagerGzip {
 		e.gzipped()
 	}

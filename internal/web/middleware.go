@@ -44,19 +44,54 @@ func contentSecurityPolicy(formOrigins []string) string {
 		"form-action " + action + "; frame-ancestors 'none'; base-uri 'none'"
 }
 
+func securityHeaders(csp string) fixedHeaders {
+	return newFixedHeaders(
+		"Content-Security-Policy", csp,
+		"X-Content-Type-Options", "nosniff",
+		"Referrer-Policy", "no-referrer", // links carry tokens
+		"X-Frame-Options", "DENY",
+	)
+}
+
 func (s *Server) secure(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", s.cfg.Load().csp)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer") // links carry tokens
-		h.Set("X-Frame-Options", "DENY")
+		s.cfg.Load().security.set(w.Header())
 		next.ServeHTTP(w, r)
 	})
 }
 
+// fixedHeaders are header fields whose values never change, built once
+// (canonical names, one-value slices) and set on a response without
+// allocating.
+type fixedHeaders []fixedHeader
+
+type fixedHeader struct {
+	name  string
+	value []string // shared by every response and never modified; cap 1, so an Add copies
+}
+
+// newFixedHeaders takes name, value pairs.
+func newFixedHeaders(pairs ...string) fixedHeaders {
+	fh := make(fixedHeaders, 0, len(pairs)/2)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		fh = append(fh, fixedHeader{http.CanonicalHeaderKey(pairs[i]), []string{pairs[i+1]}})
+	}
+	return fh
+}
+
+// set replaces h's values of every field of fh.
+func (fh fixedHeaders) set(h http.Header) {
+	for _, f := range fh {
+		h[f.name] = f.value
+	}
+}
+
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r) // nothing to limit (GET, HEAD)
+			return
+		}
 		max := s.cfg.Load().MaxBodyBytes
 		if r.ContentLength > max {
 			s.fail(w, r, http.StatusRequestEntityTooLarge, errTooLarge,
@@ -69,20 +104,38 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 }
 
 // instrument counts and times requests to pattern and logs them at debug
-// level.
+// level. The series of GET requests answered 200 or 304, a feed reader's
+// poll, are looked up once here rather than on every request.
 func (s *Server) instrument(pattern string, next http.Handler) http.Handler {
 	route := strings.TrimPrefix(pattern, "GET ")
+	get200 := s.metrics.requests.WithLabelValues(http.MethodGet, route, "200")
+	get304 := s.metrics.requests.WithLabelValues(http.MethodGet, route, "304")
+	getTime := s.metrics.duration.WithLabelValues(http.MethodGet, route)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := s.now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
 		took := s.now().Sub(start)
 		code := sw.Status()
-		s.metrics.requests.WithLabelValues(r.Method, route, strconv.Itoa(code)).Inc()
-		s.metrics.duration.WithLabelValues(r.Method, route).Observe(took.Seconds())
-		s.log.LogAttrs(r.Context(), slog.LevelDebug, "HTTP request", slog.String("method", r.Method),
-			slog.String("route", route), slog.Int("status", code), slog.Int64("bytes", sw.bytes),
-			slog.Duration("duration", took))
+		switch {
+		case r.Method != http.MethodGet:
+			s.metrics.requests.WithLabelValues(r.Method, route, strconv.Itoa(code)).Inc()
+			s.metrics.duration.WithLabelValues(r.Method, route).Observe(took.Seconds())
+		case code == http.StatusOK:
+			get200.Inc()
+			getTime.Observe(took.Seconds())
+		case code == http.StatusNotModified:
+			get304.Inc()
+			getTime.Observe(took.Seconds())
+		default:
+			s.metrics.requests.WithLabelValues(r.Method, route, strconv.Itoa(code)).Inc()
+			getTime.Observe(took.Seconds())
+		}
+		if s.log.Enabled(r.Context(), slog.LevelDebug) {
+			s.log.LogAttrs(r.Context(), slog.LevelDebug, "HTTP request", slog.String("method", r.Method),
+				slog.String("route", route), slog.Int("status", code), slog.Int64("bytes", sw.bytes),
+				slog.Duration("duration", took))
+		}
 	})
 }
 

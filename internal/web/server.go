@@ -39,8 +39,9 @@ type Server struct {
 // objects derived from it. It is never modified once published.
 type settings struct {
 	Options
-	base      string // path of PublicURL without the trailing slash ("" or "/news")
-	csp       string // Content-Security-Policy of every response
+	base      string       // path of PublicURL without the trailing slash ("" or "/news")
+	csp       string       // Content-Security-Policy of every response
+	security  fixedHeaders // the security headers of every response, csp included
 	ipLimit   *keyedLimiter
 	addrLimit *keyedLimiter
 	origins   *http.CrossOriginProtection
@@ -99,7 +100,8 @@ func (s *Server) SetOptions(opts Options) error {
 		}
 	}
 	cop.SetDenyHandler(http.HandlerFunc(s.denyOrigin))
-	next := &settings{Options: opts, origins: cop, csp: contentSecurityPolicy(opts.FormOrigins)}
+	csp := contentSecurityPolicy(opts.FormOrigins)
+	next := &settings{Options: opts, origins: cop, csp: csp, security: securityHeaders(csp)}
 	u, _ := url.Parse(opts.PublicURL) // checked by withDefaults
 	next.base = strings.TrimSuffix(u.Path, "/")
 	old := s.cfg.Load()
