@@ -101,11 +101,17 @@ func (c *conn) pipelined(from, to string, data []byte, handoff func() error) (op
 	if err := text.W.Flush(); err != nil {
 		return "mail from", err
 	}
-	// The server cannot have the message before its body: the hand-off
-	// can run now, while the server answers the commands.
-	if err := handoff(); err != nil {
-		return "mail from", err
-	}
+	// The server cannot have the message before the final dot: the
+	// hand-off runs now, beside the server's answers and the body, and the
+	// dot waits for it. Every return waits for it too.
+	handed := make(chan error, 1)
+	go func() { handed <- handoff() }()
+	waited := false
+	defer func() {
+		if !waited {
+			<-handed
+		}
+	}()
 	_, _, mailErr := text.ReadResponse(250)
 	if isNetError(mailErr) {
 		return "mail from", mailErr
@@ -131,6 +137,10 @@ func (c *conn) pipelined(from, to string, data []byte, handoff func() error) (op
 	}
 	w := text.DotWriter()
 	if _, err := w.Write(data); err != nil {
+		return "data", err
+	}
+	waited = true
+	if err := <-handed; err != nil {
 		return "data", err
 	}
 	if err := w.Close(); err != nil {

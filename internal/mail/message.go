@@ -26,8 +26,9 @@ type Message struct {
 
 	// Handoff, when set, is called by Send once, before the message can be
 	// the receiver's: for SMTP once MAIL, RCPT and DATA are on their way
-	// (pipelined; else after the body, right before the final dot), for the
-	// outbox before the file is written. A sender records its ledger there,
+	// (pipelined: from another goroutine, while the replies and the body
+	// go, and the final dot waits for it; else after the body, right before
+	// the dot), for the outbox before the file is written. A sender records its ledger there,
 	// so that the record overlaps the SMTP exchange instead of preceding it.
 	// When Handoff returns an error the message is not handed off (the
 	// connection is dropped before the body ends) and Send returns a
