@@ -25,33 +25,86 @@ type worker struct {
 // Whatever the outcome, the last accepted delivery is recorded as sent.
 func (w *worker) run(ctx context.Context, rep *reporter) (err error) {
 	defer func() { err = errors.Join(err, w.flush(context.WithoutCancel(ctx))) }()
-	n, st := w.n, w.n.opts.Store
 	for {
-		ds, err := st.ClaimDeliveries(ctx, w.c.issueID, w.owner, n.opts.Batch, n.opts.Lease, n.now())
+		if err := w.sendClaimed(ctx, rep); err != nil {
+			return err
+		}
+		if err := w.flush(ctx); err != nil {
+			return err
+		}
+		done, err := w.n.waitForRest(ctx, w.c.issueID)
+		if done {
+			rep.report(ctx, w.c.issueID, true)
+		}
+		if done || err != nil {
+			return err
+		}
+	}
+}
+
+// sendClaimed claims batches of deliveries and sends them until a claim
+// comes back empty. Another goroutine claims the batches, loads their
+// recipients and renders their messages a few ahead of the one being sent,
+// so that neither the database nor the templates hold the connection up.
+func (w *worker) sendClaimed(ctx context.Context, rep *reporter) error {
+	ready := make(chan prepared, renderAhead)
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	defer func() {
+		close(stop)
+		<-stopped // no claim may be taken after the worker is gone
+	}()
+	go func() {
+		defer close(stopped)
+		defer close(ready)
+		w.produce(ctx, ready, stop)
+	}()
+	for p := range ready {
+		if p.batchEnd {
+			rep.report(ctx, w.c.issueID, false)
+			continue
+		}
+		if err := w.deliver(ctx, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// produce claims batches and puts their prepared deliveries, each batch
+// followed by its end, on ready until a claim is empty, an error (put on
+// ready too) or stop.
+func (w *worker) produce(ctx context.Context, ready chan<- prepared, stop <-chan struct{}) {
+	put := func(p prepared) bool {
+		select {
+		case ready <- p:
+			return true
+		case <-stop:
+			return false
+		}
+	}
+	n := w.n
+	for {
+		ds, err := n.opts.Store.ClaimDeliveries(ctx, w.c.issueID, w.owner, n.opts.Batch, n.opts.Lease, n.now())
 		if err != nil {
-			return fmt.Errorf("claim deliveries of issue %d: %w", w.c.issueID, err)
+			put(prepared{err: fmt.Errorf("claim deliveries of issue %d: %w", w.c.issueID, err)})
+			return
 		}
 		if len(ds) == 0 {
-			if err := w.flush(ctx); err != nil {
-				return err
-			}
-			done, err := n.waitForRest(ctx, w.c.issueID)
-			if done {
-				rep.report(ctx, w.c.issueID, true)
-			}
-			if done || err != nil {
-				return err
-			}
-			continue
+			return
 		}
 		subs, err := w.subscribers(ctx, ds)
 		if err != nil {
-			return err
+			put(prepared{err: err})
+			return
 		}
-		if err := w.deliverAll(ctx, ds, subs); err != nil {
-			return err
+		for _, d := range ds {
+			if !put(w.prepare(d, subs)) {
+				return
+			}
 		}
-		rep.report(ctx, w.c.issueID, false)
+		if !put(prepared{batchEnd: true}) {
+			return
+		}
 	}
 }
 
@@ -83,35 +136,11 @@ func (w *worker) subscribers(ctx context.Context, ds []store.Delivery) (map[int6
 // prepared is one claimed delivery made ready to send: its message, or
 // why it is skipped, or the template error that stops the worker.
 type prepared struct {
-	d    store.Delivery
-	msg  *mail.Message
-	skip string
-	err  error
-}
-
-// deliverAll sends a claimed batch (subs: its recipients). The messages
-// are rendered a few ahead by another goroutine, so rendering the next one
-// overlaps the SMTP exchange of this one.
-func (w *worker) deliverAll(ctx context.Context, ds []store.Delivery, subs map[int64]subscriber.Subscriber) error {
-	ready := make(chan prepared, renderAhead)
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() {
-		defer close(ready)
-		for _, d := range ds {
-			select {
-			case ready <- w.prepare(d, subs):
-			case <-stop:
-				return
-			}
-		}
-	}()
-	for p := range ready {
-		if err := w.deliver(ctx, p); err != nil {
-			return err
-		}
-	}
-	return nil
+	d        store.Delivery
+	msg      *mail.Message
+	skip     string
+	err      error
+	batchEnd bool // no delivery: the claimed batch before it is all prepared
 }
 
 // renderAhead is how many messages a worker renders ahead of the one it
