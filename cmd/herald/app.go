@@ -100,13 +100,9 @@ func fileSecret(path string) ([]byte, error) {
 // openTransport returns the SMTP relay, or the outbox folder when none is
 // configured.
 func openTransport(cfg *config.Config, log *slog.Logger) (heraldmail.Transport, error) {
-	var dkim *heraldmail.DKIM
-	if cfg.DKIM.Key != nil {
-		d, err := heraldmail.NewDKIM(cfg.DKIM.Domain, cfg.DKIM.Selector, cfg.DKIM.Key)
-		if err != nil {
-			return nil, err
-		}
-		dkim = d
+	dkim, err := loadDKIM(cfg)
+	if err != nil {
+		return nil, err
 	}
 	s := cfg.SMTP
 	if s.Host == "" {
@@ -117,6 +113,14 @@ func openTransport(cfg *config.Config, log *slog.Logger) (heraldmail.Transport, 
 		HELO: s.Helo, Connections: s.Connections, Rate: s.Rate, DomainRates: s.DomainRates,
 		Timeout: s.Timeout, DKIM: dkim,
 	}, log)
+}
+
+// loadDKIM returns the configured DKIM signer, nil when none.
+func loadDKIM(cfg *config.Config) (*heraldmail.DKIM, error) {
+	if cfg.DKIM.Key == nil {
+		return nil, nil
+	}
+	return heraldmail.NewDKIM(cfg.DKIM.Domain, cfg.DKIM.Selector, cfg.DKIM.Key)
 }
 
 // fromAddress is the sender of every email herald writes.

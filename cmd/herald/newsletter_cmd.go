@@ -36,8 +36,8 @@ server (or the outbox folder), recording every delivery in the ledger. Stop hera
 the store is SQLite; with PostgreSQL several senders share the work.
 
   -dry-run DIR         write the message each subscriber would get into DIR as .eml files (the
-                       same content; Message-IDs marked dryrun, not DKIM-signed); nothing else
-                       changes
+                       same bytes as a real send now, DKIM signature and Message-IDs included);
+                       nothing else changes
   -to ADDR             send one test copy to ADDR; nothing is recorded
   -ignore-vacation     send even inside a declared vacation
   -resend-uncertain    resend the deliveries of the last issue that were handed to the server
@@ -138,12 +138,15 @@ func runPreview(ctx context.Context, c *command, args []string, e env) error {
 }
 
 // discard is the transport of commands that must not send.
-type discard struct{}
+// discard is the transport of commands that must not send; it builds
+// (and signs, with dkim) as the real transport would, for a dry run.
+type discard struct{ dkim *heraldmail.DKIM }
 
 func (discard) Send(context.Context, *heraldmail.Message) error {
 	return errors.New("this command does not send mail")
 }
-func (discard) Close() error { return nil }
+func (d discard) Build(m *heraldmail.Message) ([]byte, error) { return heraldmail.Build(m, d.dkim) }
+func (discard) Close() error                                  { return nil }
 
 func runSend(ctx context.Context, c *command, args []string, e env) error {
 	fs := newFlagSet(c, e)
@@ -165,7 +168,11 @@ func runSend(ctx context.Context, c *command, args []string, e env) error {
 	}
 	var transport heraldmail.Transport
 	if opts.DryRunDir != "" {
-		transport = discard{}
+		dkim, err := loadDKIM(cfg)
+		if err != nil {
+			return err
+		}
+		transport = discard{dkim: dkim}
 	}
 	g, err := openEngine(ctx, cfg, e, transport, opts.DryRunDir == "" && opts.To == "")
 	if err != nil {

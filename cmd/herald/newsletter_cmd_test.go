@@ -1,6 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"os"
@@ -64,6 +68,48 @@ func TestPreviewAndDryRun(t *testing.T) {
 	}
 	if _, _, err := runCmd(t, "send", "-config", site.config, "-dry-run", t.TempDir(), "-to", "x@example.org"); !errors.Is(err, errUsage) {
 		t.Errorf("-dry-run with -to: err = %v, want a usage error", err)
+	}
+}
+
+// TestDryRunIsSigned checks that `herald send -dry-run` signs the files
+// with the configured DKIM key, as the real send would.
+func TestDryRunIsSigned(t *testing.T) {
+	site := newTestSite(t, "Test blog")
+	_, key, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyFile := filepath.Join(site.dir, "dkim.pem")
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dkim := fmt.Sprintf("[dkim]\ndomain = \"blog.example.com\"\nselector = \"herald\"\nkey_file = %q\n", keyFile)
+	site.writeConfig(t, fmt.Sprintf(testConfig, "Test blog")+newsletterConfig+dkim)
+	now := time.Now().UTC()
+	setBaseline(t, filepath.Join(site.dir, "data", "herald.db"), now.Add(-2*time.Hour))
+	site.writePost(t, "first.md", "First post", now.Add(-time.Hour).Format(time.RFC3339))
+	if _, errOut, err := runCmd(t, "subscribers", "add", "-config", site.config, "-confirmed", "reader@example.org"); err != nil {
+		t.Fatal(err, errOut)
+	}
+	dir := t.TempDir()
+	out, errOut, err := runCmd(t, "send", "-config", site.config, "-dry-run", dir)
+	if err != nil {
+		t.Fatalf("send -dry-run: %v\n%s%s", err, out, errOut)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+	if len(files) != 1 {
+		t.Fatalf("dry run wrote %d files, want 1\n%s%s", len(files), out, errOut)
+	}
+	raw, _ := os.ReadFile(files[0])
+	if !bytes.HasPrefix(raw, []byte("DKIM-Signature: ")) || !bytes.Contains(raw, []byte("s=herald")) {
+		t.Errorf("the dry-run file is not DKIM-signed:\n%.300s", raw)
+	}
+	if !bytes.Contains(raw, []byte("Message-ID: <herald.i1.s1@blog.example.com>")) {
+		t.Errorf("the dry-run file lacks the Message-ID of the issue it would be:\n%.600s", raw)
 	}
 }
 

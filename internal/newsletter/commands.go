@@ -182,9 +182,15 @@ func (n *Newsletter) sendTest(ctx context.Context, c *content, addr string) (Sen
 }
 
 // dryRun writes, for every active subscriber, the message they would get
-// into opts.DryRunDir. It only reads the store.
+// into opts.DryRunDir: the same bytes, Message-ID (with the id the issue
+// would get) and DKIM signature as a real send now. It only reads the
+// store.
 func (n *Newsletter) dryRun(ctx context.Context, c *content, opts SendOptions) (SendResult, error) {
 	box, err := mail.NewOutbox(opts.DryRunDir, mail.OutboxClock(n.now))
+	if err != nil {
+		return SendResult{}, fmt.Errorf("dry run: %w", err)
+	}
+	issueID, err := n.opts.Store.NextIssueID(ctx)
 	if err != nil {
 		return SendResult{}, fmt.Errorf("dry run: %w", err)
 	}
@@ -204,7 +210,7 @@ func (n *Newsletter) dryRun(ctx context.Context, c *content, opts SendOptions) (
 			return res, nil
 		}
 		for _, sub := range subs {
-			if err := n.dryRunOne(ctx, box, c, sub, &res); err != nil {
+			if err := n.dryRunOne(ctx, box, c, issueID, sub, &res); err != nil {
 				return res, err
 			}
 		}
@@ -215,15 +221,21 @@ func (n *Newsletter) dryRun(ctx context.Context, c *content, opts SendOptions) (
 	}
 }
 
-func (n *Newsletter) dryRunOne(ctx context.Context, box *mail.Outbox, c *content, sub subscriber.Subscriber, res *SendResult) error {
+func (n *Newsletter) dryRunOne(ctx context.Context, box *mail.Outbox, c *content, issueID int64, sub subscriber.Subscriber, res *SendResult) error {
 	posts := c.forTopics(sub.Topics)
 	if len(posts) == 0 {
 		res.Skipped++
 		return nil
 	}
-	msg, err := n.message(c, sub, posts, fmt.Sprintf("herald.dryrun.s%d@%s", sub.ID, domainOf(n.opts.From.Address)))
+	msg, err := n.message(c, sub, posts, n.messageID(issueID, sub.ID))
 	if err != nil {
 		return err
+	}
+	// Built by the real transport, the message is signed as it would be.
+	if b, ok := n.opts.Transport.(mail.Builder); ok {
+		if msg.Raw, err = b.Build(msg); err != nil {
+			return fmt.Errorf("dry run for subscriber %d: %w", sub.ID, err)
+		}
 	}
 	if err := box.Send(ctx, msg); err != nil {
 		return fmt.Errorf("dry run for subscriber %d: %w", sub.ID, err)

@@ -3,6 +3,7 @@ package newsletter
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"flag"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/heraldhq/herald/internal/mail"
 	"github.com/heraldhq/herald/internal/schedule"
 	"github.com/heraldhq/herald/internal/store"
 )
@@ -48,6 +50,70 @@ func TestDryRunLeavesStoreUntouched(t *testing.T) {
 		if !bytes.Contains(raw, []byte(h)) {
 			t.Errorf("dry-run message lacks %q", h)
 		}
+	}
+
+	// The real send puts the same bytes on the wire: Message-IDs (with the
+	// issue's id), boundaries, headers and parts; only Date, the time of
+	// rendering, may differ.
+	if _, err := n.SendNow(context.Background(), SendOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range files {
+		dry, _ := os.ReadFile(path)
+		var match bool
+		for _, s := range f.tr.all() {
+			match = match || bytes.Equal(withoutDate(dry), withoutDate(s.raw))
+		}
+		if !match {
+			t.Errorf("%s matches no message of the real send:\n%s", filepath.Base(path), dry)
+		}
+	}
+}
+
+// withoutDate drops the Date header line of a message.
+func withoutDate(raw []byte) []byte {
+	head, body, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
+	var kept [][]byte
+	for _, line := range bytes.Split(head, []byte("\r\n")) {
+		if !bytes.HasPrefix(line, []byte("Date: ")) {
+			kept = append(kept, line)
+		}
+	}
+	return append(bytes.Join(kept, []byte("\r\n")), append([]byte("\r\n\r\n"), body...)...)
+}
+
+// TestDryRunSignsAsTheTransport checks that a dry run through a signing
+// transport writes signed messages, as the real send would be.
+func TestDryRunSignsAsTheTransport(t *testing.T) {
+	f := newFixture(t)
+	_, key, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dkim, err := mail.NewDKIM("blog.example.com", "herald", key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	box, err := mail.NewOutbox(t.TempDir(), mail.OutboxDKIM(dkim))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := f.engine(daily(t), func(o *Options) { o.Transport = box })
+	f.start(n)
+	f.subscribe("ann@example.com")
+	f.addPost("p", t0.Add(time.Minute), nil)
+	f.clock.Set(nineAM(0))
+	dir := t.TempDir()
+	if _, err := n.SendNow(context.Background(), SendOptions{DryRunDir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+	if len(files) != 1 {
+		t.Fatalf("dry run wrote %d files, want 1", len(files))
+	}
+	raw, _ := os.ReadFile(files[0])
+	if !bytes.HasPrefix(raw, []byte("DKIM-Signature: ")) || !bytes.Contains(raw, []byte("d=blog.example.com")) {
+		t.Errorf("dry-run message is not signed as the transport signs:\n%.300s", raw)
 	}
 }
 

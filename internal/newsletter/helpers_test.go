@@ -99,6 +99,13 @@ func (r *recorder) Send(ctx context.Context, m *mail.Message) error {
 
 func (r *recorder) Close() error { return nil }
 
+// all returns every message sent so far.
+func (r *recorder) all() []sent {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]sent(nil), r.msgs...)
+}
+
 // to returns the messages sent to addr.
 func (r *recorder) to(addr string) []*mail.Message {
 	r.mu.Lock()

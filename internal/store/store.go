@@ -145,6 +145,9 @@ type Store interface {
 	// it loads the existing one into is and returns created=false.
 	CreateIssue(ctx context.Context, is *Issue, now time.Time) (created bool, err error)
 	Issue(ctx context.Context, id int64) (Issue, error)
+	// NextIssueID returns the id CreateIssue will give the next issue, for
+	// the Message-IDs of a dry run; another writer may take it first.
+	NextIssueID(ctx context.Context) (int64, error)
 	// LastIssue returns the issue with the latest ScheduledAt among those
 	// with one of the statuses (all when none given), or ErrNotFound.
 	LastIssue(ctx context.Context, statuses ...IssueStatus) (Issue, error)

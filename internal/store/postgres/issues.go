@@ -96,6 +96,17 @@ func (s *Store) Issue(ctx context.Context, id int64) (store.Issue, error) {
 	return is, err
 }
 
+// NextIssueID reads the issue id sequence without taking a value from it:
+// its last value plus one once it was used, else its first value.
+func (s *Store) NextIssueID(ctx context.Context) (int64, error) {
+	var id int64
+	err := s.withConn(ctx, "next issue id", func(tx dbtx) error {
+		return tx.QueryRow(ctx, `SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END
+			FROM issues_id_seq`).Scan(&id)
+	})
+	return id, err
+}
+
 // LastIssue returns the latest scheduled issue with one of statuses (any
 // when none given), or store.ErrNotFound.
 func (s *Store) LastIssue(ctx context.Context, statuses ...store.IssueStatus) (store.Issue, error) {

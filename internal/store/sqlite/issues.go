@@ -104,6 +104,16 @@ func (s *Store) Issue(ctx context.Context, id int64) (store.Issue, error) {
 	return is, nil
 }
 
+// NextIssueID is one past the largest issue id: an INTEGER PRIMARY KEY
+// without AUTOINCREMENT gets max(rowid)+1.
+func (s *Store) NextIssueID(ctx context.Context) (int64, error) {
+	var id int64
+	if err := s.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM issues`).Scan(&id); err != nil {
+		return 0, fmt.Errorf("next issue id: %w", err)
+	}
+	return id, nil
+}
+
 // LastIssue returns the latest scheduled issue with one of statuses (any
 // when none given), or store.ErrNotFound.
 func (s *Store) LastIssue(ctx context.Context, statuses ...store.IssueStatus) (store.Issue, error) {

@@ -79,6 +79,23 @@ func runIssues(t *testing.T, open Opener) {
 		wantErr(t, "SetIssueStatus", f.s.SetIssueStatus(f.ctx, 404, store.IssueSent, "", t0), store.ErrNotFound)
 	})
 	t.Run("StatusLastAndList", func(t *testing.T) { runIssueList(t, newFixture(t, open)) })
+	t.Run("NextIssueID", func(t *testing.T) {
+		f := newFixture(t, open)
+		for i, key := range []string{"a", "b", "a", "c"} {
+			next, err := f.s.NextIssueID(f.ctx)
+			if err != nil {
+				t.Fatalf("NextIssueID: %v", err)
+			}
+			is := store.Issue{Key: key, ScheduledAt: t0}
+			created, err := f.s.CreateIssue(f.ctx, &is, t0)
+			if err != nil {
+				t.Fatalf("CreateIssue %q: %v", key, err)
+			}
+			if created && is.ID != next {
+				t.Errorf("issue %d (%q) got id %d, NextIssueID said %d", i, key, is.ID, next)
+			}
+		}
+	})
 }
 
 func runIssueList(t *testing.T, f *fixture) {
