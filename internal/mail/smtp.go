@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/mail"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -169,7 +170,8 @@ func (s *SMTP) Send(ctx context.Context, m *Message) error {
 	if err != nil {
 		return err
 	}
-	err = c.send(ctx, m.From.Address, m.To.Address, raw, m.HandOff)
+	// A transaction tried again on a new connection hands off once.
+	err = c.send(ctx, m.From.Address, m.To.Address, raw, sync.OnceValue(m.HandOff))
 	s.pool <- c
 	if err != nil {
 		return s.failed(err, domain)

@@ -316,8 +316,14 @@ func TestSMTPRedialsAfterServerClosedIdleConnection(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.CloseConnections()
-	if err := s.Send(context.Background(), msgTo(2, "grace@example.org")); err != nil {
+	m := msgTo(2, "grace@example.org")
+	handoffs := 0
+	m.Handoff = func() error { handoffs++; return nil }
+	if err := s.Send(context.Background(), m); err != nil {
 		t.Fatalf("Send after the server closed the idle connection: %v", err)
+	}
+	if handoffs != 1 {
+		t.Errorf("Handoff called %d times for one message sent on a second try, want once", handoffs)
 	}
 	if st := srv.Stats(); st.Connections != 2 || st.Delivered != 2 {
 		t.Errorf("stats %+v, want 2 connections and 2 messages", st)
