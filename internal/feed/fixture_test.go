@@ -70,6 +70,7 @@ func awkwardFixture() fixture {
 		mk("hebrew", "שלום עולם 🎉", "2026-11-05T12:00:00Z", "2026-11-01T00:00:00Z", nil, "Go"), // lastmod before date
 		mk("https://example.com/2026/11/amp/", "Fish & Chips <b>not bold</b>", "2026-11-01T00:00:00Z", "", []post.Author{alice}),
 	}
+	posts[1].Categories = []string{"Releases", "go"} // Jekyll and Hugo posts have both; "go" is a tag too
 	content := map[string][2]string{
 		"control":                          {"<p>bell\x07 here\x0b</p>", "bell\x07 here"},
 		"cdata":                            {"<pre><code>if a[b[0]]> c { }</code></pre><p>x ]]> y</p>", "About ]]> and CDATA"},

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/gorilla/feeds"
@@ -87,7 +88,7 @@ func rssItemOf(p *post.Post, html, summary string) *rssItem {
 	if html != "" {
 		it.Content = &feeds.RssContent{Content: html}
 	}
-	it.Categories = cleanAll(p.Tags)
+	it.Categories = cleanAll(terms(p))
 	if len(p.Authors) == 1 && p.Authors[0].ShowEmail && p.Authors[0].Email != "" {
 		a := p.Authors[0]
 		it.Author = clean(fmt.Sprintf("%s (%s)", a.Email, a.Name))
@@ -97,6 +98,22 @@ func rssItemOf(p *post.Post, html, summary string) *rssItem {
 		it.Creators = append(it.Creators, clean(displayName(a)))
 	}
 	return it
+}
+
+// terms are what an item's categories (JSON Feed: tags) list: the post's
+// tags, then its categories (Jekyll and Hugo have both) that are not also
+// tags. Only tags make feeds of their own.
+func terms(p *post.Post) []string {
+	if len(p.Categories) == 0 {
+		return p.Tags
+	}
+	out := slices.Clone(p.Tags)
+	for _, c := range p.Categories {
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func atomEntryOf(p *post.Post, html, summary string) *atomEntry {
@@ -113,7 +130,7 @@ func atomEntryOf(p *post.Post, html, summary string) *atomEntry {
 	if html != "" {
 		e.Content = &feeds.AtomContent{Content: html, Type: "html"}
 	}
-	for _, t := range p.Tags {
+	for _, t := range terms(p) {
 		e.Categories = append(e.Categories, atomCategory{Term: clean(t)})
 	}
 	for _, a := range p.Authors {
@@ -138,7 +155,7 @@ func jsonItemOf(p *post.Post, html, summary string) *feeds.JSONItem {
 		ContentHTML:   html,
 		Summary:       summary,
 		PublishedDate: &p.Date,
-		Tags:          cleanAll(p.Tags),
+		Tags:          cleanAll(terms(p)),
 	}
 	if p.Updated.After(p.Date) {
 		it.ModifiedDate = &p.Updated
