@@ -43,8 +43,9 @@ func runCheck(ctx context.Context, c *command, args []string, e env) error {
 	r := publishResult{Problems: append(snap.Problems(), snap.DuplicateIDs()...), IDWarnings: ids.Check(snap.Published(now))}
 	r.Published, r.Drafts, r.Future = snap.Counts(now)
 	printProblems(e, r)
-	fmt.Fprintf(e.stdout, "Checked %s and %d posts: %d published, %d drafts, %d future; %d errors, %d id changes\n",
-		cfg.File, snap.Len()+len(r.Problems), r.Published, r.Drafts, r.Future, len(r.Problems), len(r.IDWarnings))
+	fmt.Fprintf(e.stdout, "Checked %s and %s: %d published, %s, %d future; %s, %s\n",
+		cfg.File, count(snap.Len()+len(r.Problems), "post"), r.Published, count(r.Drafts, "draft"), r.Future,
+		count(len(r.Problems), "error"), count(len(r.IDWarnings), "id change"))
 	if len(r.Problems)+len(r.IDWarnings) > 0 {
 		return errFailed
 	}

@@ -194,8 +194,17 @@ func (p *publisher) record(published, fresh, recheck []*post.Post, warnings []po
 }
 
 func (r publishResult) summary(out string) string {
-	return fmt.Sprintf("Published %d posts (%d drafts and %d future posts held back, %d skipped for errors); %d feeds written, %d unchanged, %d removed in %s; %s",
-		r.Published, r.Drafts, r.Future, r.Skipped, r.Written, r.Unchanged, r.Removed, r.Duration.Round(time.Millisecond), out)
+	return fmt.Sprintf("Published %s (%s and %s held back, %d skipped for errors); %s written, %d unchanged, %d removed in %s; %s",
+		count(r.Published, "post"), count(r.Drafts, "draft"), count(r.Future, "future post"), r.Skipped,
+		count(r.Written, "feed"), r.Unchanged, r.Removed, r.Duration.Round(time.Millisecond), out)
+}
+
+// count writes n things: "1 post", "6 posts".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // loadPosts reads the posts folder for the first time and, meanwhile, the

@@ -120,3 +120,14 @@ func TestPublisherIDs(t *testing.T) {
 		}
 	}
 }
+
+func TestCountAgrees(t *testing.T) {
+	for _, c := range []struct {
+		n    int
+		want string
+	}{{0, "0 drafts"}, {1, "1 draft"}, {2, "2 drafts"}} {
+		if got := count(c.n, "draft"); got != c.want {
+			t.Errorf("count(%d) = %q, want %q", c.n, got, c.want)
+		}
+	}
+}

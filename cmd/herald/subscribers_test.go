@@ -141,7 +141,7 @@ func TestInitScaffoldsASiteThatBuilds(t *testing.T) {
 		t.Errorf("init does not say how to use an existing site:\n%s", out)
 	}
 	out, errOut, err = runCmd(t, "build", "-config", filepath.Join(dir, "herald.toml"))
-	if err != nil || !strings.Contains(out, "Published 1 posts") {
+	if err != nil || !strings.Contains(out, "Published 1 post (") {
 		t.Fatalf("build of the scaffold: %v\n%s\n%s", err, out, errOut)
 	}
 	before, _ := os.ReadFile(filepath.Join(dir, "herald.toml"))
