@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"github.com/heraldhq/herald/internal/feed"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -100,9 +101,25 @@ func (d *daemon) rebuild(reason string) {
 		return
 	}
 	d.web.SetFeeds(d.pub.files)
+	d.notifyHub()
 	d.web.SetPosts(d.pub.lib.Snapshot().Published(now))
 	d.log.Info("Feeds built", "reason", reason, "published", r.Published, "skipped", r.Skipped,
 		"written", r.Written, "unchanged", r.Unchanged, "removed", r.Removed, "duration", r.Duration)
+}
+
+// notifyHub tells the WebSub hub, when there is one, about the feeds the
+// last publish wrote (their bytes changed); the stylesheet is no feed.
+func (d *daemon) notifyHub() {
+	if d.cfg.Feeds.Hub == "" || d.hub == nil {
+		return
+	}
+	var topics []string
+	for _, path := range d.pub.writer.Written() {
+		if path != feed.StylesheetPath {
+			topics = append(topics, feed.SelfURL(d.cfg.Server.PublicURL, path))
+		}
+	}
+	d.hub.notify(d.cfg.Feeds.Hub, topics)
 }
 
 // publishedPosts is the newsletter's view of the posts; safe to call from

@@ -74,6 +74,8 @@ type daemon struct {
 	srv     *http.Server
 	addr    string // where srv listens
 	metrics *daemonMetrics
+	hub     *hubNotifier
+	stopHub context.CancelFunc
 	reg     *prometheus.Registry
 	db      dbState
 
@@ -140,6 +142,8 @@ func (d *daemon) openParts(ctx context.Context) error {
 	}
 	d.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	d.metrics = newDaemonMetrics(d.reg)
+	hubCtx, stop := context.WithCancel(ctx)
+	d.hub, d.stopHub = newHubNotifier(hubCtx, d.log), stop
 	return nil
 }
 
@@ -317,6 +321,10 @@ func (d *daemon) close() {
 	d.closeOnce.Do(func() {
 		if d.watcher != nil {
 			d.watcher.Close()
+		}
+		if d.hub != nil {
+			d.stopHub()
+			d.hub.wait()
 		}
 		if d.mailer != nil {
 			d.mailer.Close()

@@ -80,7 +80,7 @@ func fields() []field {
 		{key: "feeds.per_author", kind: kBool, def: "true", ptr: func(c *Config) any { return &c.Feeds.PerAuthor },
 			doc: "Write a feed for each author."},
 		{key: "feeds.hub", kind: kString, ptr: func(c *Config) any { return &c.Feeds.Hub },
-			doc: `WebSub hub URL, added as rel="hub" to every feed.`},
+			doc: `WebSub hub URL, added as rel="hub" to every feed; herald serve notifies it when a feed changes.`},
 		{key: "feeds.stylesheet", kind: kBool, def: "true", ptr: func(c *Config) any { return &c.Feeds.Stylesheet },
 			doc: "Reference the embedded XSL stylesheet from RSS and Atom."},
 

@@ -189,14 +189,18 @@ func (c *config) readStylesheet(fsys fs.FS) error {
 	return nil
 }
 
-// selfURL is the absolute URL at which the integrator serves path, with
-// each segment percent-encoded.
-func (c *config) selfURL(path string) string {
+// selfURL is the absolute URL at which the integrator serves path.
+func (c *config) selfURL(path string) string { return SelfURL(c.site.PublicURL, path) }
+
+// SelfURL is the absolute URL of the feed file path served under
+// publicURL, with each segment percent-encoded: the feed's self link, and
+// its topic for a WebSub hub.
+func SelfURL(publicURL, path string) string {
 	segs := strings.Split(path, "/")
 	for i, s := range segs {
 		segs[i] = url.PathEscape(s)
 	}
-	return trimSlash(c.site.PublicURL) + "/feeds/" + strings.Join(segs, "/")
+	return trimSlash(publicURL) + "/feeds/" + strings.Join(segs, "/")
 }
 
 func trimSlash(s string) string {

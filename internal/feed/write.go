@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -31,10 +32,11 @@ func Write(dir string, files []File) (written, unchanged, removed int, err error
 // later writes compare in memory instead of reading every file back. It is
 // safe for concurrent use; writes run one at a time.
 type Writer struct {
-	mu     sync.Mutex
-	dir    string
-	last   map[string][]byte // path -> bytes on disk; nil until the first Write
-	rename func(oldpath, newpath string) error
+	mu      sync.Mutex
+	dir     string
+	last    map[string][]byte // path -> bytes on disk; nil until the first Write
+	written []string          // paths the last Write wrote
+	rename  func(oldpath, newpath string) error
 }
 
 // NewWriter returns a Writer for dir, which is created when missing.
@@ -50,6 +52,7 @@ func (w *Writer) Write(files []File) (written, unchanged, removed int, err error
 	defer w.mu.Unlock()
 	same := make([]bool, len(files))
 	errs := make([]error, len(files))
+	w.written = nil
 	parallel(len(files), ioWorkers, func(i int) error {
 		same[i], errs[i] = w.same(files[i])
 		if errs[i] == nil && !same[i] {
@@ -69,11 +72,20 @@ func (w *Writer) Write(files []File) (written, unchanged, removed int, err error
 		default:
 			written++
 			next[f.Path] = f.Data
+			w.written = append(w.written, f.Path)
 		}
 	}
 	removed, err = w.removeStale(next)
 	w.last = next
 	return written, unchanged, removed, errors.Join(append(errs, err)...)
+}
+
+// Written returns the paths the last Write wrote: the files whose bytes
+// changed (or were new), in the order of its files.
+func (w *Writer) Written() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.written)
 }
 
 // ioWorkers is how many files Write handles at once: the work is mostly

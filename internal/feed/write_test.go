@@ -155,3 +155,29 @@ func TestWriteRejectsBadPaths(t *testing.T) {
 		})
 	}
 }
+
+// TestWriterWritten checks that Written names the files the last Write
+// changed, and only those.
+func TestWriterWritten(t *testing.T) {
+	w := NewWriter(t.TempDir())
+	files := sampleFiles()
+	if _, _, _, err := w.Write(files); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.Written(); len(got) != len(files) {
+		t.Errorf("first Write: Written = %q, want all %d files", got, len(files))
+	}
+	files[1].Data = []byte("<rss>go 2</rss>")
+	if _, _, _, err := w.Write(files); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.Written(); len(got) != 1 || got[0] != files[1].Path {
+		t.Errorf("second Write: Written = %q, want [%s]", got, files[1].Path)
+	}
+	if _, _, _, err := w.Write(files); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.Written(); len(got) != 0 {
+		t.Errorf("Write of the same files: Written = %q, want none", got)
+	}
+}
