@@ -18,9 +18,9 @@ import (
 // request until closed.
 type testHub struct {
 	*httptest.Server
-	mu     sync.Mutex
-	topics []string
-	bad    []string // requests that were not a publish notification
+	mu      sync.Mutex
+	topics  []string
+	bad     []string // requests that were not a publish notification
 	status  int
 	gate    chan struct{}
 	arrived chan struct{} // gets a value when a request waits at the gate
