@@ -33,6 +33,12 @@ func (s *Store) MarkSending(ctx context.Context, issueID, subscriberID int64, ow
 // transaction; see store.Store.
 func (s *Store) MarkHandoffs(ctx context.Context, sent, sending []store.Handoff, now time.Time) ([]error, error) {
 	results := make([]error, len(sending))
+	switch err := s.fastHandoffs(ctx, sent, sending, now); {
+	case err == nil:
+		return results, nil
+	case !errors.Is(err, errSlowPath):
+		return nil, fmt.Errorf("mark %d sent and %d sending: %w", len(sent), len(sending), err)
+	}
 	err := s.inTx(ctx, fmt.Sprintf("mark %d sent and %d sending", len(sent), len(sending)), func(tx *sql.Tx) error {
 		for _, h := range sent {
 			if err := s.setDelivery(ctx, tx, h.IssueID, h.SubscriberID, setSent, now); err != nil {

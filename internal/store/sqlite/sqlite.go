@@ -24,6 +24,7 @@ type Store struct {
 	// stmts holds the hot ledger statements, prepared on write at Open;
 	// read-only afterwards. Parsing SQL is a third of a one-row update.
 	stmts map[string]*sql.Stmt
+	fast  fastStmts // MarkHandoffs' usual case, on the driver (handoff_fast.go)
 }
 
 var _ store.Store = (*Store)(nil)
@@ -76,6 +77,7 @@ func (s *Store) Close() error {
 	for _, st := range s.stmts {
 		st.Close()
 	}
+	s.fast.close()
 	return errors.Join(s.write.Close(), s.read.Close())
 }
 
