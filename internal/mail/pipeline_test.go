@@ -54,7 +54,7 @@ func TestSMTPPipelinesCommands(t *testing.T) {
 		}
 		defer c.Close()
 		c.SetDeadline(time.Now().Add(5 * time.Second))
-		got <- pipelineServer(textproto.NewConn(c))
+		got <- pipelineServer(textproto.NewConn(c), "250 2.1.0 ok\r\n250 2.1.5 ok\r\n354 go ahead")
 	}()
 	addr := ln.Addr().(*net.TCPAddr)
 	s, err := NewSMTP(SMTPConfig{Host: "127.0.0.1", Port: addr.Port, TLS: TLSNone, Timeout: 2 * time.Second}, nil)
@@ -72,9 +72,54 @@ func TestSMTPPipelinesCommands(t *testing.T) {
 	}
 }
 
+// TestSMTPPipelinedRefusalWithDataAccepted talks to a server that refuses
+// the recipient and still answers DATA with 354, against RFC 2920: the
+// refusal is reported at RCPT and the connection is dropped rather than
+// sending a body (or a bare dot) for a refused transaction.
+func TestSMTPPipelinedRefusalWithDataAccepted(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	closed := make(chan bool, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		tc := textproto.NewConn(c)
+		pipelineServer(tc, "250 2.1.0 ok\r\n550 5.1.1 no such user\r\n354 go ahead")
+		_, err = tc.ReadLine() // the client must hang up, not send a body
+		closed <- err != nil
+	}()
+	addr := ln.Addr().(*net.TCPAddr)
+	s, err := NewSMTP(SMTPConfig{Host: "127.0.0.1", Port: addr.Port, TLS: TLSNone, Timeout: 2 * time.Second}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	handoffs := 0
+	m := msgTo(1, "nobody@example.org")
+	m.Handoff = func() error { handoffs++; return nil }
+	err = s.Send(context.Background(), m)
+	var se *SendError
+	if !errors.As(err, &se) || se.Op != "rcpt to" || se.Code != 550 || Temporary(err) {
+		t.Fatalf("Send = %v, want a permanent 550 at rcpt to", err)
+	}
+	if !<-closed {
+		t.Error("the client went on after a refused recipient and a 354")
+	}
+	if handoffs != 1 {
+		t.Errorf("Handoff called %d times, want once (pipelined: before the replies)", handoffs)
+	}
+}
+
 // pipelineServer plays one pipelined transaction and returns the commands
 // it read, and "body" once it has read the message.
-func pipelineServer(tc *textproto.Conn) (lines []string) {
+func pipelineServer(tc *textproto.Conn, replies string) (lines []string) {
 	tc.PrintfLine("220 scripted ESMTP")
 	if l, err := tc.ReadLine(); err != nil || !strings.HasPrefix(l, "EHLO") {
 		return []string{"no EHLO: " + l}
@@ -87,7 +132,10 @@ func pipelineServer(tc *textproto.Conn) (lines []string) {
 		}
 		lines = append(lines, l)
 	}
-	tc.PrintfLine("250 2.1.0 ok\r\n250 2.1.5 ok\r\n354 go ahead")
+	tc.PrintfLine("%s", replies)
+	if !strings.HasSuffix(replies, "354 go ahead") {
+		return lines
+	}
 	if _, err := tc.ReadDotBytes(); err != nil {
 		return append(lines, err.Error())
 	}
