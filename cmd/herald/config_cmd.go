@@ -28,7 +28,7 @@ func runConfig(_ context.Context, c *command, args []string, e env) error {
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "# %s\n", cfg.File)
 	for _, s := range cfg.Settings() {
-		fmt.Fprintf(tw, "%s\t= %q\t# %s\n", s.Key, s.Value, s.Source)
+		fmt.Fprintf(tw, "%s\t= %s\t# %s\n", s.Key, s.TOML(), s.Source)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"maps"
 	"net/url"
 	"regexp"
@@ -16,6 +17,60 @@ type Setting struct {
 	Value  string // secrets shown as "********"; passwords inside URLs and DSNs masked
 	Source string // "default", "FILE:LINE" or "env NAME"
 	Env    string // variable that overrides the key; empty for authors and vacations
+	kind   kind
+}
+
+// TOML returns the value as it would be written in the config file (a
+// quoted string, a bare number or boolean, an array, an inline table, a
+// date), so that a line of herald config can be pasted into it.
+func (s Setting) TOML() string {
+	switch s.kind {
+	case kInt, kFloat, kBool, kTime:
+		return s.Value
+	case kStrings:
+		var items []string
+		for v := range strings.SplitSeq(s.Value, ",") {
+			if v != "" {
+				items = append(items, tomlString(v))
+			}
+		}
+		return "[" + strings.Join(items, ", ") + "]"
+	case kRates:
+		var pairs []string
+		for pair := range strings.SplitSeq(s.Value, ",") {
+			if k, v, ok := strings.Cut(pair, "="); ok {
+				pairs = append(pairs, tomlString(k)+" = "+v)
+			}
+		}
+		if len(pairs) == 0 {
+			return "{}"
+		}
+		return "{ " + strings.Join(pairs, ", ") + " }"
+	}
+	return tomlString(s.Value)
+}
+
+// tomlString quotes v as a TOML basic string.
+func tomlString(v string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range v {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\u%04X`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }
 
 const mask = "********"
@@ -60,18 +115,30 @@ func (c *Config) addAuthors() {
 // Settings lists every effective value in reference order (authors in key
 // order, vacations in file order), with where it came from and secrets masked.
 func (c *Config) Settings() []Setting {
-	secret := map[string]bool{}
+	secret, kinds := map[string]bool{}, map[string]kind{}
 	for _, f := range fields() {
-		secret[f.key] = f.secret
+		secret[f.key], kinds[f.key] = f.secret, f.kind
 	}
 	out := make([]Setting, 0, len(c.order))
 	for _, k := range c.order {
-		s := Setting{Key: k, Value: c.values[k], Source: c.Source(k)}
+		s := Setting{Key: k, Value: c.values[k], Source: c.Source(k), kind: kinds[k]}
+		switch {
+		case strings.HasPrefix(k, "authors."):
+			s.kind = kString
+			if strings.HasSuffix(k, ".show_email") {
+				s.kind = kBool
+			}
+		case strings.HasPrefix(k, "vacation["):
+			s.kind = kTime
+			if strings.HasSuffix(k, ".note") {
+				s.kind = kString
+			}
+		}
 		if !strings.HasPrefix(k, "authors.") && !strings.HasPrefix(k, "vacation[") {
 			s.Env = envName(k)
 		}
 		if secret[k] {
-			s.Value = maskSecret(k, s.Value)
+			s.Value, s.kind = maskSecret(k, s.Value), kString
 		}
 		out = append(out, s)
 	}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/BurntSushi/toml"
 )
 
 func TestSettingsMasksSecrets(t *testing.T) {
@@ -109,5 +111,64 @@ func TestDiff(t *testing.T) {
 				t.Errorf("Diff = %q, %q; want %q, %q", changed, restart, tt.changed, tt.needsRestart)
 			}
 		})
+	}
+}
+
+// TestSettingsTOML checks that each value prints as the TOML the file would
+// hold, and that a table of them parses back to the same values.
+func TestSettingsTOML(t *testing.T) {
+	src := minimal + `[subscribers]
+form_origins = ["https://a.example", "https://b.example"]
+[feeds]
+limit = 7
+per_tag = false
+[smtp]
+rate = 2.5
+domain_rates = { "gmail.com" = 5, "outlook.com" = 3 }
+timeout = "45s"
+[authors.ana]
+name = "Ana \"the\" Writer"
+show_email = true
+[[vacation]]
+from = 2027-02-01
+until = 2027-02-26
+note = "Back\tsoon"
+`
+	path := writeConfig(t, src)
+	c, err := Load(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, s := range c.Settings() {
+		got[s.Key] = s.TOML()
+	}
+	for key, want := range map[string]string{
+		"subscribers.form_origins": `["https://a.example", "https://b.example"]`,
+		"feeds.limit":              `7`,
+		"feeds.per_tag":            `false`,
+		"smtp.rate":                `2.5`,
+		"smtp.domain_rates":        `{ "gmail.com" = 5, "outlook.com" = 3 }`,
+		"smtp.timeout":             `"45s"`,
+		"authors.ana.name":         `"Ana \"the\" Writer"`,
+		"authors.ana.show_email":   `true`,
+		"vacation[0].from":         `2027-02-01T00:00:00Z`,
+		"vacation[0].note":         `"Back\tsoon"`,
+		"site.title":               `"Notes"`,
+	} {
+		if got[key] != want {
+			t.Errorf("%s prints as %s, want %s", key, got[key], want)
+		}
+	}
+	var doc strings.Builder
+	for _, key := range []string{"feeds.limit", "feeds.per_tag", "smtp.rate", "smtp.domain_rates", "subscribers.form_origins", "authors.ana.name", "vacation[0].from", "vacation[0].note"} {
+		doc.WriteString(strings.NewReplacer(".", "_", "[", "_", "]", "").Replace(key) + " = " + got[key] + "\n")
+	}
+	var back map[string]any
+	if _, err := toml.Decode(doc.String(), &back); err != nil {
+		t.Fatalf("the printed values are not TOML: %v\n%s", err, doc.String())
+	}
+	if back["authors_ana_name"] != `Ana "the" Writer` || back["feeds_per_tag"] != false || back["vacation_0_note"] != "Back\tsoon" {
+		t.Errorf("values read back: %v", back)
 	}
 }
