@@ -2,6 +2,7 @@ package web
 
 import (
 	"github.com/heraldhq/herald/internal/feed"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -16,12 +17,12 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, errNotFound, nil)
 		return
 	}
-	body, etag, length := e.data, e.etagH, e.lengthH
+	body, etag, length, file := e.data, e.etagH, e.lengthH, &e.dataFile
 	h := w.Header()
 	e.fixed.set(h)
 	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
 		if gz := e.gzipped(); gz != nil {
-			body, etag, length = gz, e.gzETagH, e.gzLengthH
+			body, etag, length, file = gz, e.gzETagH, e.gzLengthH, &e.gzFile
 			h["Content-Encoding"] = gzipH
 		}
 	}
@@ -38,8 +39,27 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request) {
 	}
 	h["Content-Length"] = length
 	if r.Method != http.MethodHead {
-		w.Write(body)
+		writeBody(w, body, file)
 	}
+}
+
+// writeBody sends body: from its memory file with sendfile(2) when it has
+// one and w takes a reader (io.ReaderFrom, as net/http's response does),
+// else from memory.
+func writeBody(w http.ResponseWriter, body []byte, file *sendable) {
+	if mf := file.memFile(body); mf != nil {
+		if rf, ok := w.(io.ReaderFrom); ok {
+			if f, err := mf.open(); err == nil {
+				if _, err := rf.ReadFrom(f); err != nil {
+					f.Close() // its offset is unknown; the client has gone anyway
+					return
+				}
+				mf.done(f)
+				return
+			}
+		}
+	}
+	w.Write(body)
 }
 
 var gzipH = []string{"gzip"}

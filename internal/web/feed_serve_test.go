@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -283,5 +285,59 @@ func TestFixedHeadersAreNotShared(t *testing.T) {
 	}
 	if got := next.Get("X-Frame-Options"); got != "DENY" {
 		t.Errorf("X-Frame-Options = %q, want DENY (and its name canonical)", got)
+	}
+}
+
+// TestServeLargeFeedFromMemoryFile checks a feed large enough to be sent
+// from its memory file: every request, many at once, gets the exact bytes,
+// identity or gzip, and a HEAD none.
+func TestServeLargeFeedFromMemoryFile(t *testing.T) {
+	e := newEnv(t, nil)
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>`)
+	rnd := rand.New(rand.NewPCG(1, 2)) // hex noise: the gzip copy is large too
+	for i := 0; b.Len() < 8*zeroCopyMin; i++ {
+		fmt.Fprintf(&b, "<item><title>post %d</title><description>%016x%016x</description></item>", i, rnd.Uint64(), rnd.Uint64())
+	}
+	b.WriteString("</channel></rss>")
+	big := b.String()
+	e.srv.SetFeeds([]feed.File{{Path: "big.xml", ContentType: feed.TypeRSS, Data: []byte(big), Modified: feedModified}})
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Go(func() {
+			for range 5 {
+				req, _ := http.NewRequest("GET", e.ts.URL+"/feeds/big.xml", nil)
+				req.Header.Set("Accept-Encoding", "identity") // else the transport asks for gzip itself
+				if i%2 == 1 {
+					req.Header.Set("Accept-Encoding", "gzip")
+				}
+				res, err := http.DefaultTransport.RoundTrip(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				var body io.Reader = res.Body
+				if res.Header.Get("Content-Encoding") == "gzip" {
+					if body, err = gzip.NewReader(res.Body); err != nil {
+						t.Error(err)
+						res.Body.Close()
+						return
+					}
+				}
+				got, err := io.ReadAll(body)
+				res.Body.Close()
+				if err != nil || string(got) != big {
+					t.Errorf("request %d: %d bytes (err %v), want the %d bytes of the feed", i, len(got), err, len(big))
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if entry := e.srv.feeds.Load().files["big.xml"]; runtime.GOOS == "linux" && (entry.dataFile.file == nil || entry.gzFile.file == nil) {
+		t.Errorf("the feed was not sent from memory files (identity %v, gzip %v)", entry.dataFile.file != nil, entry.gzFile.file != nil)
+	}
+	if res, body := e.do(t, "HEAD", "/feeds/big.xml", nil, nil); res.StatusCode != 200 || body != "" || res.ContentLength != int64(len(big)) {
+		t.Errorf("HEAD: %d, %d body bytes, length %d", res.StatusCode, len(body), res.ContentLength)
 	}
 }

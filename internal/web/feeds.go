@@ -45,6 +45,35 @@ type feedEntry struct {
 	fixed              fixedHeaders
 	etagH, gzETagH     []string
 	lengthH, gzLengthH []string // gzLengthH is set with gz
+
+	dataFile, gzFile sendable // see sendable
+}
+
+// zeroCopyMin is the body size from which a request sends the body with
+// sendfile(2) from a memory file (memFile) rather than copying it into the
+// socket: below it, opening the file costs more than the copy saves.
+const zeroCopyMin = 32 << 10
+
+// sendable is the memory file of one body, made on the first request that
+// sends the body; nil when the body is small or the system has no memory
+// files, and the body is then written from memory.
+type sendable struct {
+	once sync.Once
+	file *memFile
+}
+
+// memFile returns the memory file holding data, making it on first use.
+// Safe for concurrent use.
+func (s *sendable) memFile(data []byte) *memFile {
+	if len(data) < zeroCopyMin {
+		return nil
+	}
+	s.once.Do(func() {
+		if f, err := newMemFile(data); err == nil {
+			s.file = f
+		}
+	})
+	return s.file
 }
 
 // gzipped returns the gzip copy of the data, compressing it on first use;
