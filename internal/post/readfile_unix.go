@@ -5,6 +5,8 @@ package post
 import (
 	"io/fs"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // readFile reads a whole regular file into buf (from buf[:0], growing it as
@@ -73,7 +75,7 @@ func openFolder(path string) (*folder, error) {
 // under the folder; errors name the whole path.
 func (f *folder) readFile(rel string, buf []byte) ([]byte, error) {
 	fd, err := retry(func() (int, error) {
-		return syscall.Openat(f.fd, rel, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		return unix.Openat(f.fd, rel, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	})
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: f.path + "/" + rel, Err: err}
