@@ -148,9 +148,11 @@ func (r *report) editGoals(edit benchSet, growth map[string]float64) {
 func (r *report) serveSection(in inputs) {
 	r.printf("## 3. Serving the site feed\n\n`herald serve` over the 10,000-post corpus against `bench/servefile` (Go's `http.ServeFile` of the same\n")
 	r.printf("`rss.xml`, with the same ETag), both on loopback, measured with wrk (no gzip asked; the 304 sends a\n")
-	r.printf("matching `If-None-Match`). The rounds alternate between the servers, and which one goes first; wrk,\n")
-	r.printf("the server and the rest of the machine share the same cores. herald runs as in production, with its\n")
-	r.printf("read, write and idle timeouts, metrics and security headers; servefile has none of them. Requests per second:\n\n")
+	r.printf("matching `If-None-Match`). The rounds alternate between the servers, and which one goes first. On a\n")
+	r.printf("machine with two cores or more, the server runs on core 0 and wrk (one thread) on core 1 (`taskset`),\n")
+	r.printf("so that the load generator does not take CPU from the server it measures. herald runs as in production,\n")
+	r.printf("with its read, write and idle timeouts, metrics and security headers; servefile has none of them.\n")
+	r.printf("Requests per second:\n\n")
 	r.printf("| Response | herald | http.ServeFile | herald ÷ ServeFile |\n| --- | --- | --- | --- |\n")
 	for _, status := range []string{"200", "304"} {
 		h, f := in.wrk["herald-"+status], in.wrk["servefile-"+status]
