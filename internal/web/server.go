@@ -40,8 +40,7 @@ type Server struct {
 type settings struct {
 	Options
 	base      string       // path of PublicURL without the trailing slash ("" or "/news")
-	csp       string       // Content-Security-Policy of every response
-	security  fixedHeaders // the security headers of every response, csp included
+	security  fixedHeaders // the security headers of every response, Content-Security-Policy included
 	ipLimit   *keyedLimiter
 	addrLimit *keyedLimiter
 	origins   *http.CrossOriginProtection
@@ -100,8 +99,7 @@ func (s *Server) SetOptions(opts Options) error {
 		}
 	}
 	cop.SetDenyHandler(http.HandlerFunc(s.denyOrigin))
-	csp := contentSecurityPolicy(opts.FormOrigins)
-	next := &settings{Options: opts, origins: cop, csp: csp, security: securityHeaders(csp)}
+	next := &settings{Options: opts, origins: cop, security: securityHeaders(contentSecurityPolicy(opts.FormOrigins))}
 	u, _ := url.Parse(opts.PublicURL) // checked by withDefaults
 	next.base = strings.TrimSuffix(u.Path, "/")
 	old := s.cfg.Load()
