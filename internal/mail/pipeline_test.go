@@ -41,23 +41,11 @@ func TestSMTPWithoutPipelining(t *testing.T) {
 // RCPT and DATA only once it has all three: a client that waits for each
 // reply before the next command would time out.
 func TestSMTPPipelinesCommands(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
 	got := make(chan []string, 1)
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
-		c.SetDeadline(time.Now().Add(5 * time.Second))
-		got <- pipelineServer(textproto.NewConn(c), "250 2.1.0 ok\r\n250 2.1.5 ok\r\n354 go ahead", true)
-	}()
-	addr := ln.Addr().(*net.TCPAddr)
-	s, err := NewSMTP(SMTPConfig{Host: "127.0.0.1", Port: addr.Port, TLS: TLSNone, Timeout: 2 * time.Second}, nil)
+	port := scriptedServer(t, func(tc *textproto.Conn) {
+		got <- pipelineServer(tc, "250 2.1.0 ok\r\n250 2.1.5 ok\r\n354 go ahead", true)
+	})
+	s, err := NewSMTP(SMTPConfig{Host: "127.0.0.1", Port: port, TLS: TLSNone, Timeout: 2 * time.Second}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,26 +65,13 @@ func TestSMTPPipelinesCommands(t *testing.T) {
 // refusal is reported at RCPT and the connection is dropped rather than
 // sending a body (or a bare dot) for a refused transaction.
 func TestSMTPPipelinedRefusalWithDataAccepted(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
 	closed := make(chan bool, 1)
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
-		c.SetDeadline(time.Now().Add(5 * time.Second))
-		tc := textproto.NewConn(c)
+	port := scriptedServer(t, func(tc *textproto.Conn) {
 		pipelineServer(tc, "250 2.1.0 ok\r\n550 5.1.1 no such user\r\n354 go ahead", false)
 		line, err := tc.ReadLine() // the client must hang up: any line here would be taken as the body
 		closed <- err != nil && line == ""
-	}()
-	addr := ln.Addr().(*net.TCPAddr)
-	s, err := NewSMTP(SMTPConfig{Host: "127.0.0.1", Port: addr.Port, TLS: TLSNone, Timeout: 2 * time.Second}, nil)
+	})
+	s, err := NewSMTP(SMTPConfig{Host: "127.0.0.1", Port: port, TLS: TLSNone, Timeout: 2 * time.Second}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,6 +90,27 @@ func TestSMTPPipelinedRefusalWithDataAccepted(t *testing.T) {
 	if handoffs != 1 {
 		t.Errorf("Handoff called %d times, want once (pipelined: before the replies)", handoffs)
 	}
+}
+
+// scriptedServer accepts one connection on a loopback port, which it
+// returns, and runs play on it with a 5 s deadline; it closes when t ends.
+func scriptedServer(t *testing.T, play func(*textproto.Conn)) (port int) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		play(textproto.NewConn(c))
+	}()
+	return ln.Addr().(*net.TCPAddr).Port
 }
 
 // pipelineServer plays one pipelined transaction and returns the commands
