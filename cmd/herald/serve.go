@@ -31,8 +31,9 @@ var serveCommand = command{
 	name:    "serve",
 	summary: "run the daemon: watch posts and config, serve feeds and pages, send the newsletter",
 	about: `Runs herald until SIGINT or SIGTERM: builds the feeds, watches the posts folder and the config
-file and rebuilds what changed, publishes future-dated posts when their time comes, serves feeds,
-pages and the subscriber flow over HTTP, and sends the newsletter on its schedule. SIGHUP reloads
+file and rebuilds what changed (telling the WebSub hub of feeds.hub which feeds changed),
+publishes future-dated posts when their time comes, serves feeds, pages and the subscriber flow
+over HTTP, and sends the newsletter on its schedule. SIGHUP reloads
 the config; an invalid config is logged with line and column and the old one stays in force.
 A second herald on the same data folder refuses to start.`,
 	run: runServe,
