@@ -135,3 +135,28 @@ func TestServeNotifiesHub(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestHubNotifierStopsWithItsContext checks that a hub that never answers
+// does not hold up shutdown: cancelling the notifier's context ends the
+// ping in flight and drops the rest.
+func TestHubNotifierStopsWithItsContext(t *testing.T) {
+	hub := newTestHub(t)
+	hub.gate = make(chan struct{})
+	defer close(hub.gate)
+	ctx, cancel := context.WithCancel(context.Background())
+	var logs syncBuffer
+	n := newHubNotifier(ctx, slog.New(slog.NewTextHandler(&logs, nil)))
+	n.notify(hub.URL, []string{"https://b.example/feeds/rss.xml", "https://b.example/feeds/atom.xml"})
+	<-hub.arrived
+	cancel()
+	stopped := make(chan struct{})
+	go func() { n.wait(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-time.After(hubTimeout / 2):
+		t.Fatal("the notifier did not stop when its context ended")
+	}
+	if !strings.Contains(logs.String(), "context canceled") {
+		t.Errorf("the abandoned ping is not logged:\n%s", logs.String())
+	}
+}
