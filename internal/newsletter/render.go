@@ -68,6 +68,10 @@ type templateSet struct {
 	text    *texttemplate.Template
 	subject *texttemplate.Template
 	size    atomic.Int64 // the largest buffer a render needed, to start the next at
+	// plan renders an issue once per skeleton (skeleton.go); nil when the
+	// templates do not allow it, for the reason in whole.
+	plan  *plan
+	whole string
 }
 
 func funcs() map[string]any { return map[string]any{"join": strings.Join} }
@@ -94,7 +98,9 @@ func loadTemplates(fsys fs.FS, subject string) (*templateSet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse subject template %q: %w", subject, err)
 	}
-	return &templateSet{html: html, text: text, subject: subj}, nil
+	t := &templateSet{html: html, text: text, subject: subj}
+	t.plan, t.whole = newPlan(t)
+	return t, nil
 }
 
 // render fills d.Subject and returns subject, HTML and text.
@@ -102,10 +108,9 @@ func (t *templateSet) render(d *Data) (subject, html, text string, err error) {
 	var buf bytes.Buffer
 	buf.Grow(int(t.size.Load()))
 	defer func() { t.size.Store(max(t.size.Load(), int64(buf.Cap()))) }()
-	if err := t.subject.Execute(&buf, d); err != nil {
-		return "", "", "", fmt.Errorf("render subject: %w", err)
+	if err := t.renderSubject(&buf, d); err != nil {
+		return "", "", "", err
 	}
-	d.Subject = strings.Join(strings.Fields(buf.String()), " ")
 	buf.Reset()
 	if err := t.html.Execute(&buf, d); err != nil {
 		return "", "", "", fmt.Errorf("render %s: %w", htmlFile, err)
@@ -116,6 +121,15 @@ func (t *templateSet) render(d *Data) (subject, html, text string, err error) {
 		return "", "", "", fmt.Errorf("render %s: %w", textFile, err)
 	}
 	return d.Subject, html, buf.String(), nil
+}
+
+// renderSubject fills d.Subject, using buf.
+func (t *templateSet) renderSubject(buf *bytes.Buffer, d *Data) error {
+	if err := t.subject.Execute(buf, d); err != nil {
+		return fmt.Errorf("render subject: %w", err)
+	}
+	d.Subject = strings.Join(strings.Fields(buf.String()), " ")
+	return nil
 }
 
 func postData(p *post.Post, loc *time.Location) PostData {
@@ -134,6 +148,8 @@ type content struct {
 	posts    []*post.Post // newest first
 	vacation *VacationData
 	next     time.Time
+	// skeletons are the renderings shared by the messages of this content.
+	skeletons skeletons
 }
 
 // forTopics returns the posts of c matching topics (all when empty).
@@ -175,14 +191,8 @@ func matches(p *post.Post, topics []string) bool {
 
 // message renders the email of content c with posts for sub.
 func (n *Newsletter) message(c *content, sub subscriber.Subscriber, posts []*post.Post, msgID string) (*mail.Message, error) {
-	loc := n.schedule().Location()
 	unsub, prefs := n.opts.Links(sub.ID)
-	d := &Data{Site: n.opts.Site, Subscriber: Reader{Name: sub.Name, Email: sub.Email},
-		IssueDate: c.date.In(loc), UnsubscribeURL: unsub, PreferencesURL: prefs, Vacation: c.vacation, NextIssue: c.next}
-	for _, p := range posts {
-		d.Posts = append(d.Posts, postData(p, loc))
-	}
-	subject, html, text, err := n.tpl.render(d)
+	subject, html, text, err := n.render(c, posts, &readerValues{sub.Name, sub.Email, unsub, prefs})
 	if err != nil {
 		return nil, err
 	}
@@ -195,6 +205,67 @@ func (n *Newsletter) message(c *content, sub subscriber.Subscriber, posts []*pos
 			{Name: "List-Id", Value: n.opts.ListID},
 		},
 	}, nil
+}
+
+// render renders the templates for posts of c and a reader with values v:
+// from the skeleton of the posts and v's shape when the templates allow it,
+// whole otherwise.
+func (n *Newsletter) render(c *content, posts []*post.Post, v *readerValues) (subject, html, text string, err error) {
+	p := n.tpl.plan
+	if p == nil {
+		return n.tpl.render(n.data(c, posts, v))
+	}
+	key := skeletonKey(c, posts, v.shape())
+	sk := c.skeletons.get(key)
+	if sk == nil {
+		// The skeleton sees, of each reader value, whether it is set.
+		var shape readerValues
+		for i, s := range v {
+			if s != "" {
+				shape[i] = "set"
+			}
+		}
+		d := n.data(c, posts, &shape)
+		if err := n.tpl.renderSubject(&bytes.Buffer{}, d); err != nil {
+			return "", "", "", err
+		}
+		if sk, err = p.skeleton(d, d.Subject); err != nil {
+			// The whole render meets the same error, or shows there was none.
+			return n.tpl.render(n.data(c, posts, v))
+		}
+		c.skeletons.put(key, sk)
+	}
+	if html, err = p.fill(&sk.html, v); err == nil {
+		text, err = p.fill(&sk.text, v)
+	}
+	if err != nil {
+		return n.tpl.render(n.data(c, posts, v))
+	}
+	return sk.subject, html, text, nil
+}
+
+// skeletonKey names the skeleton of posts (of c) for readers of shape.
+func skeletonKey(c *content, posts []*post.Post, shape byte) string {
+	if len(posts) == len(c.posts) {
+		return string(rune('a' + shape)) // all of them: a subset as long is the same
+	}
+	var b strings.Builder
+	b.WriteByte('a' + shape)
+	for _, p := range posts {
+		b.WriteString("\x00" + p.ID)
+	}
+	return b.String()
+}
+
+// data is what the templates see for posts of c and a reader with values v.
+func (n *Newsletter) data(c *content, posts []*post.Post, v *readerValues) *Data {
+	loc := n.schedule().Location()
+	d := &Data{Site: n.opts.Site, IssueDate: c.date.In(loc), Vacation: c.vacation, NextIssue: c.next}
+	v.set(d)
+	for _, p := range posts {
+		d.Posts = append(d.Posts, postData(p, loc))
+	}
+	return d
 }
 
 // messageID is derived from the issue and the subscriber only, on the

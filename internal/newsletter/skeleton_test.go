@@ -1,0 +1,196 @@
+package newsletter
+
+import (
+	"io/fs"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/heraldhq/herald/internal/post"
+	"github.com/heraldhq/herald/internal/schedule"
+	"github.com/heraldhq/herald/templates"
+)
+
+// skeletonReaders are subscribers whose values need escaping in every way.
+var skeletonReaders = []readerValues{
+	{"Ann", "ann@example.com", "https://blog.example.com/unsubscribe?t=abc", "https://blog.example.com/preferences?t=abc"},
+	{"", "bob+news@example.com", "https://blog.example.com/unsubscribe?t=d%2Fe", "https://blog.example.com/p?t=1&x=2"},
+	{`<script>alert("x")</script> & 'co'`, `"odd"@example.com`, "javascript:alert(1)", "/relative path?q=a b"},
+	{"Zoë Ångström 山田", "zoe@例え.jp", "", "https://blog.example.com/p?t=é"},
+	{"a}b{c;d:e/*f*/", "x@y", "https://blog.example.com/u?t=</script>", "data:text/html,<b>"},
+}
+
+func skeletonNewsletter(tb testing.TB, tpl *templateSet) *Newsletter {
+	tb.Helper()
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sched, err := schedule.New("0 9 * * *", loc, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &Newsletter{tpl: tpl, sched: sched, opts: Options{Site: Site{Title: "Blog & co", URL: "https://blog.example.com/"}}}
+}
+
+func skeletonContent() *content {
+	p := func(id, title string) *post.Post {
+		return &post.Post{ID: id, Title: title, Date: t0, Permalink: "https://blog.example.com/posts/" + id + "/",
+			Tags: []string{"go"}, Authors: []post.Author{{Key: "ann", Name: "Ann <A>"}}}
+	}
+	return &content{issueID: 7, date: t0, posts: []*post.Post{p("one", "One & <two>"), p("two", `"Quoted"`)},
+		vacation: &VacationData{Until: t0.AddDate(0, 0, 9), Note: "Back <soon>"}, next: t0.AddDate(0, 0, 10)}
+}
+
+// renderBoth renders c for every reader through the skeleton and whole,
+// fails on any difference, and returns the templates' plan.
+func renderBoth(t *testing.T, files fstest.MapFS, subject string) *plan {
+	t.Helper()
+	tpl, err := loadTemplates(files, subject)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := skeletonNewsletter(t, tpl)
+	c := skeletonContent()
+	for _, posts := range [][]*post.Post{c.posts, c.posts[1:]} {
+		for _, v := range skeletonReaders {
+			subj, html, text, err := n.render(c, posts, &v)
+			if err != nil {
+				t.Fatalf("render for %q: %v", v[fieldName], err)
+			}
+			want := [3]string{}
+			want[0], want[1], want[2], err = tpl.render(n.data(c, posts, &v))
+			if err != nil {
+				t.Fatalf("whole render for %q: %v", v[fieldName], err)
+			}
+			for i, got := range [3]string{subj, html, text} {
+				if got != want[i] {
+					t.Errorf("part %d for %q:\n%s\nwhole render:\n%s", i, v[fieldName], got, want[i])
+				}
+			}
+		}
+	}
+	return tpl.plan
+}
+
+func templateFiles(html, text string) fstest.MapFS {
+	return fstest.MapFS{
+		htmlFile:    {Data: []byte(html)},
+		textFile:    {Data: []byte(text)},
+		subjectFile: {Data: []byte("{{(index .Posts 0).Title}}")},
+	}
+}
+
+func TestSkeletonMatchesWholeRenderOfDefaultTemplates(t *testing.T) {
+	files := fstest.MapFS{}
+	for _, name := range []string{htmlFile, textFile, subjectFile} {
+		data, err := fs.ReadFile(templates.Embedded(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[name] = &fstest.MapFile{Data: data}
+	}
+	p := renderBoth(t, files, "")
+	if p == nil {
+		t.Fatal("the default templates render whole; they should render from skeletons")
+	}
+	if len(p.holes) != 6 {
+		t.Errorf("%d holes, want 6 (name, preferences and unsubscribe links, in HTML and text)", len(p.holes))
+	}
+}
+
+// TestSkeletonEscapesLikeTheTemplate puts reader values in every context
+// html/template knows, so that a hole filled with the wrong escaping shows.
+func TestSkeletonEscapesLikeTheTemplate(t *testing.T) {
+	var html strings.Builder
+	for _, c := range escapeContexts {
+		for _, field := range []string{".Subscriber.Name", "$.Subscriber.Email", ".UnsubscribeURL", ".PreferencesURL"} {
+			html.WriteString(c[0] + "{{" + field + "}}" + c[1] + "\n")
+		}
+	}
+	html.WriteString("{{range .Posts}}<p>{{.Title}} for {{$.Subscriber.Name}}</p>{{end}}\n")
+	html.WriteString("{{if .Subscriber.Name}}<p>Hi {{.Subscriber.Name}}</p>{{else if .UnsubscribeURL}}x{{else}}<p>Hi</p>{{end}}")
+	text := "{{if .Subscriber.Name}}{{.Subscriber.Name}}{{end}} <{{.Subscriber.Email}}> {{.UnsubscribeURL}}"
+	if p := renderBoth(t, templateFiles(html.String(), text), ""); p == nil {
+		t.Fatal("no skeleton for templates that only print and test reader values")
+	}
+}
+
+// TestSkeletonNotUsedWhenTemplatesUseTheReader checks that templates
+// using reader values beyond printing and testing them render whole, and
+// still right.
+func TestSkeletonNotUsedWhenTemplatesUseTheReader(t *testing.T) {
+	const plain = "{{.UnsubscribeURL}}"
+	tests := []struct {
+		name, html, text, subject string
+	}{
+		{"comparison", `{{if eq .Subscriber.Name "Ann"}}<p>Ann!</p>{{end}}`, plain, ""},
+		{"function", `<p>{{printf "%.3s" .Subscriber.Name}}</p>`, plain, ""},
+		{"pipeline", `<p>{{.Subscriber.Email | urlquery}}</p>`, plain, ""},
+		{"with", `{{with .Subscriber}}<p>{{.Name}}</p>{{end}}`, plain, ""},
+		{"variable", `{{$n := .Subscriber.Name}}<p>{{$n}}</p>`, plain, ""},
+		{"whole data", `{{$d := .}}<p>{{$d.Subscriber.Name}}</p>`, plain, ""},
+		{"whole reader", `<p>{{.Subscriber}}</p>`, plain, ""},
+		{"other template", `{{define "n"}}<b>{{.}}</b>{{end}}{{template "n" .Subscriber.Name}}`, plain, ""},
+		{"text template", `<p>{{.Subscriber.Name}}</p>`, `{{len .Subscriber.Email}}`, ""},
+		{"subject", `<title>{{.Subject}}</title>`, plain, `News for {{.Subscriber.Name}}`},
+		{"chain", `<p>{{(.Subscriber).Name}}</p>`, plain, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if p := renderBoth(t, templateFiles(tt.html, tt.text), tt.subject); p != nil {
+				t.Errorf("templates got a skeleton plan with %d holes; want whole renders", len(p.holes))
+			}
+		})
+	}
+}
+
+// TestSkeletonsAreSharedByTopicSetAndShape counts the skeletons one
+// content keeps.
+func TestSkeletonsAreSharedByTopicSetAndShape(t *testing.T) {
+	tpl, err := loadTemplates(templates.Embedded(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := skeletonNewsletter(t, tpl)
+	c := skeletonContent()
+	for _, v := range skeletonReaders {
+		for _, posts := range [][]*post.Post{c.posts, c.posts[:1], c.posts[1:]} {
+			if _, _, _, err := n.render(c, posts, &v); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// Three topic sets; readers with and without a name, and one without
+	// an unsubscribe link.
+	if got := len(c.skeletons.m); got != 9 {
+		t.Errorf("%d skeletons, want 9", got)
+	}
+}
+
+func FuzzSkeletonMatchesWholeRender(f *testing.F) {
+	for _, v := range skeletonReaders {
+		f.Add(v[fieldName], v[fieldEmail], v[fieldUnsubscribe])
+	}
+	tpl, err := loadTemplates(templates.Embedded(), "")
+	if err != nil {
+		f.Fatal(err)
+	}
+	n := skeletonNewsletter(f, tpl)
+	c := skeletonContent()
+	f.Fuzz(func(t *testing.T, name, email, link string) {
+		v := readerValues{name, email, link, link + "&p=1"}
+		subj, html, text, err := n.render(c, c.posts, &v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws, wh, wt, err := tpl.render(n.data(c, c.posts, &v))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if subj != ws || html != wh || text != wt {
+			t.Errorf("skeleton render differs from the whole render for %q %q %q", name, email, link)
+		}
+	})
+}
