@@ -117,10 +117,7 @@ func (r *IDRecord) IDs() map[string]string { return maps.Clone(r.ids) }
 // Save writes the record atomically: a temporary file in the same folder,
 // then a rename.
 func (r *IDRecord) Save() error {
-	data, err := json.MarshalIndent(r.ids, "", "  ")
-	if err != nil {
-		return fmt.Errorf("save id record: %w", err)
-	}
+	data := marshalIDs(r.ids)
 	tmp, err := os.CreateTemp(filepath.Dir(r.path), ".ids-*.tmp")
 	if err != nil {
 		return fmt.Errorf("save id record: %w", err)
