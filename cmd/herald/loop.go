@@ -102,7 +102,7 @@ func (d *daemon) rebuild(reason string) {
 	}
 	d.web.SetFeeds(d.pub.files)
 	d.notifyHub()
-	d.web.SetPosts(d.pub.lib.Snapshot().Published(now))
+	d.web.SetPosts(d.pub.last) // the posts just published, shared: neither changes them
 	d.log.Info("Feeds built", "reason", reason, "published", r.Published, "skipped", r.Skipped,
 		"written", r.Written, "unchanged", r.Unchanged, "removed", r.Removed, "duration", r.Duration)
 }

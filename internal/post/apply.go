@@ -25,20 +25,40 @@ func (s *Snapshot) apply(c change) (*Snapshot, bool) {
 	if samePosts(gone, c.posts) && slices.Equal(next.problems, s.problems) {
 		return s, false
 	}
-	next.byPath = without(s.byPath, gone, byPathOrder, len(c.posts))
-	next.byDate = without(s.byDate, gone, newer, len(c.posts))
-	if len(c.posts) > 32 { // a folder: sorting once beats many inserts
-		next.byPath = append(next.byPath, c.posts...)
-		next.byDate = append(next.byDate, c.posts...)
-		slices.SortFunc(next.byPath, byPathOrder)
-		slices.SortFunc(next.byDate, newer)
-		return next, true
-	}
-	for _, p := range c.posts {
-		next.byPath = insertSorted(next.byPath, p, byPathOrder)
-		next.byDate = insertSorted(next.byDate, p, newer)
-	}
+	next.byPath = merge(without(s.byPath, gone, byPathOrder, len(c.posts)), c.posts, byPathOrder)
+	next.byDate = merge(without(s.byDate, gone, newer, len(c.posts)), c.posts, newer)
+	// The non-drafts follow from the last snapshot's as byDate does, which
+	// spares the next snapshot a pass over every post (without skips the
+	// gone drafts, which are not there).
+	added := filter(c.posts, func(p *Post) bool { return !p.Draft })
+	next.nonDraft = merge(without(s.listNonDrafts(), gone, newer, len(added)), added, newer)
+	next.listed.Do(func() {})
 	return next, true
+}
+
+// merge adds posts to ps, sorted by cmp, keeping it sorted; ps must have
+// room for them (see without).
+func merge(ps, posts []*Post, cmp func(a, b *Post) int) []*Post {
+	if len(posts) > 32 { // a folder: sorting once beats many inserts
+		ps = append(ps, posts...)
+		slices.SortFunc(ps, cmp)
+		return ps
+	}
+	for _, p := range posts {
+		ps = insertSorted(ps, p, cmp)
+	}
+	return ps
+}
+
+// filter returns the posts of ps for which keep is true, in a new slice.
+func filter(ps []*Post, keep func(*Post) bool) []*Post {
+	var out []*Post
+	for _, p := range ps {
+		if keep(p) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // postsIn returns the posts inside any of scopes, in path order: each scope

@@ -1,6 +1,7 @@
 package post
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -73,4 +74,54 @@ func TestSnapshotPublished(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestApplyKeepsNonDrafts applies changes that add, remove and edit posts,
+// drafts among them, one by one and a folder at a time, and checks after
+// each that the non-drafts apply carried over are those of byDate.
+func TestApplyKeepsNonDrafts(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 1, d, 0, 0, 0, 0, time.UTC) }
+	made := 0
+	post := func(path string, d int, draft bool) *Post { // each a new version of its file
+		made++
+		return &Post{Path: path, Date: day(d), Draft: draft, impl: &postImpl{sum: fileSum{size: made}}}
+	}
+	var folder []*Post
+	for i := range 40 { // more than merge inserts one by one
+		folder = append(folder, post(fmt.Sprintf("f/%02d.md", i), i%9, i%3 == 0))
+	}
+	steps := []struct {
+		name   string
+		scopes []scope
+		posts  []*Post
+	}{
+		{"first posts", []scope{{rel: "", dir: true}}, []*Post{post("a.md", 1, false), post("b.md", 3, true), post("c.md", 3, false)}},
+		{"a draft published", []scope{{rel: "b.md"}}, []*Post{post("b.md", 3, false)}},
+		{"a post made a draft", []scope{{rel: "a.md"}}, []*Post{post("a.md", 1, true)}},
+		{"a new draft", []scope{{rel: "d.md"}}, []*Post{post("d.md", 2, true)}},
+		{"a folder", []scope{{rel: "f", dir: true}}, folder},
+		{"a post gone", []scope{{rel: "c.md"}}, nil},
+		{"a draft gone", []scope{{rel: "d.md"}}, nil},
+		{"the folder gone", []scope{{rel: "f", dir: true}}, nil},
+	}
+	s := &Snapshot{}
+	for _, st := range steps {
+		next, changed := s.apply(change{scopes: st.scopes, posts: slices.Clone(st.posts)})
+		if !changed {
+			t.Fatalf("%s: apply saw no change", st.name)
+		}
+		want := slices.DeleteFunc(slices.Clone(next.byDate), func(p *Post) bool { return p.Draft })
+		if got := next.listNonDrafts(); !slices.Equal(got, want) {
+			t.Errorf("%s: non-drafts %v, want %v", st.name, paths(got), paths(want))
+		}
+		s = next
+	}
+}
+
+func paths(ps []*Post) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.Path)
+	}
+	return out
 }

@@ -17,13 +17,14 @@ import (
 	"github.com/heraldhq/herald/templates"
 )
 
+// testPosts are newest first, as SetPosts takes them.
 func testPosts() []*post.Post {
 	ada := post.Author{Key: "ada", Name: "Ada Lovelace"}
 	return []*post.Post{
-		{ID: "1", Title: "Old post", Date: testStart.Add(-48 * time.Hour), Permalink: "https://blog.example.com/old/", Tags: []string{"go"}},
-		{ID: "2", Title: "New post", Date: testStart.Add(-time.Hour), Permalink: "https://blog.example.com/new/", Authors: []post.Author{ada}, Tags: []string{"web", "go"}},
 		{ID: "3", Title: "Future post", Date: testStart.Add(time.Hour), Permalink: "https://blog.example.com/future/"},
+		{ID: "2", Title: "New post", Date: testStart.Add(-time.Hour), Permalink: "https://blog.example.com/new/", Authors: []post.Author{ada}, Tags: []string{"web", "go"}},
 		{ID: "4", Title: "Draft post", Date: testStart.Add(-time.Hour), Permalink: "https://blog.example.com/draft/", Draft: true, Tags: []string{"secret"}},
+		{ID: "1", Title: "Old post", Date: testStart.Add(-48 * time.Hour), Permalink: "https://blog.example.com/old/", Tags: []string{"go"}},
 	}
 }
 

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"slices"
 	"time"
 
 	"github.com/heraldhq/herald/internal/post"
@@ -31,20 +30,17 @@ type topicChoice struct {
 }
 
 // SetPosts replaces the posts behind the home page and the topics offered
-// on the preferences page. Drafts and future posts are never listed (they
-// are checked against the clock at each request). posts is not modified.
-// The topics are worked out again only from the posts that differ from the
-// last call's (by pointer; a post is immutable), so that one edited post
-// costs little however many there are.
+// on the preferences page. posts must be newest first, as
+// post.Snapshot.Published returns them, and becomes the server's: the
+// caller must not change it afterwards. Drafts and future posts are never
+// listed (they are checked against the clock at each request). The topics
+// are worked out again only from the posts that differ from the last
+// call's (by pointer; a post is immutable), so that one edited post costs
+// little however many there are: SetPosts neither copies nor sorts.
 func (s *Server) SetPosts(posts []*post.Post) {
-	sorted := slices.Clone(posts)
-	byDate := func(a, b *post.Post) int { return b.Date.Compare(a.Date) }
-	if !slices.IsSortedFunc(sorted, byDate) {
-		slices.SortStableFunc(sorted, byDate)
-	}
-	next := &postSet{posts: sorted}
+	next := &postSet{posts: posts}
 	old := s.posts.Load()
-	removed, added := post.Diff(old.posts, sorted)
+	removed, added := post.Diff(old.posts, posts)
 	if old.counts != nil && len(removed)+len(added) <= 128 { // else counting every post costs less
 		next.counts = old.counts.with(removed, added)
 		next.topics = old.topics
@@ -52,7 +48,7 @@ func (s *Server) SetPosts(posts []*post.Post) {
 			next.topics = next.counts.choices()
 		}
 	} else {
-		next.counts = countTopics(sorted)
+		next.counts = countTopics(posts)
 		next.topics = next.counts.choices()
 	}
 	s.posts.Store(next)

@@ -29,13 +29,13 @@ func TestSetPostsTopics(t *testing.T) {
 		posts []*post.Post
 		want  []string // topic values in display order; len(many) is checked separately
 	}{
-		{"first posts", []*post.Post{p1, p2}, []string{"author:ada", "author:Bob", "tag:go", "tag:web"}},
-		{"edit drops a tag", []*post.Post{p1b, p2}, []string{"author:ada", "author:Bob", "tag:go"}},
-		{"a draft offers nothing", []*post.Post{p1b, p2, draft}, []string{"author:ada", "author:Bob", "tag:go"}},
-		{"newest post, unsorted input", []*post.Post{p1b, p4, p2, draft}, []string{"author:ada", "author:Bob", "tag:apple", "tag:go", "tag:Zed"}},
-		{"author's last post gone", []*post.Post{p1b, p4}, []string{"author:ada", "tag:apple", "tag:go", "tag:Zed"}},
+		{"first posts", []*post.Post{p2, p1}, []string{"author:ada", "author:Bob", "tag:go", "tag:web"}},
+		{"edit drops a tag", []*post.Post{p2, p1b}, []string{"author:ada", "author:Bob", "tag:go"}},
+		{"a draft offers nothing", []*post.Post{draft, p2, p1b}, []string{"author:ada", "author:Bob", "tag:go"}},
+		{"a new post", []*post.Post{p4, draft, p2, p1b}, []string{"author:ada", "author:Bob", "tag:apple", "tag:go", "tag:Zed"}},
+		{"author's last post gone", []*post.Post{p4, p1b}, []string{"author:ada", "tag:apple", "tag:go", "tag:Zed"}},
 		{"many posts", many, nil},
-		{"back to two", []*post.Post{p1, p2}, []string{"author:ada", "author:Bob", "tag:go", "tag:web"}},
+		{"back to two", []*post.Post{p2, p1}, []string{"author:ada", "author:Bob", "tag:go", "tag:web"}},
 		{"none", nil, nil},
 	}
 	e := newEnv(t, nil)
@@ -57,7 +57,7 @@ func TestSetPostsTopics(t *testing.T) {
 			t.Errorf("%s: topics %q\nwant %q", st.name, got, want)
 		}
 	}
-	e.srv.SetPosts([]*post.Post{p1, p2})
+	e.srv.SetPosts([]*post.Post{p2, p1})
 	labels := map[string]string{}
 	for _, c := range e.srv.posts.Load().topics {
 		labels[c.Value] = c.Label
