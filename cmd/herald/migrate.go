@@ -57,9 +57,10 @@ func runMigrate(ctx context.Context, c *command, args []string, e env) error {
 	if err := m.run(ctx, secretFile(cfg)); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Copied %d subscribers (%d added, %d already there), %d issues and %d settings to the %s store.\n"+
+	fmt.Fprintf(e.stdout, "Copied %s (%d added, %d already there), %s and %s to the %s store.\n"+
 		"Now set [store] driver = %q and the dsn in %s, then start herald serve.\n",
-		m.subs, m.added, m.subs-m.added, m.issues, m.settings, *driver, *driver, cfg.File)
+		count(m.subs, "subscriber"), m.added, m.subs-m.added, count(m.issues, "issue"), count(m.settings, "setting"),
+		*driver, *driver, cfg.File)
 	return nil
 }
 

@@ -202,7 +202,8 @@ func runSend(ctx context.Context, c *command, args []string, e env) error {
 func printSendResult(w io.Writer, opts newsletter.SendOptions, res newsletter.SendResult, took time.Duration) {
 	switch {
 	case opts.DryRunDir != "":
-		fmt.Fprintf(w, "Dry run: %d messages written to %s (%d subscribers without a matching post); nothing recorded\n", res.Sent, opts.DryRunDir, res.Skipped)
+		fmt.Fprintf(w, "Dry run: %s written to %s (%s without a matching post); nothing recorded\n",
+			count(res.Sent, "message"), opts.DryRunDir, count(res.Skipped, "subscriber"))
 	case opts.To != "":
 		fmt.Fprintf(w, "Test copy sent to %s; nothing recorded\n", opts.To)
 	default:
@@ -244,6 +245,6 @@ func resendUncertain(ctx context.Context, g *engine, e env) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Issue %d: %d uncertain deliveries sent again (same Message-IDs)\n", is.ID, n)
+	fmt.Fprintf(e.stdout, "Issue %d: %s sent again (same Message-IDs)\n", is.ID, count(n, "uncertain delivery"))
 	return nil
 }

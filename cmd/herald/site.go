@@ -36,7 +36,7 @@ func loadConfig(path string, e env) (*config.Config, error) {
 	var errs config.Errors
 	if errors.As(err, &errs) {
 		fmt.Fprintln(e.stderr, errs.Error())
-		fmt.Fprintf(e.stderr, "herald: %s has %d problem(s); fix them and run again (see docs/configuration.md)\n", path, len(errs))
+		fmt.Fprintf(e.stderr, "herald: %s has %s; fix them and run again (see docs/configuration.md)\n", path, count(len(errs), "problem"))
 		return nil, errFailed
 	}
 	if err != nil {
@@ -199,10 +199,13 @@ func (r publishResult) summary(out string) string {
 		count(r.Written, "feed"), r.Unchanged, r.Removed, r.Duration.Round(time.Millisecond), out)
 }
 
-// count writes n things: "1 post", "6 posts".
+// count writes n things: "1 post", "6 posts", "2 deliveries".
 func count(n int, thing string) string {
 	if n == 1 {
 		return "1 " + thing
+	}
+	if stem, ok := strings.CutSuffix(thing, "y"); ok && stem != "" && !strings.ContainsRune("aeiou", rune(stem[len(stem)-1])) {
+		return fmt.Sprintf("%d %sies", n, stem)
 	}
 	return fmt.Sprintf("%d %ss", n, thing)
 }

@@ -307,7 +307,8 @@ func subscribersImport(fs *flag.FlagSet) (string, func(context.Context, *cli) er
 			fmt.Fprintf(c.e.stderr, "%s:%d: %s\n", path, r.Line, r.Msg)
 		}
 		if len(rejected) > 0 && !*skip {
-			fmt.Fprintf(c.e.stderr, "herald: %d rows rejected, nothing imported; fix them or pass -skip-invalid to import the other %d\n", len(rejected), len(subs))
+			fmt.Fprintf(c.e.stderr, "herald: %s rejected, nothing imported; fix them or pass -skip-invalid to import the other %d\n",
+				count(len(rejected), "row"), len(subs))
 			return errFailed
 		}
 		res, err := c.store.Import(ctx, subs, time.Now())
@@ -341,7 +342,7 @@ func subscribersExport(fs *flag.FlagSet) (string, func(context.Context, *cli) er
 			if err := f.Close(); err != nil {
 				return fmt.Errorf("write export file: %w", err)
 			}
-			fmt.Fprintf(c.e.stderr, "Exported %d subscribers to %s\n", n, *out)
+			fmt.Fprintf(c.e.stderr, "Exported %s to %s\n", count(n, "subscriber"), *out)
 		}
 		return nil
 	}

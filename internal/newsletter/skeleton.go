@@ -244,7 +244,7 @@ func (p *plan) cut(out string, html bool) (filling, error) {
 		h := p.holes[i]
 		start := at - strings.Index(h.probe, h.mark)
 		if start < 0 || !strings.HasPrefix(rest[start:], h.probe) {
-			return filling{}, fmt.Errorf("hole %d printed as neither %q", i, h.probe)
+			return filling{}, fmt.Errorf("hole %d not printed as %q", i, h.probe)
 		}
 		f.parts = append(f.parts, rest[:start])
 		f.size += start
