@@ -6,6 +6,7 @@ import (
 	htmltemplate "html/template"
 	"io/fs"
 	netmail "net/mail"
+	"slices"
 	"strings"
 	"sync/atomic"
 	texttemplate "text/template"
@@ -189,7 +190,8 @@ func matches(p *post.Post, topics []string) bool {
 	return false
 }
 
-// message renders the email of content c with posts for sub.
+// message renders the email of content c with posts (c's, or those of
+// them a subscriber's topics select) for sub.
 func (n *Newsletter) message(c *content, sub subscriber.Subscriber, posts []*post.Post, msgID string) (*mail.Message, error) {
 	unsub, prefs := n.opts.Links(sub.ID)
 	subject, html, text, err := n.render(c, posts, &readerValues{sub.Name, sub.Email, unsub, prefs})
@@ -246,8 +248,8 @@ func (n *Newsletter) render(c *content, posts []*post.Post, v *readerValues) (su
 
 // skeletonKey names the skeleton of posts (of c) for readers of shape.
 func skeletonKey(c *content, posts []*post.Post, shape byte) string {
-	if len(posts) == len(c.posts) {
-		return string(rune('a' + shape)) // all of them: a subset as long is the same
+	if slices.Equal(posts, c.posts) {
+		return string(rune('a' + shape))
 	}
 	var b strings.Builder
 	b.WriteByte('a' + shape)
