@@ -84,8 +84,8 @@ type plan struct {
 // newPlan returns the plan for the templates of t, or nil and the reason
 // when they do not allow one.
 func newPlan(t *templateSet) (*plan, string) {
-	if uses, _ := readerUses(t.subject.Tree); uses != 0 {
-		return nil, "the subject uses the subscriber"
+	if uses, reason := readerUses(t.subject.Tree); uses != 0 || reason != "" {
+		return nil, "the subject uses the subscriber, or may"
 	}
 	if len(t.html.Templates()) != 1 || len(t.text.Templates()) != 1 {
 		return nil, "the templates define other templates"

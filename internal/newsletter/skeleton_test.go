@@ -135,6 +135,7 @@ func TestSkeletonNotUsedWhenTemplatesUseTheReader(t *testing.T) {
 		{"other template", `{{define "n"}}<b>{{.}}</b>{{end}}{{template "n" .Subscriber.Name}}`, plain, ""},
 		{"text template", `<p>{{.Subscriber.Name}}</p>`, `{{len .Subscriber.Email}}`, ""},
 		{"subject", `<title>{{.Subject}}</title>`, plain, `News for {{.Subscriber.Name}}`},
+		{"subject with", `<title>{{.Subject}}</title>`, plain, `News{{with .Subscriber}} for {{.Name}}{{end}}`},
 		{"chain", `<p>{{(.Subscriber).Name}}</p>`, plain, ""},
 	}
 	for _, tt := range tests {
