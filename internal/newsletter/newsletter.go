@@ -46,6 +46,9 @@ func New(opts Options) (*Newsletter, error) {
 	if err != nil {
 		return nil, err
 	}
+	if tpl.plan == nil {
+		opts.Logger.Debug("Email templates render whole for each message (see docs/newsletter.md#templates)", "reason", tpl.whole)
+	}
 	return &Newsletter{opts: opts, tpl: tpl, log: opts.Logger, metrics: m,
 		sched: opts.Schedule, reload: make(chan struct{}, 1)}, nil
 }
