@@ -111,7 +111,7 @@ func openTransport(cfg *config.Config, log *slog.Logger) (heraldmail.Transport, 
 	return heraldmail.NewSMTP(heraldmail.SMTPConfig{
 		Host: s.Host, Port: s.Port, TLS: s.TLS, Auth: s.Auth, Username: s.Username, Password: s.Password,
 		HELO: s.Helo, Connections: s.Connections, Rate: s.Rate, DomainRates: s.DomainRates,
-		Timeout: s.Timeout, DKIM: dkim,
+		Timeout: s.Timeout, NoPipelining: !s.Pipelining, DKIM: dkim,
 	}, log)
 }
 

@@ -145,6 +145,7 @@ type SMTP struct {
 	Rate         float64            // messages per second; 0: unlimited
 	DomainRates  map[string]float64 // recipient domain (lower case) -> messages per second
 	Timeout      time.Duration
+	Pipelining   bool   // send MAIL, RCPT and DATA together when the relay offers PIPELINING
 	OutboxDir    string // <data_dir>/outbox when Host is empty, else empty
 }
 

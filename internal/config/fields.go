@@ -164,6 +164,8 @@ func fields() []field {
 			doc: "Messages per second per recipient domain, e.g. { \"gmail.com\" = 5 }."},
 		{key: "smtp.timeout", kind: kDuration, def: "30s", ptr: func(c *Config) any { return &c.SMTP.Timeout },
 			doc: "Time allowed for each SMTP command."},
+		{key: "smtp.pipelining", kind: kBool, def: "true", ptr: func(c *Config) any { return &c.SMTP.Pipelining },
+			doc: "Send MAIL, RCPT and DATA together when the relay offers PIPELINING (RFC 2920); false for a relay that mishandles it."},
 
 		{key: "dkim.domain", kind: kString, ptr: func(c *Config) any { return &c.DKIM.Domain },
 			doc: "Signing domain (d=); required with key_file."},

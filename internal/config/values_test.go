@@ -33,6 +33,7 @@ func TestDefaults(t *testing.T) {
 		{"debounce", c.Server.Debounce.String(), "100ms"},
 		{"tls", c.SMTP.TLS, "starttls"},
 		{"auth", c.SMTP.Auth, "none"},
+		{"pipelining", display(&c.SMTP.Pipelining), "true"},
 		{"level", c.Log.SlogLevel().String(), "INFO"},
 		{"templates_dir", c.TemplatesDir, ""},
 	}
