@@ -70,7 +70,7 @@ func benchDaemon(b *testing.B, n int) *daemon {
 			b.Fatal(err)
 		}
 	}
-	if d.web, err = web.New(d.webOptions(cfg)); err != nil {
+	if d.web, err = web.New(d.webOptions(cfg, d.mailer)); err != nil {
 		b.Fatal(err)
 	}
 	d.rebuild("start")

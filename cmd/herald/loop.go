@@ -161,10 +161,11 @@ func (d *daemon) reload(ctx context.Context) {
 }
 
 // apply switches to next: a new post library and feed builder (settings
-// may change ids, permalinks or summaries), new web options, and the new
-// newsletter schedule, or a new newsletter engine when its other settings
-// changed. Every part is built before the first one is switched, so a part
-// that refuses next changes nothing.
+// may change ids, permalinks or summaries), a new mail transport when the
+// relay or the signing changed, new web options, and the new newsletter
+// schedule, or a new newsletter engine when its other settings or the
+// transport changed. Every part is built before the first one is switched,
+// so a part that refuses next changes nothing.
 func (d *daemon) apply(ctx context.Context, next *config.Config, changed []string) error {
 	pub := d.pub
 	if touchesFeeds(changed) {
@@ -185,16 +186,38 @@ func (d *daemon) apply(ctx context.Context, next *config.Config, changed []strin
 			return err
 		}
 	}
-	if err := d.web.SetOptions(d.webOptions(next)); err != nil {
+	mailer := d.mailer
+	if touchesMail(changed) {
+		if mailer, err = openTransport(next, d.log); err != nil {
+			return err
+		}
+	}
+	if err := d.web.SetOptions(d.webOptions(next, mailer)); err != nil {
+		if mailer != d.mailer {
+			mailer.Close() // never used
+		}
 		return err
 	}
-	d.cfg = next
+	old := d.mailer
+	d.cfg, d.mailer = next, mailer
 	if pub != d.pub {
 		d.pub = pub
 		d.lib.Store(pub.lib)
 		d.rebuild("config reloaded")
 	}
-	return d.applyNewsletter(ctx, changed, sched)
+	err = d.applyNewsletter(ctx, changed, sched)
+	if old != mailer {
+		old.Close() // the engine using it has stopped; waits for the web's sends in flight
+	}
+	return err
+}
+
+// touchesMail reports whether a changed key is one the mail transport is
+// built from.
+func touchesMail(changed []string) bool {
+	return slices.ContainsFunc(changed, func(k string) bool {
+		return strings.HasPrefix(k, "smtp.") || strings.HasPrefix(k, "dkim.")
+	})
 }
 
 // touchesFeeds reports whether a changed key can change the posts or the
@@ -212,13 +235,13 @@ func touchesFeeds(changed []string) bool {
 }
 
 // applyNewsletter follows a reload: a new schedule or vacation is swapped
-// in while running; any other newsletter setting restarts the engine at a
-// safe point.
+// in while running; any other newsletter setting, or a new transport,
+// restarts the engine at a safe point.
 func (d *daemon) applyNewsletter(ctx context.Context, changed []string, sched *schedule.Schedule) error {
 	engine := slices.ContainsFunc(changed, func(k string) bool {
 		return strings.HasPrefix(k, "newsletter.") && k != "newsletter.schedule" && k != "newsletter.time_zone" ||
 			strings.HasPrefix(k, "server.public_url") || strings.HasPrefix(k, "site.")
-	})
+	}) || touchesMail(changed)
 	switch {
 	case d.news != nil && !engine:
 		d.news.SetSchedule(sched)

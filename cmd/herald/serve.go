@@ -161,8 +161,8 @@ func (d *daemon) loadPosts(ctx context.Context) error {
 	return nil
 }
 
-func (d *daemon) webOptions(cfg *config.Config) web.Options {
-	o := webOptions(cfg, d.store, d.signer, d.mailer, d.log)
+func (d *daemon) webOptions(cfg *config.Config, mailer heraldmail.Transport) web.Options {
+	o := webOptions(cfg, d.store, d.signer, mailer, d.log)
 	o.Now, o.Registerer, o.Gatherer, o.Health = d.clock.Now, d.reg, d.reg, d.health
 	return o
 }
@@ -192,7 +192,7 @@ func (d *daemon) health() error {
 
 func (d *daemon) startWeb(ctx context.Context) error {
 	var err error
-	if d.web, err = web.New(d.webOptions(d.cfg)); err != nil {
+	if d.web, err = web.New(d.webOptions(d.cfg, d.mailer)); err != nil {
 		return err
 	}
 	d.rebuild("start")

@@ -7,13 +7,17 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/heraldhq/herald/internal/mail/smtptest"
 )
 
 // testSite is a site folder with a config and a posts folder.
@@ -286,5 +290,49 @@ func TestServeRefusesSecondInstance(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "another herald") {
 		t.Fatalf("second start failed with %v, want a message naming the other herald", err)
+	}
+}
+
+// TestServeReloadSwitchesMailRelay adds a relay to the config while the
+// daemon runs: confirmations go to the outbox before and to the relay
+// after, and the newsletter engine restarts on the new transport.
+func TestServeReloadSwitchesMailRelay(t *testing.T) {
+	site := newTestSite(t, "Blog")
+	base := fmt.Sprintf(testConfig, "Blog") + "[newsletter]\nenabled = true\n[smtp]\nfrom = \"news@blog.example.com\"\n"
+	site.writeConfig(t, base)
+	s := startServe(t, site, nil)
+	subscribe := func(addr string) {
+		t.Helper()
+		resp, err := http.PostForm(s.url+"/subscribe", url.Values{"email": {addr}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	outbox := filepath.Join(site.dir, "data", "outbox")
+	subscribe("before@example.org")
+	waitFor(t, "confirmation in the outbox", func() bool {
+		files, _ := filepath.Glob(filepath.Join(outbox, "*.eml"))
+		return len(files) == 1
+	})
+
+	relay := smtptest.Start(t)
+	host, port := relay.Addr()
+	site.writeConfig(t, strings.Replace(base, "[smtp]\n", fmt.Sprintf("[smtp]\nurl = \"smtp://%s:%d?tls=none\"\n", host, port), 1))
+	waitFor(t, "config applied", func() bool { return strings.Contains(s.logs.String(), "Config applied") })
+	subscribe("after@example.org")
+	waitFor(t, "confirmation at the relay", func() bool {
+		for _, m := range relay.Messages() {
+			if slices.Contains(m.To, "after@example.org") {
+				return true
+			}
+		}
+		return false
+	})
+	if files, _ := filepath.Glob(filepath.Join(outbox, "*.eml")); len(files) != 1 {
+		t.Errorf("%d files in the outbox, want only the confirmation sent before the reload", len(files))
+	}
+	if strings.Contains(s.logs.String(), "level=ERROR") {
+		t.Errorf("errors logged around the reload:\n%s", s.logs)
 	}
 }

@@ -53,7 +53,7 @@ func (s *Server) sendEmail(ctx context.Context, c *settings, kind string, sub su
 		m := &heraldmail.Message{From: c.From, To: mail.Address{Name: sub.Name, Address: sub.Email},
 			Subject: subject, Text: text, HTML: html, MessageID: newMessageID(c.From.Address),
 			Date: now, Headers: headers}
-		err = s.mailer.Send(ctx, m)
+		err = c.Mailer.Send(ctx, m)
 	}
 	if err != nil {
 		s.metrics.emails.WithLabelValues(kind, "failed").Inc()

@@ -52,7 +52,7 @@ type Options struct {
 
 	Store     store.Store          // fixed
 	Signer    *subscriber.Signer   // fixed
-	Mailer    heraldmail.Transport // fixed
+	Mailer    heraldmail.Transport // a reload may bring a new one (the relay changed)
 	Templates fs.FS                // fixed; templates.FS(dir): pages/*.html, pages/style.css, email/*
 	From      mail.Address         // sender of confirmation and welcome emails; its domain names Message-IDs
 
@@ -82,6 +82,9 @@ type Options struct {
 // withDefaults returns o with zero fields defaulted, or an error wrapping
 // ErrInvalidOptions naming the first bad field.
 func (o Options) withDefaults() (Options, error) {
+	if o.Mailer == nil {
+		return o, fmt.Errorf("%w: mailer is nil", ErrInvalidOptions)
+	}
 	if strings.TrimSpace(o.Site.Title) == "" {
 		return o, fmt.Errorf("%w: site title is empty", ErrInvalidOptions)
 	}
@@ -116,8 +119,6 @@ func (o Options) checkFixed() error {
 		return fmt.Errorf("%w: store is nil", ErrInvalidOptions)
 	case o.Signer == nil:
 		return fmt.Errorf("%w: signer is nil", ErrInvalidOptions)
-	case o.Mailer == nil:
-		return fmt.Errorf("%w: mailer is nil", ErrInvalidOptions)
 	case o.Templates == nil:
 		return fmt.Errorf("%w: templates are nil", ErrInvalidOptions)
 	}

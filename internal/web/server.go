@@ -12,7 +12,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	heraldmail "github.com/heraldhq/herald/internal/mail"
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/subscriber"
 )
@@ -22,7 +21,6 @@ import (
 type Server struct {
 	store   store.Store
 	signer  *subscriber.Signer
-	mailer  heraldmail.Transport
 	now     func() time.Time
 	log     *slog.Logger
 	health  func() error
@@ -53,7 +51,7 @@ func New(opts Options) (*Server, error) {
 	if err := opts.checkFixed(); err != nil {
 		return nil, err
 	}
-	s := &Server{store: opts.Store, signer: opts.Signer, mailer: opts.Mailer,
+	s := &Server{store: opts.Store, signer: opts.Signer,
 		now: opts.Now, log: opts.Logger, health: opts.Health}
 	if s.now == nil {
 		s.now = time.Now
@@ -83,8 +81,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handler.ServeHTTP(w, r)
 }
 
-// SetOptions applies a reloaded configuration: site, public URL, sender,
-// durations, rates, body limit, form origins, welcome and proxy header.
+// SetOptions applies a reloaded configuration: site, public URL, sender and
+// mail transport, durations, rates, body limit, form origins, welcome and
+// proxy header.
 // Fields marked fixed in Options are ignored. On error nothing changes.
 // Rate-limit state is kept when the rate is unchanged.
 func (s *Server) SetOptions(opts Options) error {
