@@ -213,37 +213,42 @@ func (n *Newsletter) message(c *content, sub subscriber.Subscriber, posts []*pos
 // from the skeleton of the posts and v's shape when the templates allow it,
 // whole otherwise.
 func (n *Newsletter) render(c *content, posts []*post.Post, v *readerValues) (subject, html, text string, err error) {
-	p := n.tpl.plan
-	if p == nil {
-		return n.tpl.render(n.data(c, posts, v))
-	}
-	key := skeletonKey(c, posts, v.shape())
-	sk := c.skeletons.get(key)
-	if sk == nil {
-		// The skeleton sees, of each reader value, whether it is set.
-		var shape readerValues
-		for i, s := range v {
-			if s != "" {
-				shape[i] = "set"
+	if sk := n.skeleton(c, posts, v); sk != nil {
+		p := n.tpl.plan
+		if html, err = p.fill(&sk.html, v); err == nil {
+			if text, err = p.fill(&sk.text, v); err == nil {
+				return sk.subject, html, text, nil
 			}
 		}
-		d := n.data(c, posts, &shape)
-		if err := n.tpl.renderSubject(&bytes.Buffer{}, d); err != nil {
-			return "", "", "", err
-		}
-		if sk, err = p.skeleton(d, d.Subject); err != nil {
-			// The whole render meets the same error, or shows there was none.
-			return n.tpl.render(n.data(c, posts, v))
-		}
+	}
+	// The whole render also meets any error the skeleton met, or shows
+	// there was none.
+	return n.tpl.render(n.data(c, posts, v))
+}
+
+// skeleton returns the skeleton of posts (of c) for readers shaped as v,
+// rendering it on first use; nil when the templates or their errors do not
+// allow one, or c holds as many as it keeps.
+func (n *Newsletter) skeleton(c *content, posts []*post.Post, v *readerValues) *skeleton {
+	p := n.tpl.plan
+	if p == nil {
+		return nil
+	}
+	bits, standIns := v.shape()
+	key := skeletonKey(c, posts, bits)
+	sk, room := c.skeletons.get(key)
+	if sk != nil || !room {
+		return sk
+	}
+	d := n.data(c, posts, &standIns)
+	if err := n.tpl.renderSubject(&bytes.Buffer{}, d); err != nil {
+		return nil
+	}
+	if sk, err := p.skeleton(d, d.Subject); err == nil {
 		c.skeletons.put(key, sk)
+		return sk
 	}
-	if html, err = p.fill(&sk.html, v); err == nil {
-		text, err = p.fill(&sk.text, v)
-	}
-	if err != nil {
-		return n.tpl.render(n.data(c, posts, v))
-	}
-	return sk.subject, html, text, nil
+	return nil
 }
 
 // skeletonKey names the skeleton of posts (of c) for readers of shape.

@@ -52,15 +52,16 @@ func (v *readerValues) set(d *Data) {
 	d.UnsubscribeURL, d.PreferencesURL = v[fieldUnsubscribe], v[fieldPreferences]
 }
 
-// shape is which of the values are set: all a skeleton's {{if}}s can see.
-func (v *readerValues) shape() byte {
-	var b byte
+// shape is which of the values are set: all a skeleton's {{if}}s can see,
+// as a bit set and as stand-in values for rendering the skeleton.
+func (v *readerValues) shape() (bits byte, standIns readerValues) {
 	for i, s := range v {
 		if s != "" {
-			b |= 1 << i
+			bits |= 1 << i
+			standIns[i] = "set"
 		}
 	}
-	return b
+	return bits, standIns
 }
 
 // hole is one action that prints a reader value.
@@ -117,7 +118,10 @@ func randomHex() string {
 	return hex.EncodeToString(b)
 }
 
-func (p *plan) holeFunc(i int) string { return "heraldHole" + strconv.Itoa(i) }
+// holePrefix starts the names of the hole functions.
+const holePrefix = "heraldHole"
+
+func (p *plan) holeFunc(i int) string { return holePrefix + strconv.Itoa(i) }
 
 func (p *plan) funcs() map[string]any {
 	m := map[string]any{}
@@ -157,7 +161,7 @@ func (p *plan) learnEscaping() string {
 	}
 	chains := map[string]string{}
 	walkActions(p.html.Tree.Root, func(a *parse.ActionNode) {
-		if name, ok := identOf(a.Pipe.Cmds[0]); ok && strings.HasPrefix(name, "heraldHole") {
+		if name, ok := identOf(a.Pipe.Cmds[0]); ok && strings.HasPrefix(name, holePrefix) {
 			chains[name] = escaperChain(a.Pipe.Cmds[1:])
 		}
 	})
@@ -275,8 +279,8 @@ func (p *plan) fill(f *filling, v *readerValues) (string, error) {
 	return b.String(), nil
 }
 
-// skeletons holds one send's skeletons by topic set and shape. It stops
-// adding beyond maxSkeletons; the messages past that are rendered whole.
+// skeletons holds one send's skeletons by topic set and shape, at most
+// maxSkeletons: the messages of topic sets past that are rendered whole.
 type skeletons struct {
 	mu sync.Mutex
 	m  map[string]*skeleton
@@ -284,10 +288,13 @@ type skeletons struct {
 
 const maxSkeletons = 1024
 
-func (s *skeletons) get(key string) *skeleton {
+// get returns the skeleton of key, or nil and whether there is room to
+// add it.
+func (s *skeletons) get(key string) (sk *skeleton, room bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.m[key]
+	sk = s.m[key]
+	return sk, sk == nil && len(s.m) < maxSkeletons
 }
 
 func (s *skeletons) put(key string, sk *skeleton) {

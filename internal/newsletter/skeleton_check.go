@@ -109,9 +109,11 @@ func isField(n parse.Node) bool {
 	return ok
 }
 
+// mentionsReader reports whether idents name a Data field that holds a
+// reader value.
 func mentionsReader(idents []string) bool {
 	return slices.ContainsFunc(idents, func(s string) bool {
-		return s == "Subscriber" || s == "UnsubscribeURL" || s == "PreferencesURL"
+		return slices.ContainsFunc(readerPaths[:], func(path []string) bool { return path[0] == s })
 	})
 }
 

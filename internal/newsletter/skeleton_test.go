@@ -1,6 +1,7 @@
 package newsletter
 
 import (
+	"fmt"
 	"io/fs"
 	"strings"
 	"testing"
@@ -194,4 +195,38 @@ func FuzzSkeletonMatchesWholeRender(f *testing.F) {
 			t.Errorf("skeleton render differs from the whole render for %q %q %q", name, email, link)
 		}
 	})
+}
+
+// TestSkeletonsStopAtTheirLimit renders more topic sets than a content
+// keeps skeletons for: the ones past the limit render whole, and right.
+func TestSkeletonsStopAtTheirLimit(t *testing.T) {
+	tpl, err := loadTemplates(templates.Embedded(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := skeletonNewsletter(t, tpl)
+	c := skeletonContent()
+	for i := range 11 { // 2^11 topic sets, more than maxSkeletons
+		c.posts = append(c.posts, &post.Post{ID: fmt.Sprint("p", i), Title: fmt.Sprint("Post ", i), Date: t0,
+			Permalink: fmt.Sprintf("https://blog.example.com/posts/%d/", i)})
+	}
+	v := skeletonReaders[0]
+	for set := 1; set <= maxSkeletons+50; set++ {
+		var posts []*post.Post
+		for i, p := range c.posts {
+			if set&(1<<i) != 0 {
+				posts = append(posts, p)
+			}
+		}
+		_, html, _, err := n.render(c, posts, &v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, want, _, _ := tpl.render(n.data(c, posts, &v)); html != want {
+			t.Fatalf("topic set %b renders differently from the whole render", set)
+		}
+	}
+	if got := len(c.skeletons.m); got != maxSkeletons {
+		t.Errorf("%d skeletons kept, want the limit, %d", got, maxSkeletons)
+	}
 }
