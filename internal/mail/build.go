@@ -106,12 +106,21 @@ func validate(m *Message) error {
 	return errors.Join(checks...)
 }
 
+// prebuilt returns what a transport signing with dkim sends for m: m.Raw
+// when set (checking the envelope addresses as Build would), else m built.
+func prebuilt(m *Message, dkim *DKIM) ([]byte, error) {
+	if m == nil || m.Raw == nil {
+		return Build(m, dkim)
+	}
+	if err := validateEnvelope(m); err != nil {
+		return nil, err
+	}
+	return m.Raw, nil
+}
+
 // validateEnvelope checks the addresses Send puts in MAIL FROM and RCPT TO,
 // for a message whose bytes were built before.
 func validateEnvelope(m *Message) error {
-	if m == nil {
-		return fmt.Errorf("%w: nil message", ErrInvalidMessage)
-	}
 	return errors.Join(checkAddress("from", m.From), checkAddress("to", m.To))
 }
 

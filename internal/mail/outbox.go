@@ -53,12 +53,9 @@ func (o *Outbox) Send(ctx context.Context, m *Message) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("outbox send: %w", err)
 	}
-	raw := m.Raw
-	if raw == nil {
-		var err error
-		if raw, err = o.Build(m); err != nil {
-			return err
-		}
+	raw, err := prebuilt(m, o.dkim)
+	if err != nil {
+		return err
 	}
 	if err := m.HandOff(); err != nil {
 		return err

@@ -244,4 +244,9 @@ func TestOutboxHandoffAndRaw(t *testing.T) {
 	if !bytes.Equal(data, m.Raw) {
 		t.Errorf("file holds %q, want the prebuilt bytes", data)
 	}
+	bad := msgTo(2, "not an address")
+	bad.Raw = m.Raw
+	if err := o.Send(context.Background(), bad); !errors.Is(err, ErrInvalidMessage) {
+		t.Errorf("Send of prebuilt bytes to a bad address = %v, want ErrInvalidMessage", err)
+	}
 }

@@ -158,7 +158,7 @@ func oneOf(v string, set ...string) bool {
 // ErrInvalidMessage or ErrClosed. A temporary failure also slows the whole
 // sender down for a minute.
 func (s *SMTP) Send(ctx context.Context, m *Message) error {
-	raw, err := s.raw(m)
+	raw, err := prebuilt(m, s.cfg.DKIM)
 	if err != nil {
 		return err
 	}
@@ -182,18 +182,6 @@ func (s *SMTP) Send(ctx context.Context, m *Message) error {
 
 // Build builds m as Send would (signed when the config has DKIM).
 func (s *SMTP) Build(m *Message) ([]byte, error) { return Build(m, s.cfg.DKIM) }
-
-// raw returns m.Raw when set (checking the envelope addresses as Build
-// would), else m built.
-func (s *SMTP) raw(m *Message) ([]byte, error) {
-	if m.Raw == nil {
-		return s.Build(m)
-	}
-	if err := validateEnvelope(m); err != nil {
-		return nil, err
-	}
-	return m.Raw, nil
-}
 
 func (s *SMTP) failed(err error, domain string) error {
 	se, ok := err.(*SendError)
