@@ -28,8 +28,9 @@ type Message struct {
 	// the receiver's: for SMTP once MAIL, RCPT and DATA are on their way
 	// (pipelined: from another goroutine, while the replies and the body
 	// go, and the final dot waits for it; else after the body, right before
-	// the dot), for the outbox before the file is written. A sender records its ledger there,
-	// so that the record overlaps the SMTP exchange instead of preceding it.
+	// the dot), for the outbox before the file is written. A sender records
+	// its ledger there, so that the record overlaps the SMTP exchange
+	// instead of preceding it.
 	// When Handoff returns an error the message is not handed off (the
 	// connection is dropped before the body ends) and Send returns a
 	// *HandoffError wrapping it. When Send fails before that point, Handoff

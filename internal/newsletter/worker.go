@@ -148,8 +148,8 @@ type prepared struct {
 const renderAhead = 4
 
 // prepare renders and builds the message of d to its subscriber (from
-// subs). It has no side effect: whether the subscriber is still active is checked when
-// marking the delivery sending.
+// subs). It has no side effect: whether the subscriber is still active is
+// checked when marking the delivery sending.
 func (w *worker) prepare(d store.Delivery, subs map[int64]subscriber.Subscriber) prepared {
 	sub, ok := subs[d.SubscriberID]
 	if !ok {
