@@ -35,6 +35,17 @@ func skeletonNewsletter(tb testing.TB, tpl *templateSet) *Newsletter {
 	return &Newsletter{tpl: tpl, sched: sched, opts: Options{Site: Site{Title: "Blog & co", URL: "https://blog.example.com/"}}}
 }
 
+// defaultSkeletonNewsletter is skeletonNewsletter with the embedded
+// templates, and those templates.
+func defaultSkeletonNewsletter(tb testing.TB) (*Newsletter, *templateSet) {
+	tb.Helper()
+	tpl, err := loadTemplates(templates.Embedded(), "")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return skeletonNewsletter(tb, tpl), tpl
+}
+
 func skeletonContent() *content {
 	p := func(id, title string) *post.Post {
 		return &post.Post{ID: id, Title: title, Date: t0, Permalink: "https://blog.example.com/posts/" + id + "/",
@@ -151,11 +162,7 @@ func TestSkeletonNotUsedWhenTemplatesUseTheReader(t *testing.T) {
 // TestSkeletonsAreSharedByTopicSetAndShape counts the skeletons one
 // content keeps.
 func TestSkeletonsAreSharedByTopicSetAndShape(t *testing.T) {
-	tpl, err := loadTemplates(templates.Embedded(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := skeletonNewsletter(t, tpl)
+	n, _ := defaultSkeletonNewsletter(t)
 	c := skeletonContent()
 	for _, v := range skeletonReaders {
 		for _, posts := range [][]*post.Post{c.posts, c.posts[:1], c.posts[1:]} {
@@ -175,11 +182,7 @@ func FuzzSkeletonMatchesWholeRender(f *testing.F) {
 	for _, v := range skeletonReaders {
 		f.Add(v[fieldName], v[fieldEmail], v[fieldUnsubscribe])
 	}
-	tpl, err := loadTemplates(templates.Embedded(), "")
-	if err != nil {
-		f.Fatal(err)
-	}
-	n := skeletonNewsletter(f, tpl)
+	n, tpl := defaultSkeletonNewsletter(f)
 	c := skeletonContent()
 	f.Fuzz(func(t *testing.T, name, email, link string) {
 		v := readerValues{name, email, link, link + "&p=1"}
@@ -200,11 +203,7 @@ func FuzzSkeletonMatchesWholeRender(f *testing.F) {
 // TestSkeletonsStopAtTheirLimit renders more topic sets than a content
 // keeps skeletons for: the ones past the limit render whole, and right.
 func TestSkeletonsStopAtTheirLimit(t *testing.T) {
-	tpl, err := loadTemplates(templates.Embedded(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := skeletonNewsletter(t, tpl)
+	n, tpl := defaultSkeletonNewsletter(t)
 	c := skeletonContent()
 	for i := range 11 { // 2^11 topic sets, more than maxSkeletons
 		c.posts = append(c.posts, &post.Post{ID: fmt.Sprint("p", i), Title: fmt.Sprint("Post ", i), Date: t0,
