@@ -43,6 +43,7 @@ func runCheck(ctx context.Context, c *command, args []string, e env) error {
 	r := publishResult{Problems: append(snap.Problems(), snap.DuplicateIDs()...), IDWarnings: ids.Check(snap.Published(now))}
 	r.Published, r.Drafts, r.Future = snap.Counts(now)
 	printProblems(e, r)
+	printUndeclaredAuthors(e, snap.UndeclaredAuthors())
 	fmt.Fprintf(e.stdout, "Checked %s and %s: %d published, %s, %d future; %s, %s\n",
 		cfg.File, count(snap.Len()+len(r.Problems), "post"), r.Published, count(r.Drafts, "draft"), r.Future,
 		count(len(r.Problems), "error"), count(len(r.IDWarnings), "id change"))
@@ -50,4 +51,14 @@ func runCheck(ctx context.Context, c *command, args []string, e env) error {
 		return errFailed
 	}
 	return nil
+}
+
+// printUndeclaredAuthors notes the authors posts name without an
+// [authors.*] entry: they are published under their name alone, and the
+// note shows the table that would give them a bio, email or URL.
+func printUndeclaredAuthors(e env, names []post.NameCount) {
+	for _, n := range names {
+		fmt.Fprintf(e.stderr, "note: author %q (%s) is not declared; it is published with its name only. To add an email, URL or bio: [authors.%s] name = %s\n",
+			n.Name, count(n.Count, "post"), post.TOMLKey(n.Name), post.TOMLString(n.Name))
+	}
 }

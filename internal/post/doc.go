@@ -13,7 +13,7 @@
 //	title                  required; plain text
 //	date                   required unless the file name gives it
 //	lastmod, updated       Post.Updated (lastmod wins)
-//	author, authors        a key or a list of keys of Options.Authors
+//	author, authors        names, declared in Options.Authors or not; also params.author
 //	tags, categories       a list; a single string is split on white space (Jekyll)
 //	summary, description   the summary (summary wins)
 //	draft                  true or false (also yes/no, on/off)
@@ -38,8 +38,8 @@
 // # Problems
 //
 // A file that cannot be read becomes a Problem, "path:line:col: what is
-// wrong", pointing at the bad key, value or byte: broken front matter, an
-// unknown author, a bad date, invalid UTF-8, a missing title or date. Other
+// wrong", pointing at the bad key, value or byte: broken front matter, a
+// bad date, invalid UTF-8, a missing title or date. Other
 // posts are unaffected. Characters XML forbids (C0 controls other than tab,
 // newline and carriage return; U+FFFE, U+FFFF) are removed from every text
 // field, never reported.

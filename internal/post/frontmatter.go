@@ -20,6 +20,7 @@ type value struct {
 	time      time.Time // a TOML native date; zero otherwise
 	local     bool      // time had no offset in the source
 	nested    bool      // a mapping or table: never a valid value for a known key
+	fields    meta      // the keys of a top-level mapping or table (Hugo's params)
 }
 
 // meta is the front matter as lowercase key -> value, each key once, in the
@@ -102,32 +103,37 @@ func parseYAMLLibrary(fm []byte, fmLine int) (meta, error) {
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
-		m.set(strings.ToLower(k.Value), yamlValue(v, fmLine, true))
+		m.set(strings.ToLower(k.Value), yamlValue(v, fmLine, 0))
 	}
 	return m, nil
 }
 
-// yamlValue converts a node; top is false for list items, whose own lists
-// are not read (a list of lists is an error for every known key). Aliases
-// are followed once, so "billion laughs" documents cost no more than their
-// size.
-func yamlValue(n *yaml.Node, fmLine int, top bool) value {
+// yamlValue converts a node at depth 0 (a front matter key), 1 (an item
+// or a key of a top-level mapping) or deeper. Lists are read down to depth
+// 1 and mappings at depth 0 only (Hugo's params); deeper ones are marked but
+// not read, as no known key takes them. Aliases are followed once, so
+// "billion laughs" documents cost no more than their size.
+func yamlValue(n *yaml.Node, fmLine, depth int) value {
 	v := value{line: n.Line + fmLine - 1, col: n.Column}
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
 		n = n.Alias
 	}
-	switch {
-	case n.Kind == yaml.ScalarNode:
+	switch n.Kind {
+	case yaml.ScalarNode:
 		v.str = n.Value
-	case n.Kind == yaml.SequenceNode && !top:
-		v.isList = true
-	case n.Kind == yaml.SequenceNode:
+	case yaml.SequenceNode:
 		v.isList = true
 		for _, c := range n.Content {
-			v.list = append(v.list, yamlValue(c, fmLine, false))
+			if depth > 1 {
+				break
+			}
+			v.list = append(v.list, yamlValue(c, fmLine, depth+1))
 		}
 	default:
 		v.nested = true
+		for i := 0; depth == 0 && n.Kind == yaml.MappingNode && i+1 < len(n.Content); i += 2 {
+			v.fields.set(strings.ToLower(n.Content[i].Value), yamlValue(n.Content[i+1], fmLine, depth+1))
+		}
 	}
 	return v
 }
@@ -169,12 +175,14 @@ func parseTOML(fm []byte, fmLine int) (meta, error) {
 	var m meta
 	for k, x := range raw {
 		line, col := tomlKeyPos(fm, k)
-		m.set(strings.ToLower(k), tomlValue(x, line+fmLine-1, col))
+		m.set(strings.ToLower(k), tomlValue(x, line+fmLine-1, col, 0))
 	}
 	return m, nil
 }
 
-func tomlValue(x any, line, col int) value {
+// tomlValue converts a decoded value at depth 0 (a front matter key) or
+// deeper, reading lists and tables as yamlValue does.
+func tomlValue(x any, line, col, depth int) value {
 	v := value{line: line, col: col}
 	switch x := x.(type) {
 	case string:
@@ -185,9 +193,19 @@ func tomlValue(x any, line, col int) value {
 	case []any:
 		v.isList = true
 		for _, e := range x {
-			v.list = append(v.list, tomlValue(e, line, col))
+			if depth > 1 {
+				break
+			}
+			v.list = append(v.list, tomlValue(e, line, col, depth+1))
 		}
-	case map[string]any, []map[string]any:
+	case map[string]any:
+		v.nested = true
+		for k, e := range x {
+			if depth == 0 {
+				v.fields.set(strings.ToLower(k), tomlValue(e, line, col, depth+1))
+			}
+		}
+	case []map[string]any:
 		v.nested = true
 	default:
 		v.str = fmt.Sprint(x)

@@ -81,7 +81,7 @@ func TestLibraryLoad(t *testing.T) {
 		"old/2025-12-24-xmas.md": "---\ntitle: Xmas\n---\n",
 		"tie/z.md":               src("Z", "2026-01-01"),
 		"bad/broken.md":          "---\ntitle: [\n---\n",
-		"bad/author.markdown":    "---\ntitle: T\ndate: 2026-01-01\nauthor: nobody\n---\n",
+		"bad/author.markdown":    "---\ntitle: T\ndate: 2026-01-01\nauthor: [[nobody]]\n---\n",
 	})
 	want := []string{"blog/b.md", "blog/bundle/index.md", "a.md", "tie/z.md", "old/2025-12-24-xmas.md"}
 	if got := s.paths(); !slices.Equal(got, want) {

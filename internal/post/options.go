@@ -19,9 +19,12 @@ type Options struct {
 	// Location is the time zone of dates written without an offset and of
 	// the permalink's {year}/{month}/{day}; nil means UTC.
 	Location *time.Location
-	// Authors maps front matter keys to people. A key missing from it is an
-	// error for the post that uses it; nil means no author is declared.
+	// Authors maps front matter keys to people (see Post.Authors for how
+	// a post's names are resolved); nil means no author is declared.
 	Authors map[string]Author
+	// DataAuthors is a Jekyll site's _data/authors.yml by key, used for
+	// names that Authors does not declare; nil means none.
+	DataAuthors map[string]Author
 	// SummaryWords trims summaries to that many words followed by "…";
 	// 0 or less means no trimming.
 	SummaryWords int

@@ -2,9 +2,12 @@ package post
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"hash/maphash"
+	"maps"
 	"path"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -145,33 +148,75 @@ func (r *reader) fill(p *Post, m meta, nameSlug, section string, body []byte) er
 	return err
 }
 
-// authors resolves author and authors keys against Options.Authors.
+// authors reads the post's authors: author (a name or a list), authors
+// (a list or a name) and Hugo's params.author, in that order, each person
+// once. See resolveAuthor for how a name becomes an Author.
 func (r *reader) authors(m meta) ([]Author, error) {
 	var out []Author
-	for _, key := range []string{"author", "authors"} {
-		v, ok := m.get(key)
-		if !ok {
-			continue
-		}
+	params, _ := m.get("params")
+	for _, v := range []value{m.at("author"), m.at("authors"), params.fields.at("author")} {
 		items := []value{v}
 		if v.isList {
 			items = v.list
 		}
 		for _, it := range items {
-			if it.isList || it.nested {
-				return nil, it.problem("%s: want an author key or a list of keys", key)
+			name, err := authorName(it)
+			if err != nil {
+				return nil, err
 			}
-			a, ok := r.opts.Authors[it.str]
-			if !ok {
-				return nil, it.problem("unknown author %q: declare it as [authors.%s] in the config", it.str, it.str)
+			if name == "" {
+				continue
 			}
-			if a.Key == "" {
-				a.Key = it.str
+			a := r.resolveAuthor(name)
+			if !slices.ContainsFunc(out, func(b Author) bool { return b.Key == a.Key }) {
+				out = append(out, a)
 			}
-			out = append(out, a)
 		}
 	}
 	return out, nil
+}
+
+// authorName is the name an author value gives: a scalar trimmed (a YAML
+// block scalar keeps a final newline), or the name of a Jekyll-style
+// mapping {name: …}; "" for an absent value.
+func authorName(v value) (string, error) {
+	switch {
+	case v.isList:
+		return "", v.problem("author: want a name or a list of names, not nested lists")
+	case v.nested:
+		n, _ := v.fields.get("name")
+		if n.str == "" {
+			return "", v.problem("author: want a name, or a table with a name")
+		}
+		v = n
+	}
+	return strings.TrimSpace(StripForbidden(v.str)), nil
+}
+
+// resolveAuthor gives the Author a post names: the declared author
+// ([authors.<key>]) whose key is name, else whose Name equals name ignoring
+// case, else the Jekyll _data/authors.yml entry of that key, else an
+// undeclared author with that name and a key slugified from it.
+func (r *reader) resolveAuthor(name string) Author {
+	if a, ok := r.opts.Authors[name]; ok {
+		return withKey(a, name)
+	}
+	for _, k := range slices.Sorted(maps.Keys(r.opts.Authors)) {
+		if a := r.opts.Authors[k]; strings.EqualFold(a.Name, name) {
+			return withKey(a, k)
+		}
+	}
+	if a, ok := r.opts.DataAuthors[name]; ok {
+		return withKey(a, name)
+	}
+	return Author{Key: cmp.Or(Slugify(name), name), Name: name, Undeclared: true}
+}
+
+func withKey(a Author, key string) Author {
+	if a.Key == "" {
+		a.Key = key
+	}
+	return a
 }
 
 // nameParts returns the name that gives the slug (the file name without

@@ -5,15 +5,18 @@ import (
 	"time"
 )
 
-// Author is a person declared once in the config ([authors.<key>]) and
-// referenced by key from posts.
+// Author is a person a post names: declared once in the config
+// ([authors.<key>]) and referenced by key or name, or only named.
 type Author struct {
-	Key       string
+	Key       string // the declared key; for an undeclared author, the slugified name
 	Name      string
 	Email     string
 	ShowEmail bool // when false, Email never appears in feeds or pages
 	URL       string
 	Bio       string
+	// Undeclared is true for a name with no [authors.*] entry (nor a
+	// Jekyll _data/authors.yml one): the author has only Key and Name.
+	Undeclared bool
 }
 
 // Post is one parsed Markdown file. A Post is immutable once returned by the

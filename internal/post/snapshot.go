@@ -2,6 +2,7 @@ package post
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -134,4 +135,63 @@ func (s *Snapshot) DuplicateIDs() []Problem {
 		first[p.ID] = p.Path
 	}
 	return out
+}
+
+// UndeclaredAuthors returns the names of authors that posts name without
+// an [authors.*] entry, each once with how many posts name it, by name.
+func (s *Snapshot) UndeclaredAuthors() []NameCount {
+	counts := map[string]int{}
+	for _, p := range s.byPath {
+		for _, a := range p.Authors {
+			if a.Undeclared {
+				counts[a.Name]++
+			}
+		}
+	}
+	out := make([]NameCount, 0, len(counts))
+	for _, name := range slices.Sorted(maps.Keys(counts)) {
+		out = append(out, NameCount{Name: name, Count: counts[name]})
+	}
+	return out
+}
+
+// NameCount is a name and how many posts have it.
+type NameCount struct {
+	Name  string
+	Count int
+}
+
+// TOMLKey returns k as a TOML key: bare when it has only ASCII letters,
+// digits, "-" and "_", else quoted with escapes, so that
+// "[authors." + TOMLKey(k) + "]" is always a valid table header.
+func TOMLKey(k string) string {
+	bare := k != ""
+	for _, c := range []byte(k) {
+		if !(isLetter(c) || ('0' <= c && c <= '9') || c == '-' || c == '_') {
+			bare = false
+		}
+	}
+	if bare {
+		return k
+	}
+	return TOMLString(k)
+}
+
+// TOMLString returns s as a TOML basic string, in quotes with escapes.
+func TOMLString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7F:
+			fmt.Fprintf(&b, "\\u%04X", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }
