@@ -120,8 +120,9 @@ func (s *Server) instrument(pattern string, next http.Handler) http.Handler {
 		code := sw.Status()
 		switch {
 		case r.Method != http.MethodGet:
-			s.metrics.requests.WithLabelValues(r.Method, route, strconv.Itoa(code)).Inc()
-			s.metrics.duration.WithLabelValues(r.Method, route).Observe(took.Seconds())
+			method := methodLabel(r.Method)
+			s.metrics.requests.WithLabelValues(method, route, statusLabel(code)).Inc()
+			s.metrics.duration.WithLabelValues(method, route).Observe(took.Seconds())
 		case code == http.StatusOK:
 			get200.Inc()
 			getTime.Observe(took.Seconds())
@@ -129,15 +130,35 @@ func (s *Server) instrument(pattern string, next http.Handler) http.Handler {
 			get304.Inc()
 			getTime.Observe(took.Seconds())
 		default:
-			s.metrics.requests.WithLabelValues(r.Method, route, strconv.Itoa(code)).Inc()
+			s.metrics.requests.WithLabelValues(http.MethodGet, route, statusLabel(code)).Inc()
 			getTime.Observe(took.Seconds())
 		}
 		if s.log.Enabled(r.Context(), slog.LevelDebug) {
-			s.log.LogAttrs(r.Context(), slog.LevelDebug, "HTTP request", slog.String("method", r.Method),
+			s.log.LogAttrs(r.Context(), slog.LevelDebug, "HTTP request", slog.String("method", methodLabel(r.Method)),
 				slog.String("route", route), slog.Int("status", code), slog.Int64("bytes", sw.bytes),
 				slog.Duration("duration", took))
 		}
 	})
+}
+
+// methodLabel is the metrics label of an HTTP method: one of a fixed set,
+// so that made-up methods cannot grow the number of series.
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost:
+		return m
+	}
+	return "OTHER"
+}
+
+// statusLabel is the metrics label of a status code: the code itself for
+// the codes net/http knows, "other" for the rest (a handler never sends
+// one, but the label set stays bounded whatever happens).
+func statusLabel(code int) string {
+	if http.StatusText(code) == "" {
+		return "other"
+	}
+	return strconv.Itoa(code)
 }
 
 // statusWriter remembers the status code and body size of a response.
