@@ -176,7 +176,8 @@ func webOptions(cfg *config.Config, st store.Store, signer *subscriber.Signer, m
 		Templates: templates.FS(cfg.TemplatesDir), From: fromAddress(cfg),
 		ConfirmTTL: s.ConfirmTTL, ResendInterval: s.ConfirmResendInterval, RatePerIP: s.RatePerIP,
 		RatePerAddress: s.RatePerAddress, MaxBodyBytes: int64(cfg.Server.MaxBodyBytes), FormOrigins: s.FormOrigins,
-		Welcome: s.Welcome, TrustedProxyHeader: cfg.Server.TrustedProxyHeader, Logger: log,
+		Welcome: s.Welcome, TrustedProxyHeader: cfg.Server.TrustedProxyHeader,
+		TrustedProxyHops: cfg.Server.TrustedProxyHops, Logger: log,
 	}
 }
 

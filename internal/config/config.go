@@ -88,6 +88,7 @@ type Server struct {
 	ShutdownTimeout    time.Duration
 	Debounce           time.Duration // file-watch burst window
 	TrustedProxyHeader string        // canonical header name; empty: use the peer address
+	TrustedProxyHops   int           // trusted proxies in front, each adding one entry; at least 1
 }
 
 // Log selects the log handler.

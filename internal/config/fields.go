@@ -103,7 +103,9 @@ func fields() []field {
 		{key: "server.debounce", kind: kDuration, def: "100ms", ptr: func(c *Config) any { return &c.Server.Debounce },
 			doc: "Quiet time after a burst of file events before rebuilding."},
 		{key: "server.trusted_proxy_header", kind: kString, ptr: func(c *Config) any { return &c.Server.TrustedProxyHeader },
-			doc: "Header holding the client address set by a reverse proxy, e.g. X-Forwarded-For."},
+			doc: "Header holding the client address set by a reverse proxy: X-Forwarded-For, X-Real-IP or Forwarded (RFC 7239)."},
+		{key: "server.trusted_proxy_hops", kind: kInt, def: "1", ptr: func(c *Config) any { return &c.Server.TrustedProxyHops },
+			doc: "Trusted proxies in front of herald, each adding one address to that header; the client is that many from the right."},
 
 		{key: "log.format", kind: kString, def: "text", restart: true, ptr: func(c *Config) any { return &c.Log.Format },
 			doc: `"text" or "json".`},

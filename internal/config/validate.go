@@ -112,6 +112,7 @@ func (l *loader) validateServer() {
 		}
 		s.TrustedProxyHeader = textproto.CanonicalMIMEHeaderKey(h)
 	}
+	l.atLeast("server.trusted_proxy_hops", s.TrustedProxyHops, 1)
 	l.oneOf("log.format", l.cfg.Log.Format, "text", "json")
 	l.oneOf("log.level", l.cfg.Log.Level, "debug", "info", "warn", "error")
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -194,5 +195,26 @@ func TestSecurityHeaders(t *testing.T) {
 		if res.Header.Get("X-Content-Type-Options") != "nosniff" || res.Header.Get("Referrer-Policy") != "no-referrer" {
 			t.Errorf("%s: headers %v", path, res.Header)
 		}
+	}
+}
+
+// TestRateLimitBehindProxyTwoLines sends what a client behind a proxy
+// sends: its own X-Forwarded-For line, different on every request, and the
+// line the proxy adds. The limit counts the proxy's line.
+func TestRateLimitBehindProxyTwoLines(t *testing.T) {
+	e := newEnv(t, func(o *Options) { o.RatePerIP = 10; o.TrustedProxyHeader = "X-Forwarded-For" })
+	accepted := 0
+	for i := range 15 {
+		body := url.Values{"email": {fmt.Sprintf("p%d@example.org", i)}}.Encode()
+		res, _ := e.do(t, "POST", "/subscribe", strings.NewReader(body), http.Header{
+			"Content-Type":    {"application/x-www-form-urlencoded"},
+			"X-Forwarded-For": {fmt.Sprintf("203.0.113.%d", i+1), "198.51.100.7"},
+		})
+		if res.StatusCode == http.StatusOK {
+			accepted++
+		}
+	}
+	if accepted != 10 {
+		t.Fatalf("%d of 15 subscribes accepted from one client behind the proxy, want 10", accepted)
 	}
 }

@@ -65,9 +65,14 @@ type Options struct {
 	Welcome        bool          // send a welcome email after confirmation
 
 	// TrustedProxyHeader names the header holding the client IP set by a
-	// reverse proxy ("X-Forwarded-For", "X-Real-IP"); empty trusts the
-	// connection's address. Only set it behind a proxy that overwrites it.
+	// reverse proxy ("X-Forwarded-For", "X-Real-IP", or "Forwarded" of RFC
+	// 7239); empty trusts the connection's address. Only set it when herald
+	// is reachable through the proxy alone.
 	TrustedProxyHeader string
+	// TrustedProxyHops is the number of trusted proxies in front of herald,
+	// each adding one entry to TrustedProxyHeader: the client is that many
+	// entries from the right. Zero means 1.
+	TrustedProxyHops int
 
 	Now        func() time.Time      // fixed; nil means time.Now
 	Logger     *slog.Logger          // fixed; nil discards
@@ -109,6 +114,7 @@ func (o Options) withDefaults() (Options, error) {
 	o.RatePerIP = orDefault(o.RatePerIP, DefaultRatePerIP)
 	o.RatePerAddress = orDefault(o.RatePerAddress, DefaultRatePerAddress)
 	o.MaxBodyBytes = orDefault(o.MaxBodyBytes, DefaultMaxBodyBytes)
+	o.TrustedProxyHops = max(o.TrustedProxyHops, 1)
 	return o, nil
 }
 

@@ -21,7 +21,7 @@ const checkYourInbox = "If this address can be subscribed, it will receive an em
 // active or unsubscribed.
 func (s *Server) submitSubscribe(w http.ResponseWriter, r *http.Request) {
 	c, now, asJSON := s.cfg.Load(), s.now(), wantsJSON(r)
-	if ok, wait := c.ipLimit.Allow(clientKey(r, c.TrustedProxyHeader), now); !ok {
+	if ok, wait := c.ipLimit.Allow(clientKey(r, c.TrustedProxyHeader, c.TrustedProxyHops), now); !ok {
 		s.refuseSubscribe(w, r, asJSON, http.StatusTooManyRequests, outcomeLimitedIP, errTooMany.message, wait)
 		return
 	}
