@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"time"
 )
@@ -11,29 +10,33 @@ import (
 const healthTimeout = 2 * time.Second
 
 // checkHealth answers 200 "ok" when the store answers and Options.Health
-// passes, else 503 naming the failing check.
+// passes, else 503 "store unavailable" or "health check failed". The body
+// never carries the error: a database error names its host, user and
+// database, and /healthz may be public. The log gets the error.
 func (s *Server) checkHealth(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	if err := s.ready(r.Context()); err != nil {
-		s.log.Warn("Health check failed", "err", err)
+	if failed, err := s.ready(r.Context()); err != nil {
+		s.log.Warn("Health check failed", "check", failed, "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
-		fmt.Fprintf(w, "unavailable: %v\n", err)
+		w.Write([]byte(failed + "\n"))
 		return
 	}
 	w.Write([]byte("ok\n"))
 }
 
-func (s *Server) ready(ctx context.Context) error {
+// ready runs the checks and returns the first failure: what the body says,
+// and the error for the log.
+func (s *Server) ready(ctx context.Context) (failed string, err error) {
 	ctx, cancel := context.WithTimeout(ctx, healthTimeout)
 	defer cancel()
 	if err := s.store.Ping(ctx); err != nil {
-		return fmt.Errorf("store: %w", err)
+		return "store unavailable", err
 	}
 	if s.health != nil {
 		if err := s.health(); err != nil {
-			return fmt.Errorf("health check: %w", err)
+			return "health check failed", err
 		}
 	}
-	return nil
+	return "", nil
 }

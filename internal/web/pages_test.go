@@ -1,6 +1,7 @@
 package web
 
 import (
+	"log/slog"
 	"errors"
 	"io/fs"
 	"net/http"
@@ -216,17 +217,24 @@ func TestNewRefusesBadOptions(t *testing.T) {
 
 func TestHealth(t *testing.T) {
 	var failing error
-	e := newEnv(t, func(o *Options) { o.Health = func() error { return failing } })
+	var logs syncBuffer
+	e := newEnv(t, func(o *Options) {
+		o.Health = func() error { return failing }
+		o.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	})
 	if res, body := e.do(t, "GET", "/healthz", nil, nil); res.StatusCode != 200 || body != "ok\n" {
 		t.Fatalf("healthy: %d %q", res.StatusCode, body)
 	}
 	failing = errors.New("watcher stopped")
-	if res, body := e.do(t, "GET", "/healthz", nil, nil); res.StatusCode != 503 || !strings.Contains(body, "watcher stopped") {
+	if res, body := e.do(t, "GET", "/healthz", nil, nil); res.StatusCode != 503 || body != "health check failed\n" {
 		t.Fatalf("failing check: %d %q", res.StatusCode, body)
+	}
+	if !strings.Contains(logs.String(), "watcher stopped") {
+		t.Errorf("the log lacks the failing check's error:\n%s", logs.String())
 	}
 	failing = nil
 	e.store.Close()
-	if res, body := e.do(t, "GET", "/healthz", nil, nil); res.StatusCode != 503 || !strings.Contains(body, "store") {
+	if res, body := e.do(t, "GET", "/healthz", nil, nil); res.StatusCode != 503 || body != "store unavailable\n" {
 		t.Fatalf("closed store: %d %q", res.StatusCode, body)
 	}
 }
