@@ -1,9 +1,9 @@
 package web
 
 import (
-	"log/slog"
 	"errors"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
