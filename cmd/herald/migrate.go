@@ -25,8 +25,10 @@ again safely, known addresses are kept as they are. Then point [store] at the ne
 	run: runMigrate,
 }
 
-// migratedSettings are the settings copied besides the signing secret.
-var migratedSettings = []string{"newsletter.baseline"}
+// migratedSettings are the settings copied besides the signing secret: the
+// baseline, and the install id (the random part of Message-IDs, so that a
+// copy resent from the new store has the id it had).
+var migratedSettings = []string{"newsletter.baseline", store.InstallIDKey}
 
 func runMigrate(ctx context.Context, c *command, args []string, e env) error {
 	fs := newFlagSet(c, e)
@@ -147,7 +149,7 @@ func (m *migration) copySettings(ctx context.Context, secretPath string) error {
 		if got, err := m.dst.SetSettingIfAbsent(ctx, key, v); err != nil {
 			return fmt.Errorf("write setting %s: %w", key, err)
 		} else if got != v {
-			return fmt.Errorf("the target already has another %s; links or the baseline would change: migrate into an empty database", key)
+			return fmt.Errorf("the target already has another %s; links, the baseline or the Message-IDs would change: migrate into an empty database", key)
 		}
 		m.settings++
 	}

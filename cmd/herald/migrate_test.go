@@ -71,7 +71,7 @@ func testMigrateStore(t *testing.T, driver, dsn string, target func() store.Stor
 	}
 
 	out := mustRun("migrate-store", "-config", site.config, "-to-driver", driver, "-to-dsn", dsn)
-	if want := "Copied 3 subscribers (3 added, 0 already there), 1 issue and 2 settings"; !strings.Contains(out, want) {
+	if want := "Copied 3 subscribers (3 added, 0 already there), 1 issue and 3 settings"; !strings.Contains(out, want) {
 		t.Errorf("first migrate-store said %q, want %q", out, want)
 	}
 	want := snapshotStore(t, sqliteAt(t, filepath.Join(site.dir, "data", "herald.db")))
@@ -86,7 +86,7 @@ func testMigrateStore(t *testing.T, driver, dsn string, target func() store.Stor
 	}
 
 	out = mustRun("migrate-store", "-config", site.config, "-to-driver", driver, "-to-dsn", dsn)
-	if want := "Copied 3 subscribers (0 added, 3 already there), 0 issues and 2 settings"; !strings.Contains(out, want) {
+	if want := "Copied 3 subscribers (0 added, 3 already there), 0 issues and 3 settings"; !strings.Contains(out, want) {
 		t.Errorf("second migrate-store said %q, want %q", out, want)
 	}
 	compareSnapshots(t, snapshotStore(t, target()), want)
@@ -140,7 +140,7 @@ func snapshotStore(t *testing.T, st store.Store) snapshot {
 		s.issues = append(s.issues, issueRow(is))
 	}
 	slices.Sort(s.subscribers)
-	for _, key := range []string{store.SecretKey, "newsletter.baseline"} {
+	for _, key := range []string{store.SecretKey, "newsletter.baseline", store.InstallIDKey} {
 		if v, err := st.Setting(ctx, key); err == nil {
 			s.settings[key] = v
 		}
@@ -161,6 +161,10 @@ func compareSnapshots(t *testing.T, got, want snapshot) {
 	}
 	if got.settings["newsletter.baseline"] == "" || got.settings["newsletter.baseline"] != want.settings["newsletter.baseline"] {
 		t.Errorf("baseline in the target %q, want %q", got.settings["newsletter.baseline"], want.settings["newsletter.baseline"])
+	}
+	// The install id keeps the Message-IDs of resent copies as they were.
+	if got.settings[store.InstallIDKey] == "" || got.settings[store.InstallIDKey] != want.settings[store.InstallIDKey] {
+		t.Errorf("install id in the target %q, want %q", got.settings[store.InstallIDKey], want.settings[store.InstallIDKey])
 	}
 }
 

@@ -136,7 +136,7 @@ func benchMessage(b *testing.B) *mail.Message {
 	c := &content{issueID: 1, date: crashRun, posts: []*post.Post{{ID: "p0", Title: "Bench", Date: crashRun.Add(-time.Minute),
 		Permalink: "https://blog.example.com/posts/bench/"}}}
 	sub := subscriber.Subscriber{ID: 1, Email: crashEmail(0), EmailKey: crashEmail(0), Status: subscriber.Active}
-	m, err := n.message(c, sub, c.posts, n.messageID(1, 1))
+	m, err := n.message(c, sub, c.posts, n.messageID("abcdefghijklmnop", 1, c.date, 1))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -50,7 +50,11 @@ func (n *Newsletter) Preview(ctx context.Context, email string) (subject, html, 
 	if len(posts) == 0 {
 		posts = c.posts
 	}
-	msg, err := n.message(c, sub, posts, n.messageID(0, sub.ID))
+	install, err := n.installID(ctx, false)
+	if err != nil {
+		return "", "", "", err
+	}
+	msg, err := n.message(c, sub, posts, n.messageID(install, 0, c.date, sub.ID))
 	if err != nil {
 		return "", "", "", err
 	}
@@ -194,6 +198,10 @@ func (n *Newsletter) dryRun(ctx context.Context, c *content, opts SendOptions) (
 	if err != nil {
 		return SendResult{}, fmt.Errorf("dry run: %w", err)
 	}
+	install, err := n.installID(ctx, false)
+	if err != nil {
+		return SendResult{}, fmt.Errorf("dry run: %w", err)
+	}
 	counts, err := n.opts.Store.CountSubscribers(ctx)
 	if err != nil {
 		return SendResult{}, fmt.Errorf("count subscribers: %w", err)
@@ -210,7 +218,7 @@ func (n *Newsletter) dryRun(ctx context.Context, c *content, opts SendOptions) (
 			return res, nil
 		}
 		for _, sub := range subs {
-			if err := n.dryRunOne(ctx, box, c, issueID, sub, &res); err != nil {
+			if err := n.dryRunOne(ctx, box, c, issueID, install, sub, &res); err != nil {
 				return res, err
 			}
 		}
@@ -221,13 +229,14 @@ func (n *Newsletter) dryRun(ctx context.Context, c *content, opts SendOptions) (
 	}
 }
 
-func (n *Newsletter) dryRunOne(ctx context.Context, box *mail.Outbox, c *content, issueID int64, sub subscriber.Subscriber, res *SendResult) error {
+func (n *Newsletter) dryRunOne(ctx context.Context, box *mail.Outbox, c *content, issueID int64, install string,
+	sub subscriber.Subscriber, res *SendResult) error {
 	posts := c.forTopics(sub.Topics)
 	if len(posts) == 0 {
 		res.Skipped++
 		return nil
 	}
-	msg, err := n.message(c, sub, posts, n.messageID(issueID, sub.ID))
+	msg, err := n.message(c, sub, posts, n.messageID(install, issueID, c.date, sub.ID))
 	if err != nil {
 		return err
 	}

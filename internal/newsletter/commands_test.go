@@ -262,7 +262,7 @@ func TestTemplatesGolden(t *testing.T) {
 		t.Errorf("text lacks the vacation notice:\n%s", m.Text)
 	}
 	doc := "Subject: " + m.Subject + "\n\n" + m.Text + "\n----\n" + m.HTML
-	golden(t, "before_vacation.golden", regexp.MustCompile(`herald\.i\d+\.s\d+`).ReplaceAllString(doc, "herald.iN.sN"))
+	golden(t, "before_vacation.golden", regexp.MustCompile(`herald\.i\d+\.s\d+\.t[0-9a-z]+\.[a-z2-7]{16}`).ReplaceAllString(doc, "herald.iN.sN.tN.INSTALL"))
 }
 
 func golden(t *testing.T, name, got string) {

@@ -115,7 +115,12 @@ func TestResendUncertain(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A crash right after the hand-off: the delivery stays "sending".
-	if _, err := f.st.EnqueueDeliveries(ctx, is.ID, func(id int64) string { return n.messageID(is.ID, id) }, nineAM(0)); err != nil {
+	install, err := n.installID(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgID := func(id int64) string { return n.messageID(install, is.ID, is.ScheduledAt, id) }
+	if _, err := f.st.EnqueueDeliveries(ctx, is.ID, msgID, nineAM(0)); err != nil {
 		t.Fatal(err)
 	}
 	ds, err := f.st.ClaimDeliveries(ctx, is.ID, "dead#0", 10, time.Minute, nineAM(0))

@@ -24,7 +24,12 @@ func (n *Newsletter) deliverIssue(ctx context.Context, is store.Issue, report pr
 	if n.opts.Mode == PerPost && !isPostIssue(is.Key) && len(is.PostIDs) > 0 {
 		return n.splitPerPost(ctx, is, report)
 	}
-	if _, err := n.opts.Store.EnqueueDeliveries(ctx, is.ID, func(id int64) string { return n.messageID(is.ID, id) }, n.now()); err != nil {
+	install, err := n.installID(ctx, true)
+	if err != nil {
+		return fmt.Errorf("enqueue deliveries of issue %d: %w", is.ID, err)
+	}
+	msgID := func(id int64) string { return n.messageID(install, is.ID, is.ScheduledAt, id) }
+	if _, err := n.opts.Store.EnqueueDeliveries(ctx, is.ID, msgID, n.now()); err != nil {
 		return fmt.Errorf("enqueue deliveries of issue %d: %w", is.ID, err)
 	}
 	c := &content{issueID: is.ID, date: is.ScheduledAt, posts: n.postsByID(is.PostIDs)}

@@ -26,9 +26,10 @@ type Newsletter struct {
 	log     *slog.Logger
 	metrics *metrics
 
-	mu     sync.Mutex
-	sched  *schedule.Schedule
-	reload chan struct{} // a new schedule is in force
+	mu      sync.Mutex
+	sched   *schedule.Schedule
+	reload  chan struct{} // a new schedule is in force
+	install string        // the store's install id, once read (messageID)
 }
 
 // New checks opts, parses the templates and registers the metrics with
@@ -77,8 +78,14 @@ func (n *Newsletter) schedule() *schedule.Schedule {
 func (n *Newsletter) now() time.Time { return n.opts.Clock.Now() }
 
 // baseline returns the newsletter's first start, recording now as the
-// baseline when none is stored yet and write is true.
+// baseline when none is stored yet and write is true (and the install id
+// then too, so that dry runs show the Message-IDs of real sends).
 func (n *Newsletter) baseline(ctx context.Context, write bool) (time.Time, error) {
+	if write {
+		if _, err := n.installID(ctx, true); err != nil {
+			return time.Time{}, err
+		}
+	}
 	v, err := n.opts.Store.Setting(ctx, baselineKey)
 	switch {
 	case errors.Is(err, store.ErrNotFound) && write:

@@ -2,11 +2,14 @@ package newsletter
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	htmltemplate "html/template"
 	"io/fs"
 	netmail "net/mail"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	texttemplate "text/template"
@@ -14,6 +17,7 @@ import (
 
 	"github.com/heraldhq/herald/internal/mail"
 	"github.com/heraldhq/herald/internal/post"
+	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/subscriber"
 )
 
@@ -275,9 +279,41 @@ func (n *Newsletter) data(c *content, posts []*post.Post, v *readerValues) *Data
 	return d
 }
 
-// messageID is derived from the issue and the subscriber only, on the
-// sender's domain, so a resent copy carries the same Message-ID. Per-post
-// issues are issues of their own, so the post is part of the issue id.
-func (n *Newsletter) messageID(issueID, subscriberID int64) string {
-	return fmt.Sprintf("herald.i%d.s%d@%s", issueID, subscriberID, domainOf(n.opts.From.Address))
+// messageID is derived from the issue, its scheduled time, the subscriber
+// and the store's install id only, on the sender's domain, so a resent copy
+// carries the same Message-ID while another database (whose row ids repeat
+// ours) or a restored backup (whose next issues repeat ids already mailed,
+// but not their times) mints others. Per-post issues are issues of their
+// own, so the post is part of the issue id. install is installID's.
+func (n *Newsletter) messageID(install string, issueID int64, at time.Time, subscriberID int64) string {
+	return fmt.Sprintf("herald.i%d.s%d.t%s.%s@%s", issueID, subscriberID, strconv.FormatInt(at.Unix(), 36),
+		install, domainOf(n.opts.From.Address))
+}
+
+// installID returns the store's install id, storing a fresh one first
+// when write is true and there is none. With write false (a preview or a
+// dry run, which must not write) a store without one gets a random
+// stand-in.
+func (n *Newsletter) installID(ctx context.Context, write bool) (string, error) {
+	n.mu.Lock()
+	id := n.install
+	n.mu.Unlock()
+	if id != "" {
+		return id, nil
+	}
+	if !write {
+		id, err := store.InstallID(ctx, n.opts.Store)
+		if errors.Is(err, store.ErrNotFound) {
+			return store.NewInstallID(), nil
+		}
+		return id, err
+	}
+	id, err := store.EnsureInstallID(ctx, n.opts.Store)
+	if err != nil {
+		return "", err
+	}
+	n.mu.Lock()
+	n.install = id
+	n.mu.Unlock()
+	return id, nil
 }

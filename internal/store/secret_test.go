@@ -84,3 +84,31 @@ func TestEnsureSecretErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestEnsureInstallIDKeepsTheFirst(t *testing.T) {
+	ctx, s := context.Background(), openStore(t)
+	if _, err := store.InstallID(ctx, s); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("InstallID of a fresh store: %v, want ErrNotFound", err)
+	}
+	first, err := store.EnsureInstallID(ctx, s)
+	if err != nil || len(first) != 16 {
+		t.Fatalf("first EnsureInstallID = %q, %v; want 16 characters", first, err)
+	}
+	again, err := store.EnsureInstallID(ctx, s)
+	if err != nil || again != first {
+		t.Fatalf("second EnsureInstallID = %q, %v; want %q", again, err, first)
+	}
+	if read, err := store.InstallID(ctx, s); err != nil || read != first {
+		t.Fatalf("InstallID = %q, %v; want %q", read, err, first)
+	}
+}
+
+func TestEnsureInstallIDRefusesABadValue(t *testing.T) {
+	ctx, s := context.Background(), openStore(t)
+	if err := s.SetSetting(ctx, store.InstallIDKey, "Not.An-Id"); err != nil {
+		t.Fatal(err)
+	}
+	if id, err := store.EnsureInstallID(ctx, s); err == nil {
+		t.Fatalf("EnsureInstallID accepted %q", id)
+	}
+}
