@@ -8,17 +8,26 @@
 // bundle folder holding index.md. Hidden files and folders (a name starting
 // with ".") and Hugo's _index.md section pages are skipped. Front matter is
 // YAML between "---" lines or TOML between "+++" lines; a file without
-// front matter is a Problem. Keys (case-insensitive; others are ignored):
+// front matter is a Problem (Hugo's longer "------" opener is accepted).
+// Keys (case-insensitive; others are ignored):
 //
 //	title                  required; plain text
-//	date                   required unless the file name gives it
-//	lastmod, updated       Post.Updated (lastmod wins)
+//	date                   required unless publishDate or the file name gives it
+//	publishdate            a later one dates the post (pubdate, published)
+//	expirydate             the post is no longer published from then (unpublishdate)
+//	lastmod                Post.Updated (else modified, updated, last_modified_at)
 //	author, authors        names, declared in Options.Authors or not; also params.author
-//	tags, categories       a list; a single string is split on white space (Jekyll)
+//	tag, tags              a list; a string is split on white space, tag wins (Jekyll)
+//	category, categories   the same, as Jekyll reads them
 //	summary, description   the summary (summary wins)
-//	draft                  true or false (also yes/no, on/off)
+//	draft                  true or false (also yes/no, on/off); Jekyll's published: false
 //	slug                   the URL slug, used as written
 //	id                     the feed id, overriding the generated one
+//
+// A page that is not a post gives ErrNotPost and a Library leaves it out:
+// type or layout "page", Hugo's headless or build options that keep it out
+// of lists, an undated file directly in a Hugo site's content folder, a
+// Jekyll file outside _posts or in _drafts (see Options.Site).
 //
 // Dates are RFC 3339, 2006-01-02, 2006-01-02 15:04 or
 // 2006-01-02 15:04:05 -0700, or a native TOML date; a date without an offset

@@ -60,6 +60,9 @@ func (m *meta) set(key string, v value) {
 func splitFrontMatter(data []byte) (format byte, fm []byte, fmLine int, body []byte, err error) {
 	first, rest, _ := bytes.Cut(data, []byte{'\n'})
 	open := string(bytes.TrimRight(first, " \t\r"))
+	if dashes(open) {
+		open = "---" // Hugo accepts a longer line of dashes, e.g. "------"
+	}
 	if open != "---" && open != "+++" {
 		return 0, nil, 0, nil, Problem{Line: 1, Col: 1, Msg: "missing front matter: the file must start with --- (YAML) or +++ (TOML)"}
 	}
@@ -67,7 +70,7 @@ func splitFrontMatter(data []byte) (format byte, fm []byte, fmLine int, body []b
 	for off := 0; off <= len(rest); {
 		line, _, found := bytes.Cut(rest[off:], []byte{'\n'})
 		t := string(bytes.TrimRight(line, " \t\r"))
-		if t == open || (open == "---" && t == "...") {
+		if t == open || (open == "---" && (t == "..." || dashes(t))) {
 			end := min(off+len(line)+1, len(rest))
 			return open[0], data[fmStart : fmStart+off], 2, rest[end:], nil
 		}
@@ -77,6 +80,11 @@ func splitFrontMatter(data []byte) (format byte, fm []byte, fmLine int, body []b
 		off += len(line) + 1
 	}
 	return 0, nil, 0, nil, Problem{Line: 1, Col: 1, Msg: fmt.Sprintf("front matter opened with %s is never closed", open)}
+}
+
+// dashes reports whether s is a line of three or more "-".
+func dashes(s string) bool {
+	return len(s) >= 3 && strings.Trim(s, "-") == ""
 }
 
 // parseYAML decodes YAML front matter that starts on file line fmLine.

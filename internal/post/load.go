@@ -82,6 +82,9 @@ func (l *Library) parseInto(dir *folder, rel string, c *change, buf []byte, lazy
 		return buf
 	}
 	p, err := l.r.parse(rel, data)
+	if err == ErrNotPost {
+		return data
+	}
 	if err != nil {
 		c.problems = append(c.problems, err.(Problem))
 		return data

@@ -69,15 +69,43 @@ func (m meta) bool(key string) (bool, error) {
 	if !ok {
 		return false, nil
 	}
-	if !v.isList && !v.nested {
-		switch strings.ToLower(strings.TrimSpace(v.str)) {
-		case "true", "yes", "on":
-			return true, nil
-		case "false", "no", "off":
-			return false, nil
-		}
+	if isBool(v) {
+		return boolValue(v), nil
 	}
 	return false, v.problem("%s: want true or false, not %q", key, v.str)
+}
+
+// isBool reports whether v is true or false (also yes/no, on/off).
+func isBool(v value) bool {
+	if v.isList || v.nested {
+		return false
+	}
+	switch strings.ToLower(strings.TrimSpace(v.str)) {
+	case "true", "yes", "on", "false", "no", "off":
+		return true
+	}
+	return false
+}
+
+// boolValue is the value of v, which isBool.
+func boolValue(v value) bool {
+	switch strings.ToLower(strings.TrimSpace(v.str)) {
+	case "true", "yes", "on":
+		return true
+	}
+	return false
+}
+
+// firstDate returns the date of the first of keys present, zero when none
+// is. A true or false value is skipped: Jekyll's published is a flag where
+// Hugo's is a date.
+func (m meta) firstDate(loc *time.Location, keys ...string) (time.Time, error) {
+	for _, k := range keys {
+		if v, ok := m.get(k); ok && !isBool(v) {
+			return dateValue(k, v, loc)
+		}
+	}
+	return time.Time{}, nil
 }
 
 // date returns the date under key, fallback when the key is absent.

@@ -25,6 +25,8 @@ type Options struct {
 	// DataAuthors is a Jekyll site's _data/authors.yml by key, used for
 	// names that Authors does not declare; nil means none.
 	DataAuthors map[string]Author
+	// Site is the Hugo or Jekyll site Dir lies in; nil for a plain folder.
+	Site *Site
 	// SummaryWords trims summaries to that many words followed by "…";
 	// 0 or less means no trimming.
 	SummaryWords int

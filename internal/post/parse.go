@@ -31,7 +31,8 @@ func newReader(opts Options) *reader {
 // opts.Dir (it gives the slug, the Jekyll date and the section); data is the
 // whole file. The error is always a Problem with Path set to rel and a line
 // and column inside the file. The body is not rendered until ContentHTML or
-// Summary is called. Parse does not check opts (see Options.Check). A
+// Summary is called. A page that is not a post gives ErrNotPost. Parse
+// does not check opts (see Options.Check). A
 // Library shares one renderer between its posts; Parse builds a new one on
 // each call, so prefer a Library for many files.
 func Parse(rel string, data []byte, opts Options) (*Post, error) {
@@ -40,6 +41,9 @@ func Parse(rel string, data []byte, opts Options) (*Post, error) {
 
 func (r *reader) parse(rel string, data []byte) (*Post, error) {
 	p, err := r.parseFile(rel, data)
+	if err == ErrNotPost {
+		return nil, err
+	}
 	if err != nil {
 		prob, ok := err.(Problem)
 		if !ok {
@@ -80,35 +84,61 @@ func (r *reader) parseFile(rel string, data []byte) (*Post, error) {
 	return p, nil
 }
 
-// build turns decoded front matter into a Post.
+// build turns decoded front matter into a Post. It returns ErrNotPost for
+// a page that is not a post (see notPost).
 func (r *reader) build(rel string, m meta, body []byte) (*Post, error) {
 	loc := r.opts.location()
+	if r.notPost(rel, m) {
+		return nil, ErrNotPost
+	}
 	p := &Post{Path: rel}
 	var err error
 	if p.Title, err = m.text("title"); err != nil {
 		return nil, err
 	}
+	base, section := nameParts(rel)
+	jekyllDate, jekyllSlug := jekyllName(base, loc)
+	if err := r.dates(p, m, jekyllDate); err != nil {
+		return nil, err
+	}
+	if p.Date.IsZero() && r.pageByPlace(rel) {
+		return nil, ErrNotPost // an undated page at the top of Hugo's content
+	}
 	if p.Title == "" {
 		return nil, m.at("title").problem("missing title: a feed entry needs one (add title: to the front matter)")
 	}
-	base, section := nameParts(rel)
-	jekyllDate, jekyllSlug := jekyllName(base, loc)
-	if p.Date, err = m.date("date", loc, jekyllDate); err != nil {
-		return nil, err
-	}
 	if p.Date.IsZero() {
 		return nil, m.at("date").problem("missing date: add date: to the front matter or name the file 2006-01-02-slug.md")
-	}
-	if p.Updated, err = m.date("lastmod", loc, time.Time{}); err == nil && p.Updated.IsZero() {
-		p.Updated, err = m.date("updated", loc, time.Time{})
-	}
-	if err != nil {
-		return nil, err
 	}
 	if err := r.fill(p, m, jekyllSlug, section, body); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// dates sets Date, Updated and Expires from the keys Hugo and Jekyll read:
+// date (else publishDate, pubdate, published, else the Jekyll file name's
+// date), a later publishDate (the post appears, and is dated, then),
+// lastmod (else modified, updated, last_modified_at) and expiryDate (else
+// unpublishdate).
+func (r *reader) dates(p *Post, m meta, nameDate time.Time) error {
+	loc := r.opts.location()
+	publish, err := m.firstDate(loc, "publishdate", "pubdate", "published")
+	if err != nil {
+		return err
+	}
+	if p.Date, err = m.firstDate(loc, "date"); err != nil {
+		return err
+	}
+	p.Date = cmp.Or(p.Date, publish, nameDate)
+	if publish.After(p.Date) {
+		p.Date = publish
+	}
+	if p.Updated, err = m.firstDate(loc, "lastmod", "modified", "updated", "last_modified_at"); err != nil {
+		return err
+	}
+	p.Expires, err = m.firstDate(loc, "expirydate", "unpublishdate")
+	return err
 }
 
 // fill sets the fields that follow from the title and date: slug, authors,
@@ -127,14 +157,17 @@ func (r *reader) fill(p *Post, m meta, nameSlug, section string, body []byte) er
 	if p.Authors, err = r.authors(m); err != nil {
 		return err
 	}
-	if p.Tags, err = m.words("tags"); err != nil {
+	if p.Tags, err = singularOrPlural(m, "tag", "tags"); err != nil {
 		return err
 	}
-	if p.Categories, err = m.words("categories"); err != nil {
+	if p.Categories, err = r.categories(m); err != nil {
 		return err
 	}
 	if p.Draft, err = m.bool("draft"); err != nil {
 		return err
+	}
+	if v, ok := m.get("published"); ok && isBool(v) {
+		p.Draft = p.Draft || !boolValue(v) // Jekyll's published: false
 	}
 	p.Permalink = r.permalinkFor(p.Date, p.Slug, section)
 	if p.ID, err = m.text("id"); err == nil && p.ID == "" {

@@ -29,6 +29,7 @@ type Post struct {
 	Title      string    // plain text
 	Date       time.Time // publication time; never zero for a parsed post
 	Updated    time.Time // lastmod/updated; zero when the front matter has none
+	Expires    time.Time // expiryDate: no longer published from then on; zero for never
 	Authors    []Author  // resolved from keys; may be empty
 	Tags       []string
 	Categories []string
@@ -38,10 +39,14 @@ type Post struct {
 	impl *postImpl // raw body, lazily rendered summary and HTML; nil for a Post built outside this package
 }
 
-// Published reports whether p is visible at now: not a draft and not dated
-// in the future.
+// Published reports whether p is visible at now: not a draft, not dated
+// in the future and not expired.
 func (p *Post) Published(now time.Time) bool {
-	return !p.Draft && !p.Date.After(now)
+	return !p.Draft && !p.Date.After(now) && !p.expired(now)
+}
+
+func (p *Post) expired(now time.Time) bool {
+	return !p.Expires.IsZero() && !p.Expires.After(now)
 }
 
 // Problem is a post that could not be read. Error() gives

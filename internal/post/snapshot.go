@@ -61,31 +61,36 @@ func (s *Snapshot) All() []*Post { return slices.Clone(s.byDate) }
 // call, the cost is a binary search and a copy.
 func (s *Snapshot) Published(now time.Time) []*Post {
 	nd := s.listNonDrafts()
-	return slices.Clone(nd[firstPublished(nd, now):])
+	return slices.DeleteFunc(slices.Clone(nd[firstPublished(nd, now):]), func(p *Post) bool { return p.expired(now) })
 }
 
 // Problems returns the files that could not be read, sorted by path.
 func (s *Snapshot) Problems() []Problem { return slices.Clone(s.problems) }
 
-// Counts returns how many posts are published at now, how many are drafts,
-// and how many are not drafts but dated after now.
+// Counts returns how many posts are published at now, how many are drafts
+// (expired posts count as drafts), and how many are not drafts but dated
+// after now.
 func (s *Snapshot) Counts(now time.Time) (published, drafts, future int) {
 	nd := s.listNonDrafts()
 	future = firstPublished(nd, now)
-	return len(nd) - future, len(s.byDate) - len(nd), future
+	published = len(s.Published(now))
+	return published, len(s.byDate) - published - future, future
 }
 
-// NextPublication returns the date of the earliest non-draft post dated
-// after now: when the published set will next change without a file event.
-// It returns the zero time when there is no such post.
+// NextPublication returns the earliest time after now when a non-draft
+// post appears (its date) or expires: when the published set will next
+// change without a file event. It returns the zero time when there is none.
 func (s *Snapshot) NextPublication(now time.Time) time.Time {
 	var next time.Time
-	for _, p := range s.byDate {
-		if !p.Date.After(now) {
-			break // newest first: the rest are not in the future
+	earlier := func(t time.Time) {
+		if t.After(now) && (next.IsZero() || t.Before(next)) {
+			next = t
 		}
-		if !p.Draft {
-			next = p.Date
+	}
+	for _, p := range s.listNonDrafts() {
+		earlier(p.Date)
+		if !p.Expires.IsZero() {
+			earlier(p.Expires)
 		}
 	}
 	return next
