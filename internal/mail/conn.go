@@ -7,19 +7,19 @@ import (
 	"fmt"
 	"net"
 	"net/textproto"
+	"os"
+	"strconv"
 	"time"
 
-	gomail "github.com/wneessen/go-mail"
 	"github.com/wneessen/go-mail/smtp"
 )
 
-// conn is one slot of the pool: a go-mail client and, once dialled, its
-// SMTP connection. Only the sender holding the slot touches it.
+// conn is one slot of the pool: once dialled, an SMTP connection. Only the
+// sender holding the slot touches it.
 type conn struct {
-	cfg    *SMTPConfig
-	client *gomail.Client
-	smtp   *smtp.Client
-	raw    net.Conn // the TCP (or TLS) connection, to interrupt it on ctx end
+	cfg  *SMTPConfig
+	smtp *smtp.Client
+	raw  net.Conn // the TCP (or TLS) connection, to set its deadlines
 }
 
 // send delivers one message, dialling first when needed. A pooled connection
@@ -28,18 +28,25 @@ type conn struct {
 // body is written and before the final dot; when it fails, the connection is
 // dropped without the dot, so the server discards the message, and its
 // *HandoffError is returned as it is.
+//
+// ctx can interrupt the dial, never a transaction once begun: that runs to
+// its end, bounded by Timeout and by ctx's deadline, so that stopping a
+// sender never leaves a message half handed over.
 func (c *conn) send(ctx context.Context, from, to string, data []byte, handoff func() error) error {
 	reused := c.smtp != nil
 	if !reused {
-		if err := c.dial(ctx); err != nil {
-			return newSendError("dial", to, err)
+		if err := c.dial(ctx, to); err != nil {
+			return err
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return &SendError{Op: OpWait, Rcpt: to, Temporary: true, Err: err}
+	}
 	op, err := c.transact(ctx, from, to, data, handoff)
-	if err != nil && !refused(err) && reused && op == "mail from" && Code(err) == 0 && ctx.Err() == nil {
+	if err != nil && !refused(err) && reused && op == OpMailFrom && Code(err) == 0 && ctx.Err() == nil {
 		c.close(false)
-		if err := c.dial(ctx); err != nil {
-			return newSendError("dial", to, err)
+		if err := c.dial(ctx, to); err != nil {
+			return err
 		}
 		op, err = c.transact(ctx, from, to, data, handoff)
 	}
@@ -48,40 +55,67 @@ func (c *conn) send(ctx context.Context, from, to string, data []byte, handoff f
 		return err
 	}
 	if err != nil {
-		c.recover(ctx, err)
+		c.recover(err)
 		return newSendError(op, to, err)
 	}
 	return nil
 }
 
+// transact runs one mail transaction on the dialled connection and returns
+// the step that failed.
 func (c *conn) transact(ctx context.Context, from, to string, data []byte, handoff func() error) (op string, err error) {
-	raw := c.raw
-	stop := context.AfterFunc(ctx, func() { raw.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
-	if err := c.smtp.UpdateDeadline(c.cfg.Timeout); err != nil {
-		return "mail from", err
+	deadline := time.Now().Add(c.cfg.Timeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	if err := c.raw.SetDeadline(deadline); err != nil {
+		return OpMailFrom, err
 	}
 	if ok, _ := c.smtp.Extension("PIPELINING"); ok && !c.cfg.NoPipelining {
 		return c.pipelined(from, to, data, handoff)
 	}
 	if err := c.smtp.Mail(envelope(from)); err != nil {
-		return "mail from", err
+		return OpMailFrom, err
 	}
 	if err := c.smtp.Rcpt(envelope(to)); err != nil {
-		return "rcpt to", err
+		return OpRcptTo, err
 	}
-	w, err := c.smtp.Data()
+	text := c.smtp.Text
+	id, err := text.Cmd("DATA")
 	if err != nil {
-		return "data", err
+		return OpData, err
 	}
+	text.StartResponse(id)
+	_, _, err = text.ReadResponse(354)
+	text.EndResponse(id)
+	if err != nil {
+		return OpData, err
+	}
+	return c.body(data, handoff, nil)
+}
+
+// body writes the message after DATA's 354, waits for the hand-off
+// (handed, when not nil, delivers its result; else handoff is called), then
+// writes the final dot and reads the reply. A failure once the dot is
+// written is OpDataEnd: the server may have the message.
+func (c *conn) body(data []byte, handoff func() error, handed <-chan error) (op string, err error) {
+	w := c.smtp.Text.DotWriter()
 	if _, err := w.Write(data); err != nil {
-		w.Close()
-		return "data", err
+		return OpData, err
 	}
-	if err := handoff(); err != nil {
-		return "data", err
+	if handed != nil {
+		err = <-handed
+	} else {
+		err = handoff()
 	}
-	return "data", w.Close()
+	if err != nil {
+		return OpData, err
+	}
+	if err := w.Close(); err != nil {
+		return OpData, err
+	}
+	_, _, err = c.smtp.Text.ReadResponse(250)
+	return OpDataEnd, err
 }
 
 // pipelined is transact for a relay that offers PIPELINING (RFC 2920): MAIL,
@@ -99,7 +133,7 @@ func (c *conn) pipelined(from, to string, data []byte, handoff func() error) (op
 	}
 	fmt.Fprintf(text.W, "MAIL FROM:%s%s\r\nRCPT TO:%s\r\nDATA\r\n", envelope(from), params, envelope(to))
 	if err := text.W.Flush(); err != nil {
-		return "mail from", err
+		return OpMailFrom, err
 	}
 	// The server cannot have the message before the final dot: the
 	// hand-off runs now, beside the server's answers and the body, and the
@@ -114,11 +148,11 @@ func (c *conn) pipelined(from, to string, data []byte, handoff func() error) (op
 	}()
 	_, _, mailErr := text.ReadResponse(250)
 	if isNetError(mailErr) {
-		return "mail from", mailErr
+		return OpMailFrom, mailErr
 	}
 	_, _, rcptErr := text.ReadResponse(25)
 	if isNetError(rcptErr) {
-		return "rcpt to", rcptErr
+		return OpRcptTo, rcptErr
 	}
 	_, _, dataErr := text.ReadResponse(354)
 	if mailErr != nil || rcptErr != nil {
@@ -128,26 +162,15 @@ func (c *conn) pipelined(from, to string, data []byte, handoff func() error) (op
 			c.close(false)
 		}
 		if mailErr != nil {
-			return "mail from", mailErr
+			return OpMailFrom, mailErr
 		}
-		return "rcpt to", rcptErr
+		return OpRcptTo, rcptErr
 	}
 	if dataErr != nil {
-		return "data", dataErr
-	}
-	w := text.DotWriter()
-	if _, err := w.Write(data); err != nil {
-		return "data", err
+		return OpData, dataErr
 	}
 	waited = true
-	if err := <-handed; err != nil {
-		return "data", err
-	}
-	if err := w.Close(); err != nil {
-		return "data", err
-	}
-	_, _, err = text.ReadResponse(250)
-	return "data", err
+	return c.body(data, nil, handed)
 }
 
 // refused reports whether err is the hand-off's refusal.
@@ -164,89 +187,129 @@ func isNetError(err error) bool {
 
 // recover makes the connection usable after a failed transaction: RSET after
 // a plain refusal, else close it so that the next send dials again.
-func (c *conn) recover(ctx context.Context, err error) {
+func (c *conn) recover(err error) {
 	if c.smtp == nil {
 		return // already closed
 	}
 	var tp *textproto.Error
-	if errors.As(err, &tp) && tp.Code != 421 && ctx.Err() == nil {
-		if c.smtp.UpdateDeadline(c.cfg.Timeout) == nil && c.smtp.Reset() == nil {
+	if errors.As(err, &tp) && tp.Code != 421 {
+		if c.raw.SetDeadline(time.Now().Add(c.cfg.Timeout)) == nil && c.smtp.Reset() == nil {
 			return
 		}
 	}
 	c.close(false)
 }
 
-func (c *conn) dial(ctx context.Context) error {
-	if c.client == nil {
-		client, err := gomail.NewClient(c.cfg.Host, c.options()...)
-		if err != nil {
-			return fmt.Errorf("configure client: %w", err)
-		}
-		c.client = client
-	}
-	sc, err := c.client.DialToSMTPClientWithContext(ctx)
+// dial opens the connection step by step (connect, TLS, greeting, EHLO,
+// STARTTLS, AUTH), so that a failure names its step; the error is a
+// *SendError. ctx interrupts any of them.
+func (c *conn) dial(ctx context.Context, rcpt string) error {
+	op, err := c.handshake(ctx)
 	if err != nil {
-		if c.raw != nil {
-			c.raw.Close()
-		}
-		c.raw = nil
-		return err
+		c.close(false)
+		return newSendError(op, rcpt, err)
 	}
-	c.smtp = sc
 	return nil
+}
+
+func (c *conn) handshake(ctx context.Context) (op string, err error) {
+	cfg := c.cfg
+	d := &net.Dialer{Timeout: cfg.Timeout}
+	raw, err := d.DialContext(ctx, "tcp", net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)))
+	if err != nil {
+		return OpConnect, err
+	}
+	c.raw = raw
+	stop := context.AfterFunc(ctx, func() { raw.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+	if err := raw.SetDeadline(time.Now().Add(cfg.Timeout)); err != nil {
+		return OpConnect, err
+	}
+	if cfg.TLS == TLSImplicit {
+		tc := tls.Client(raw, c.tlsConfig())
+		if err := tc.HandshakeContext(ctx); err != nil {
+			return OpTLS, err
+		}
+		c.raw = tc
+	}
+	if c.smtp, err = smtp.NewClient(c.raw, cfg.Host); err != nil {
+		return OpGreeting, err
+	}
+	if err := c.smtp.Hello(helo(cfg.HELO)); err != nil {
+		return OpEHLO, err
+	}
+	if err := c.startTLS(); err != nil {
+		return OpTLS, err
+	}
+	if err := c.auth(); err != nil {
+		return OpAuth, err
+	}
+	return "", nil
+}
+
+// helo is the name sent in EHLO: the configured one, else the machine's.
+func helo(name string) string {
+	if name != "" {
+		return name
+	}
+	if host, err := os.Hostname(); err == nil && host != "" {
+		return host
+	}
+	return "localhost"
+}
+
+// errNoSTARTTLS is the failure of a required STARTTLS the relay lacks.
+var errNoSTARTTLS = errors.New("the relay does not offer STARTTLS, which smtp.tls = \"starttls\" requires")
+
+// startTLS upgrades the connection as the TLS mode says.
+func (c *conn) startTLS() error {
+	mode := c.cfg.TLS
+	if mode != TLSStartTLS && mode != TLSOpportunistic {
+		return nil
+	}
+	ok, _ := c.smtp.Extension("STARTTLS")
+	switch {
+	case !ok && mode == TLSStartTLS:
+		return errNoSTARTTLS
+	case !ok:
+		return nil
+	}
+	return c.smtp.StartTLS(c.tlsConfig())
+}
+
+// auth logs in with the configured mechanism; with TLS "none" the operator
+// chose plain text, so PLAIN and LOGIN are allowed without encryption.
+func (c *conn) auth() error {
+	cfg := c.cfg
+	if cfg.Auth == AuthNone {
+		return nil
+	}
+	if ok, _ := c.smtp.Extension("AUTH"); !ok {
+		return fmt.Errorf("the relay offers no AUTH, but smtp.auth is %q", cfg.Auth)
+	}
+	clear := cfg.TLS == TLSNone
+	var a smtp.Auth
+	switch cfg.Auth {
+	case AuthLogin:
+		a = smtp.LoginAuth(cfg.Username, cfg.Password, cfg.Host, clear)
+	case AuthCRAMMD5:
+		a = smtp.CRAMMD5Auth(cfg.Username, cfg.Password)
+	default:
+		a = smtp.PlainAuth("", cfg.Username, cfg.Password, cfg.Host, clear)
+	}
+	return c.smtp.Auth(a)
 }
 
 // close ends the connection, with QUIT when polite.
 func (c *conn) close(polite bool) {
-	if c.smtp != nil && polite {
-		c.smtp.UpdateDeadline(c.cfg.Timeout)
+	if c.smtp != nil && polite && c.raw != nil {
+		c.raw.SetDeadline(time.Now().Add(c.cfg.Timeout))
 		c.smtp.Quit()
 	}
 	if c.raw != nil {
 		c.raw.Close()
 	}
 	c.smtp, c.raw = nil, nil
-}
-
-func (c *conn) options() []gomail.Option {
-	cfg := c.cfg
-	opts := []gomail.Option{
-		gomail.WithPort(cfg.Port),
-		gomail.WithTimeout(cfg.Timeout),
-		gomail.WithTLSConfig(c.tlsConfig()),
-		gomail.WithDialContextFunc(c.dialContext),
-		gomail.WithTLSPolicy(tlsPolicy(cfg.TLS)),
-	}
-	if cfg.TLS == TLSImplicit {
-		opts = append(opts, gomail.WithSSL())
-	}
-	if cfg.HELO != "" {
-		opts = append(opts, gomail.WithHELO(cfg.HELO))
-	}
-	if cfg.Auth != AuthNone {
-		opts = append(opts, gomail.WithSMTPAuth(authType(cfg.Auth, cfg.TLS)),
-			gomail.WithUsername(cfg.Username), gomail.WithPassword(cfg.Password))
-	}
-	return opts
-}
-
-// dialContext opens the TCP connection (with TLS for "implicit") and keeps
-// it, so that a cancelled context can interrupt a stuck exchange.
-func (c *conn) dialContext(ctx context.Context, network, addr string) (net.Conn, error) {
-	d := &net.Dialer{Timeout: c.cfg.Timeout}
-	var raw net.Conn
-	var err error
-	if c.cfg.TLS == TLSImplicit {
-		raw, err = (&tls.Dialer{NetDialer: d, Config: c.tlsConfig()}).DialContext(ctx, network, addr)
-	} else {
-		raw, err = d.DialContext(ctx, network, addr)
-	}
-	if err != nil {
-		return nil, err
-	}
-	c.raw = raw
-	return raw, nil
 }
 
 func (c *conn) tlsConfig() *tls.Config {
@@ -258,32 +321,4 @@ func (c *conn) tlsConfig() *tls.Config {
 		return tc
 	}
 	return &tls.Config{ServerName: c.cfg.Host, MinVersion: tls.VersionTLS12}
-}
-
-func tlsPolicy(mode string) gomail.TLSPolicy {
-	switch mode {
-	case TLSStartTLS:
-		return gomail.TLSMandatory
-	case TLSOpportunistic:
-		return gomail.TLSOpportunistic
-	}
-	return gomail.NoTLS
-}
-
-// authType maps the mechanism; with TLS "none" the operator chose plain
-// text, so PLAIN and LOGIN are allowed without encryption.
-func authType(auth, tlsMode string) gomail.SMTPAuthType {
-	switch auth {
-	case AuthLogin:
-		if tlsMode == TLSNone {
-			return gomail.SMTPAuthLoginNoEnc
-		}
-		return gomail.SMTPAuthLogin
-	case AuthCRAMMD5:
-		return gomail.SMTPAuthCramMD5
-	}
-	if tlsMode == TLSNone {
-		return gomail.SMTPAuthPlainNoEnc
-	}
-	return gomail.SMTPAuthPlain
 }

@@ -2,6 +2,8 @@ package mail
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -15,8 +17,24 @@ import (
 // ErrClosed is returned by Send after Close.
 var ErrClosed = errors.New("mail transport closed")
 
-// SendError is a failed SMTP delivery attempt. Op names the step that failed:
-// "dial", "wait", "mail from", "rcpt to", "data".
+// The steps of an SMTP delivery, as SendError.Op names them, in order. The
+// first five set up the connection; a failure there is the relay's (or its
+// settings'), never the recipient's.
+const (
+	OpWait     = "wait"        // for the rate limits or a free connection
+	OpConnect  = "connect"     // TCP connection to the relay
+	OpTLS      = "tls"         // implicit TLS or STARTTLS handshake
+	OpGreeting = "greeting"    // the server's 220 banner
+	OpEHLO     = "ehlo"        // EHLO (and HELO)
+	OpAuth     = "auth"        // AUTH
+	OpMailFrom = "mail from"   // MAIL FROM
+	OpRcptTo   = "rcpt to"     // RCPT TO
+	OpData     = "data"        // DATA's 354 and the body, before the final dot
+	OpDataEnd  = "end of data" // the reply to the final dot, once it was written
+)
+
+// SendError is a failed SMTP delivery attempt. Op names the step that
+// failed (one of the Op constants).
 type SendError struct {
 	Op        string
 	Rcpt      string
@@ -31,14 +49,55 @@ func (e *SendError) Error() string {
 
 func (e *SendError) Unwrap() error { return e.Err }
 
-// MaybeDelivered reports whether the server may have accepted the message
-// although Send failed: the whole message was being handed over in DATA and
-// no reply came back (dropped connection, timeout). A ledger should record
-// such a delivery as uncertain rather than retry it blindly.
-func (e *SendError) MaybeDelivered() bool { return e.Op == "data" && e.Code == 0 }
+// MaybeDelivered reports whether the server may have the message although
+// Send failed: the final dot of DATA was written and no reply came back
+// (dropped connection, timeout, EOF). Such a delivery must be recorded as
+// uncertain and never retried by itself: a retry could be a duplicate.
+// Every failure before that point (connect, TLS, greeting, EHLO, AUTH,
+// MAIL, RCPT, DATA's 354, writing the body) certainly did not deliver.
+func (e *SendError) MaybeDelivered() bool { return e.Op == OpDataEnd && e.Code == 0 }
+
+// RelayFault reports whether the failure is the relay's or its settings',
+// not the recipient's: it could not be reached, TLS or AUTH failed, it
+// refused the greeting, EHLO or (with a 5xx) MAIL FROM. Every message would
+// fail the same way, so a sender should stop rather than count a bounce.
+// A refusal of RCPT TO, or of the recipient's DATA, is the recipient's.
+func (e *SendError) RelayFault() bool {
+	switch e.Op {
+	case OpConnect, OpTLS, OpGreeting, OpEHLO, OpAuth:
+		return true
+	case OpMailFrom:
+		return e.Code >= 500
+	}
+	return false
+}
+
+// Setting names the configuration to check after a RelayFault; empty for
+// other failures.
+func (e *SendError) Setting() string {
+	if !e.RelayFault() {
+		return ""
+	}
+	switch e.Op {
+	case OpConnect:
+		return "smtp.host and smtp.port (or smtp.url), and that the relay is running"
+	case OpTLS:
+		return "smtp.tls (implicit, starttls, opportunistic or none) and the relay's certificate"
+	case OpGreeting:
+		return "smtp.host and smtp.port (or smtp.url): the server there refuses the connection"
+	case OpEHLO:
+		return "smtp.helo"
+	case OpAuth:
+		return "smtp.username and the password (HERALD_SMTP_PASSWORD, smtp.password_file or smtp.password), and smtp.auth"
+	}
+	return "smtp.from (the relay refuses it as sender)"
+}
 
 func newSendError(op, rcpt string, err error) *SendError {
 	code, temp := classify(err)
+	if op == OpTLS && code == 0 {
+		temp = isNetworkError(err) && !isTLSError(err)
+	}
 	return &SendError{Op: op, Rcpt: rcpt, Code: code, Temporary: temp, Err: err}
 }
 
@@ -96,4 +155,19 @@ func isNetworkError(err error) bool {
 		return true
 	}
 	return errors.As(err, &ne)
+}
+
+// isTLSError reports a failed handshake or an untrusted certificate: a
+// matter of settings, not worth retrying.
+func isTLSError(err error) bool {
+	var (
+		alert    tls.AlertError
+		record   tls.RecordHeaderError
+		verify   *tls.CertificateVerificationError
+		unknown  x509.UnknownAuthorityError
+		hostname x509.HostnameError
+		invalid  x509.CertificateInvalidError
+	)
+	return errors.As(err, &alert) || errors.As(err, &record) || errors.As(err, &verify) ||
+		errors.As(err, &unknown) || errors.As(err, &hostname) || errors.As(err, &invalid)
 }

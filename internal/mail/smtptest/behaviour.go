@@ -13,6 +13,7 @@ const (
 	actReply action = iota + 1
 	actDrop
 	actStall
+	actHangUp
 )
 
 // rule is a behaviour for one recipient; remaining < 0 means always.
@@ -39,6 +40,22 @@ func (s *Server) DropInData(rcpt string, times int) {
 // answer, until the test ends; the next times times (always when <= 0).
 func (s *Server) Stall(rcpt string, times int) {
 	s.setRule(rcpt, &rule{act: actStall, remaining: remaining(times)})
+}
+
+// HangUpAfterData makes the server read the whole message to rcpt, keep it
+// (it is in Messages and counted Delivered) and close the connection
+// without answering the final dot, the next times times (always when <= 0):
+// the relay has the message but the client cannot know it.
+func (s *Server) HangUpAfterData(rcpt string, times int) {
+	s.setRule(rcpt, &rule{act: actHangUp, remaining: remaining(times)})
+}
+
+// RefuseSender makes the server answer MAIL FROM with code (e.g. 553) from
+// now on; 0 accepts the sender again.
+func (s *Server) RefuseSender(code int) {
+	s.mu.Lock()
+	s.senderCode = code
+	s.mu.Unlock()
 }
 
 // Clear removes the behaviour set for rcpt.
@@ -94,6 +111,8 @@ func (s *Server) count(act action) {
 		s.stats.Dropped++
 	case actStall:
 		s.stats.Stalled++
+	case actHangUp:
+		s.stats.HungUp++
 	}
 }
 

@@ -2,7 +2,10 @@
 // 127.0.0.1 for tests of any package that sends mail. It records what it
 // receives, counts connections, and can be told at run time to misbehave for
 // chosen recipients: answer 421, 450, 451 or 550, drop the connection in the
-// middle of DATA, or stall until the test ends.
+// middle of DATA, keep a message and hang up before answering its final dot,
+// or stall until the test ends; or refuse every sender. Faulty runs a
+// scripted relay that refuses the greeting or EHLO, for what go-smtp cannot
+// be made to do.
 package smtptest
 
 import (
@@ -66,7 +69,9 @@ type Server struct {
 	received []Received
 	rules    map[string]*rule
 	stats    Stats
-	open     map[*countingConn]bool
+	// senderCode, when not 0, answers every MAIL FROM.
+	senderCode int
+	open       map[*countingConn]bool
 }
 
 // Stats are the server's counters.
@@ -77,6 +82,7 @@ type Stats struct {
 	Rejected    int // replies with a 4xx or 5xx code sent by a behaviour
 	Dropped     int // connections dropped in DATA by a behaviour
 	Stalled     int // transactions stalled by a behaviour
+	HungUp      int // messages kept, then the connection closed before the reply
 	Resets      int // RSET commands (and transaction ends)
 }
 

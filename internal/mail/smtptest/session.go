@@ -29,6 +29,12 @@ func (se *session) Mail(from string, _ *smtp.MailOptions) error {
 	if se.s.cfg.user != "" && se.user == "" {
 		return errNeedAuth
 	}
+	se.s.mu.Lock()
+	code := se.s.senderCode
+	se.s.mu.Unlock()
+	if code != 0 {
+		return replyError(code)
+	}
 	se.from = from
 	return nil
 }
@@ -80,7 +86,7 @@ func (s *Server) store(m Received, discard bool) {
 
 func (se *session) behaviour() *rule {
 	for _, to := range se.to {
-		if r := se.s.take(to, actDrop, actStall); r != nil {
+		if r := se.s.take(to, actDrop, actStall, actHangUp); r != nil {
 			return r
 		}
 	}
@@ -92,8 +98,17 @@ var errDropped = errors.New("smtptest: connection dropped as told")
 // misbehave drops the connection after part of the body, or reads the body
 // and then waits until the server stops.
 func (se *session) misbehave(rl *rule, r io.Reader) error {
-	if rl.act == actDrop {
+	switch rl.act {
+	case actDrop:
 		io.ReadFull(r, make([]byte, 64))
+		se.conn.Conn().Close()
+		return errDropped
+	case actHangUp:
+		var buf bytes.Buffer
+		if _, err := buf.ReadFrom(r); err != nil {
+			return err
+		}
+		se.s.store(se.received(buf.Bytes()), false)
 		se.conn.Conn().Close()
 		return errDropped
 	}
