@@ -184,6 +184,22 @@ type Store interface {
 	// MarkFailed marks a permanent failure; the subscriber's Bounces grows
 	// and they become Bounced when it reaches bounceLimit (0: never).
 	MarkFailed(ctx context.Context, issueID, subscriberID int64, errMsg string, bounceLimit int, now time.Time) error
+	// MarkUncertain records that the relay may have the message: the end
+	// of DATA was written and no reply came. The delivery is never sent
+	// again unless ResendUncertain; errMsg is kept as its last error.
+	MarkUncertain(ctx context.Context, issueID, subscriberID int64, errMsg string, now time.Time) error
+	// MarkUnsent puts a delivery that certainly did not reach the relay,
+	// through no fault of the recipient (the relay failed, or the sender
+	// stopped), back to pending, due at now, without counting the attempt;
+	// errMsg is kept as its last error.
+	MarkUnsent(ctx context.Context, issueID, subscriberID int64, errMsg string, now time.Time) error
+	// RenewLease extends until until the lease of every delivery owner
+	// holds (claimed or sending) and returns how many. A live sender calls
+	// it well within the lease, so its claims outlive it only briefly.
+	RenewLease(ctx context.Context, owner string, until, now time.Time) (int, error)
+	// UncertainCounts returns the number of uncertain deliveries of every
+	// issue that has any, keyed by issue id.
+	UncertainCounts(ctx context.Context) (map[int64]int, error)
 	// MarkSkipped marks the delivery skipped (no matching post) without sending.
 	MarkSkipped(ctx context.Context, issueID, subscriberID int64, reason string, now time.Time) error
 	// ReleaseOwner ends owner's claims at once (clean shutdown or start-up of

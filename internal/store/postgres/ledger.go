@@ -106,6 +106,48 @@ func (s *Store) MarkRetry(ctx context.Context, issueID, subscriberID int64, errM
 		`status = 'pending', owner = '', lease_until = 0, last_error = $1, next_attempt_at = $2`, now, errMsg, codec.Nanos(retryAt))
 }
 
+// MarkUncertain records that the relay may have the message.
+func (s *Store) MarkUncertain(ctx context.Context, issueID, subscriberID int64, errMsg string, now time.Time) error {
+	return s.mark(ctx, "mark uncertain", issueID, subscriberID,
+		`status = 'uncertain', owner = '', lease_until = 0, last_error = $1`, now, errMsg)
+}
+
+// MarkUnsent puts a delivery the relay never had back to pending, due at
+// now, without counting the attempt.
+func (s *Store) MarkUnsent(ctx context.Context, issueID, subscriberID int64, errMsg string, now time.Time) error {
+	return s.mark(ctx, "mark unsent", issueID, subscriberID,
+		`status = 'pending', owner = '', lease_until = 0, last_error = $1, next_attempt_at = $2,
+		attempts = greatest(attempts - 1, 0)`, now, errMsg, codec.Nanos(now))
+}
+
+// RenewLease extends owner's claims until until.
+func (s *Store) RenewLease(ctx context.Context, owner string, until, now time.Time) (int, error) {
+	var n int64
+	err := s.withConn(ctx, fmt.Sprintf("renew the lease of %q", owner), func(tx dbtx) error {
+		tag, err := tx.Exec(ctx, `UPDATE deliveries SET lease_until = $1
+			WHERE owner = $2 AND status IN ('claimed', 'sending')`, codec.Nanos(until), owner)
+		n = tag.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
+
+// UncertainCounts returns the uncertain deliveries per issue.
+func (s *Store) UncertainCounts(ctx context.Context) (map[int64]int, error) {
+	out := map[int64]int{}
+	err := s.withConn(ctx, "count uncertain deliveries", func(tx dbtx) error {
+		rows, err := tx.Query(ctx, `SELECT issue_id, count(*) FROM deliveries WHERE status = 'uncertain' GROUP BY issue_id`)
+		if err != nil {
+			return err
+		}
+		var id int64
+		var n int
+		_, err = pgx.ForEachRow(rows, []any{&id, &n}, func() error { out[id] = n; return nil })
+		return err
+	})
+	return out, err
+}
+
 // MarkSkipped marks the delivery skipped with reason.
 func (s *Store) MarkSkipped(ctx context.Context, issueID, subscriberID int64, reason string, now time.Time) error {
 	return s.mark(ctx, "mark skipped", issueID, subscriberID, `status = 'skipped', owner = '', lease_until = 0, last_error = $1`, now, reason)

@@ -109,6 +109,10 @@ const (
 	setRetry   = `status = 'pending', owner = '', lease_until = 0, last_error = ?, next_attempt_at = ?`
 	setFailed  = `status = 'failed', owner = '', lease_until = 0, last_error = ?`
 	setSkipped = `status = 'skipped', owner = '', lease_until = 0, last_error = ?`
+	// Only a delivery being handed off can become uncertain or unsent.
+	setUncertain = `status = 'uncertain', owner = '', lease_until = 0, last_error = ?`
+	setUnsent    = `status = 'pending', owner = '', lease_until = 0, last_error = ?, next_attempt_at = ?,
+		attempts = max(attempts - 1, 0)`
 )
 
 // sqlMarkSending moves a delivery claimed by owner under a live lease, whose
@@ -150,6 +154,51 @@ func (s *Store) MarkSent(ctx context.Context, issueID, subscriberID int64, now t
 func (s *Store) MarkRetry(ctx context.Context, issueID, subscriberID int64, errMsg string, retryAt, now time.Time) error {
 	return s.mark(ctx, "mark retry", issueID, subscriberID,
 		setRetry, now, errMsg, codec.Nanos(retryAt))
+}
+
+// MarkUncertain records that the relay may have the message.
+func (s *Store) MarkUncertain(ctx context.Context, issueID, subscriberID int64, errMsg string, now time.Time) error {
+	return s.mark(ctx, "mark uncertain", issueID, subscriberID, setUncertain, now, errMsg)
+}
+
+// MarkUnsent puts a delivery the relay never had back to pending, due at
+// now, without counting the attempt.
+func (s *Store) MarkUnsent(ctx context.Context, issueID, subscriberID int64, errMsg string, now time.Time) error {
+	return s.mark(ctx, "mark unsent", issueID, subscriberID, setUnsent, now, errMsg, codec.Nanos(now))
+}
+
+// RenewLease extends owner's claims until until.
+func (s *Store) RenewLease(ctx context.Context, owner string, until, now time.Time) (int, error) {
+	var n int64
+	err := s.inTx(ctx, fmt.Sprintf("renew the lease of %q", owner), func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE deliveries SET lease_until = ?
+			WHERE owner = ? AND (status = 'claimed' OR status = 'sending')`, codec.Nanos(until), owner)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
+
+// UncertainCounts returns the uncertain deliveries per issue.
+func (s *Store) UncertainCounts(ctx context.Context) (map[int64]int, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT issue_id, count(*) FROM deliveries WHERE status = 'uncertain' GROUP BY issue_id`)
+	if err != nil {
+		return nil, fmt.Errorf("count uncertain deliveries: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("count uncertain deliveries: %w", err)
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
 }
 
 // MarkSkipped marks the delivery skipped with reason.

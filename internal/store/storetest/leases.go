@@ -105,3 +105,83 @@ func runRelease(t *testing.T, open Opener) {
 		t.Errorf("claim after recovery took %d, want the 2 pending", len(got))
 	}
 }
+
+// runOutcomes checks the ledger's marks for deliveries that went wrong
+// without the recipient's fault, and renewed leases.
+func runOutcomes(t *testing.T, open Opener) {
+	t.Run("UncertainIsHeldAndCountedPerIssue", func(t *testing.T) {
+		f := newFixture(t, open)
+		f.addMany(3, subscriber.Active)
+		one, two := f.issue("one"), f.issue("two")
+		f.enqueue(one.ID)
+		f.enqueue(two.ID)
+		for _, is := range []store.Issue{one, two} {
+			ds := f.claim(is.ID, "i1", 3, t0)
+			for _, d := range ds[:2] {
+				if err := f.s.MarkSending(f.ctx, is.ID, d.SubscriberID, "i1", t0); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := f.s.MarkUncertain(f.ctx, is.ID, ds[0].SubscriberID, "no reply to the final dot", t0); err != nil {
+				t.Fatalf("MarkUncertain: %v", err)
+			}
+			if is.ID == two.ID {
+				if err := f.s.MarkUncertain(f.ctx, is.ID, ds[1].SubscriberID, "EOF", t0); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		got, err := f.s.UncertainCounts(f.ctx)
+		if err != nil {
+			t.Fatalf("UncertainCounts: %v", err)
+		}
+		wantEqual(t, "uncertain per issue", got, map[int64]int{one.ID: 1, two.ID: 2})
+		if more := f.claim(one.ID, "i2", 10, at(time.Hour)); len(more) != 1 {
+			t.Errorf("a later claim took %d deliveries, want only the one never sent", len(more))
+		}
+		d := f.delivery(one.ID, 1)
+		if d.Status != store.DeliveryUncertain || d.LastError != "no reply to the final dot" || d.Owner != "" {
+			t.Errorf("uncertain delivery %+v", d)
+		}
+	})
+	t.Run("UnsentGoesBackWithoutCountingTheAttempt", func(t *testing.T) {
+		f := newFixture(t, open)
+		sub := f.add("ada@example.org", subscriber.Active)
+		is := f.issue("k")
+		f.enqueue(is.ID)
+		f.claim(is.ID, "i1", 1, t0)
+		if err := f.s.MarkSending(f.ctx, is.ID, sub.ID, "i1", t0); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.s.MarkUnsent(f.ctx, is.ID, sub.ID, "smtp auth: 535", at(time.Second)); err != nil {
+			t.Fatalf("MarkUnsent: %v", err)
+		}
+		d := f.delivery(is.ID, sub.ID)
+		if d.Status != store.DeliveryPending || d.Attempts != 0 || d.LastError != "smtp auth: 535" ||
+			!d.NextAttemptAt.Equal(at(time.Second)) || d.Owner != "" {
+			t.Errorf("unsent delivery %+v; want pending now, 0 attempts, the error kept", d)
+		}
+		if got := f.get(sub.ID); got.Bounces != 0 || got.Status != subscriber.Active {
+			t.Errorf("subscriber %+v after a relay fault; want active without bounces", got)
+		}
+	})
+	t.Run("RenewLeaseKeepsClaimsOfALiveOwner", func(t *testing.T) {
+		f := newFixture(t, open)
+		f.addMany(3, subscriber.Active)
+		is := f.issue("k")
+		f.enqueue(is.ID)
+		mine := f.claim(is.ID, "i1", 2, t0) // lease until t0+1m
+		if err := f.s.MarkSending(f.ctx, is.ID, mine[0].SubscriberID, "i1", t0); err != nil {
+			t.Fatal(err)
+		}
+		f.claim(is.ID, "i2", 1, t0)
+		n, err := f.s.RenewLease(f.ctx, "i1", at(2*time.Minute), at(50*time.Second))
+		if err != nil || n != 2 {
+			t.Fatalf("RenewLease = %d, %v; want 2", n, err)
+		}
+		if got := f.claim(is.ID, "i3", 10, at(90*time.Second)); len(got) != 1 || got[0].Owner != "i3" {
+			t.Errorf("claim at +90s took %+v; want only i2's expired claim", got)
+		}
+		wantEqual(t, "counts", f.counts(is.ID), map[store.DeliveryStatus]int{store.DeliverySending: 1, store.DeliveryClaimed: 2})
+	})
+}

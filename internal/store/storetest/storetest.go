@@ -39,6 +39,7 @@ func Run(t *testing.T, open Opener) {
 		{"Deliveries", runDeliveries},
 		{"Handoffs", runHandoffs},
 		{"Leases", runLeases},
+		{"Outcomes", runOutcomes},
 		{"Concurrency", runConcurrency},
 		{"Atomicity", runAtomicity},
 	}
