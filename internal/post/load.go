@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -69,13 +70,19 @@ func (l *Library) parseInto(dir *folder, rel string, c *change, buf []byte, lazy
 	abs := filepath.Join(l.dir, filepath.FromSlash(rel))
 	var data []byte
 	var err error
+	limit := l.r.opts.maxSize()
 	if dir != nil {
-		data, err = dir.readFile(rel, buf)
+		data, err = dir.readFile(rel, buf, limit)
 	} else {
-		data, err = readFile(abs, buf)
+		data, err = readFile(abs, buf, limit)
 	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return buf // gone between the walk and the read
+	}
+	if errors.Is(err, errFileTooLarge) {
+		c.problems = append(c.problems, Problem{Path: rel,
+			Msg: fmt.Sprintf("skipped: the file is larger than %d bytes (posts.max_size)", limit)})
+		return buf
 	}
 	if err != nil {
 		c.problems = append(c.problems, Problem{Path: rel, Msg: "read: " + err.Error()})

@@ -1,6 +1,7 @@
 package post
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -30,6 +31,25 @@ type Options struct {
 	// SummaryWords trims summaries to that many words followed by "…";
 	// 0 or less means no trimming.
 	SummaryWords int
+	// MaxSize is the largest post file read, in bytes; a larger one is
+	// skipped with a Problem. 0 means DefaultMaxSize; negative, no limit.
+	MaxSize int64
+}
+
+// DefaultMaxSize is the largest post file read when Options.MaxSize is 0.
+const DefaultMaxSize = 4 << 20
+
+// errFileTooLarge is wrapped by the error of reading a file over MaxSize.
+var errFileTooLarge = errors.New("file larger than the size limit")
+
+func (o Options) maxSize() int64 {
+	switch {
+	case o.MaxSize == 0:
+		return DefaultMaxSize
+	case o.MaxSize < 0:
+		return 0
+	}
+	return o.MaxSize
 }
 
 var placeholders = []string{"{year}", "{month}", "{day}", "{slug}", "{section}"}

@@ -14,18 +14,20 @@ import (
 // aliases buf: the caller reuses it for the next file, so a load of many
 // posts allocates no memory per file. os.ReadFile also asks the size and
 // registers the file with the network poller, which costs a fifth of a cold
-// load of small posts. Errors are *fs.PathError, as from os.ReadFile.
-func readFile(path string, buf []byte) ([]byte, error) {
+// load of small posts. Errors are *fs.PathError, as from os.ReadFile; a
+// file longer than limit bytes (0: no limit) is not read past limit+1
+// bytes and gives one wrapping errFileTooLarge.
+func readFile(path string, buf []byte, limit int64) ([]byte, error) {
 	fd, err := retry(func() (int, error) { return syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0) })
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
-	return readFd(fd, path, buf)
+	return readFd(fd, path, buf, limit)
 }
 
 // readFd reads the open file fd, named path in errors, into buf and closes
-// it.
-func readFd(fd int, path string, buf []byte) ([]byte, error) {
+// it; see readFile for limit.
+func readFd(fd int, path string, buf []byte, limit int64) ([]byte, error) {
 	defer syscall.Close(fd)
 	buf = buf[:0]
 	for {
@@ -40,6 +42,9 @@ func readFd(fd int, path string, buf []byte) ([]byte, error) {
 			return buf, nil
 		}
 		buf = buf[:len(buf)+n]
+		if limit > 0 && int64(len(buf)) > limit {
+			return nil, &fs.PathError{Op: "read", Path: path, Err: errFileTooLarge}
+		}
 	}
 }
 
@@ -73,14 +78,14 @@ func openFolder(path string) (*folder, error) {
 
 // readFile is the package's readFile for the file at rel (slash-separated)
 // under the folder; errors name the whole path.
-func (f *folder) readFile(rel string, buf []byte) ([]byte, error) {
+func (f *folder) readFile(rel string, buf []byte, limit int64) ([]byte, error) {
 	fd, err := retry(func() (int, error) {
 		return unix.Openat(f.fd, rel, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	})
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: f.path + "/" + rel, Err: err}
 	}
-	return readFd(fd, f.path+"/"+rel, buf)
+	return readFd(fd, f.path+"/"+rel, buf, limit)
 }
 
 func (f *folder) close() { syscall.Close(f.fd) }
