@@ -9,7 +9,7 @@ import (
 )
 
 // serveFeed answers GET and HEAD for a feed file from memory, with
-// validators, 304s and a gzip copy made on the first request for it. The
+// validators, 304s and a gzip copy made after the first request for it. The
 // header values are built with the entry, so that a poll allocates little.
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request) {
 	e, ok := s.feeds.Load().files[r.PathValue("path")]
@@ -21,8 +21,8 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	e.fixed.set(h)
 	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
-		if gz := e.gzipped(); gz != nil {
-			body, etag, length, file = gz, e.gzETagH, e.gzLengthH, &e.gzFile
+		if gz, gzLength := e.gzipped(); gz != nil {
+			body, etag, length, file = gz, e.gzETagH, gzLength, &e.gzFile
 			h["Content-Encoding"] = gzipH
 		}
 	}
@@ -64,6 +64,12 @@ func writeBody(w http.ResponseWriter, body []byte, file *sendable) {
 
 var gzipH = []string{"gzip"}
 
+// gzReady reports whether the gzip copy exists (and pays).
+func (e *feedEntry) gzReady() bool {
+	c := e.gz.Load()
+	return c != nil && c.data != nil
+}
+
 // notModified applies RFC 9110 section 13.2.2: If-None-Match when present
 // (weak comparison, either encoding's tag; the gzip tag only when a gzip
 // copy is served), else If-Modified-Since.
@@ -73,7 +79,7 @@ func notModified(r *http.Request, e *feedEntry) bool {
 			var tag string
 			tag, inm, _ = strings.Cut(inm, ",")
 			tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
-			if tag == "*" || tag == e.etag || (tag == e.gzETag && e.gzipped() != nil) {
+			if tag == "*" || tag == e.etag || (tag == e.gzETag && e.gzReady()) {
 				return true
 			}
 		}

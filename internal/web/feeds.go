@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/heraldhq/herald/internal/feed"
@@ -26,9 +27,10 @@ type feedSet struct {
 const eagerGzip = 16 << 10
 
 // feedEntry is a file ready to serve: its headers are computed once per
-// SetFeeds, not per request, and its gzip copy on the first request that
-// accepts gzip (a rebuild that changes many files compresses none of them
-// until they are asked for). An entry whose bytes did not change is kept,
+// SetFeeds, not per request, and the gzip copy of a large file in the
+// background after the first request that accepts gzip (a rebuild that
+// changes many files compresses none of them until they are asked for, and
+// no request waits for a compression). An entry whose bytes did not change is kept,
 // with its gzip copy, by the next SetFeeds.
 type feedEntry struct {
 	contentType  string
@@ -38,13 +40,14 @@ type feedEntry struct {
 	modified     time.Time
 
 	gzOnce sync.Once
-	gz     []byte // see gzipped
+	gz     atomic.Pointer[gzCopy] // nil until compressed; see gzipped
+	gzDone chan struct{}          // closed once gz is set
 
 	// Header values, built once (see fixedHeaders): fixed holds Vary,
 	// Content-Type (for feed readers), Cache-Control and Last-Modified.
-	fixed              fixedHeaders
-	etagH, gzETagH     []string
-	lengthH, gzLengthH []string // gzLengthH is set with gz
+	fixed          fixedHeaders
+	etagH, gzETagH []string
+	lengthH        []string
 
 	dataFile, gzFile sendable // see sendable
 }
@@ -76,17 +79,43 @@ func (s *sendable) memFile(data []byte) *memFile {
 	return s.file
 }
 
-// gzipped returns the gzip copy of the data, compressing it on first use;
-// nil when compression does not pay (the identity body is served then).
-// Safe for concurrent use.
-func (e *feedEntry) gzipped() []byte {
-	e.gzOnce.Do(func() {
-		if gz := gzipBytes(e.data); len(gz) < len(e.data) {
-			e.gz, e.gzLengthH = gz, []string{strconv.Itoa(len(gz))}
-		}
-	})
-	return e.gz
+// gzCopy is the gzip copy of a feed, or, with nil data, the finding that
+// compression does not pay.
+type gzCopy struct {
+	data    []byte
+	lengthH []string
 }
+
+// gzipped returns the gzip copy of the data when it is ready; nil while it
+// is being made, or when compression does not pay (the identity body is
+// served then). The first call starts compressing in the background: a
+// request never waits for the compression of a large body. Safe for
+// concurrent use.
+func (e *feedEntry) gzipped() ([]byte, []string) {
+	if c := e.gz.Load(); c != nil {
+		return c.data, c.lengthH
+	}
+	e.gzOnce.Do(func() { go e.compress(gzip.DefaultCompression, true) })
+	return nil, nil
+}
+
+// compress makes the gzip copy at level, one large file at a time when
+// queued (so that many first requests cannot take every core).
+func (e *feedEntry) compress(level int, queued bool) {
+	if queued {
+		gzipSlots <- struct{}{}
+		defer func() { <-gzipSlots }()
+	}
+	c := &gzCopy{}
+	if gz := gzipBytes(e.data, level); len(gz) < len(e.data) {
+		c.data, c.lengthH = gz, []string{strconv.Itoa(len(gz))}
+	}
+	e.gz.Store(c)
+	close(e.gzDone)
+}
+
+// gzipSlots bounds the background compressions running at once.
+var gzipSlots = make(chan struct{}, 1)
 
 // feedLink is a feed offered on the home page. URL is relative to
 // PublicURL in a feedSet, absolute once given to a page. TypeAttr is a
@@ -135,16 +164,17 @@ func newFeedEntry(f feed.File, now time.Time) *feedEntry {
 		"Cache-Control", "public, max-age=300", "Last-Modified", e.lastModified)
 	e.etagH, e.gzETagH = []string{e.etag}, []string{e.gzETag}
 	e.lengthH = []string{strconv.Itoa(len(f.Data))}
+	e.gzDone = make(chan struct{})
 	if len(f.Data) <= eagerGzip {
-		e.gzipped()
+		e.gzOnce.Do(func() { e.compress(gzip.BestCompression, false) })
 	}
 	return e
 }
 
-func gzipBytes(data []byte) []byte {
+func gzipBytes(data []byte, level int) []byte {
 	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // the level is valid
-	zw.Write(data)                                           // writes to a bytes.Buffer do not fail
+	zw, _ := gzip.NewWriterLevel(&buf, level) // the levels used are valid
+	zw.Write(data)                            // writes to a bytes.Buffer do not fail
 	zw.Close()
 	return buf.Bytes()
 }
