@@ -207,8 +207,9 @@ func (d *daemon) startWeb(ctx context.Context) error {
 		WriteTimeout: s.WriteTimeout, IdleTimeout: s.IdleTimeout, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(d.log.Handler(), slog.LevelWarn),
 	}
+	limited := web.LimitConnections(ln, d.srv, s.MaxConnections)
 	d.served = make(chan error, 1)
-	go func() { d.served <- d.srv.Serve(ln) }()
+	go func() { d.served <- d.srv.Serve(limited) }()
 	d.addr = ln.Addr().String()
 	return nil
 }

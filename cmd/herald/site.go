@@ -62,6 +62,7 @@ func postOptions(cfg *config.Config) post.Options {
 	return post.Options{
 		Dir: cfg.Posts.Dir, BaseURL: cfg.Site.BaseURL, Permalink: cfg.Posts.Permalink,
 		Location: cfg.Site.Location, Authors: authors, SummaryWords: cfg.Posts.SummaryWords,
+		MaxSize: int64(cfg.Posts.MaxSize),
 	}
 }
 

@@ -63,6 +63,7 @@ type Posts struct {
 	Dir          string
 	Permalink    string // pattern with {year} {month} {day} {slug} {section}
 	SummaryWords int
+	MaxSize      int // largest post file read, in bytes
 }
 
 // Feeds says which feeds are written where.
@@ -89,6 +90,7 @@ type Server struct {
 	Debounce           time.Duration // file-watch burst window
 	TrustedProxyHeader string        // canonical header name; empty: use the peer address
 	TrustedProxyHops   int           // trusted proxies in front, each adding one entry; at least 1
+	MaxConnections     int           // connections held open at once; past it idle ones are closed
 }
 
 // Log selects the log handler.

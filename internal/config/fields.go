@@ -68,6 +68,8 @@ func fields() []field {
 			doc: "Path of a post under site.base_url; tokens {year} {month} {day} {slug} {section}."},
 		{key: "posts.summary_words", kind: kInt, def: "60", ptr: func(c *Config) any { return &c.Posts.SummaryWords },
 			doc: "Words kept in a summary taken from the body."},
+		{key: "posts.max_size", kind: kInt, def: "4194304", ptr: func(c *Config) any { return &c.Posts.MaxSize },
+			doc: "Largest post file read, in bytes; a larger one is skipped with an error naming it."},
 
 		{key: "feeds.output_dir", kind: kPath, defDoc: "<data_dir>/feeds", ptr: func(c *Config) any { return &c.Feeds.OutputDir },
 			doc: "Folder the feed files are written to."},
@@ -104,6 +106,8 @@ func fields() []field {
 			doc: "Quiet time after a burst of file events before rebuilding."},
 		{key: "server.trusted_proxy_header", kind: kString, ptr: func(c *Config) any { return &c.Server.TrustedProxyHeader },
 			doc: "Header holding the client address set by a reverse proxy: X-Forwarded-For, X-Real-IP or Forwarded (RFC 7239)."},
+		{key: "server.max_connections", kind: kInt, def: "1024", restart: true, ptr: func(c *Config) any { return &c.Server.MaxConnections },
+			doc: "Connections held open at once; past it the longest idle keep-alive connection is closed, or the new one when none is idle."},
 		{key: "server.trusted_proxy_hops", kind: kInt, def: "1", ptr: func(c *Config) any { return &c.Server.TrustedProxyHops },
 			doc: "Trusted proxies in front of herald, each adding one address to that header; the client is that many from the right."},
 

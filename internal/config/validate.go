@@ -77,6 +77,7 @@ func (l *loader) validatePosts() {
 		l.fail("posts.permalink", fmt.Sprintf("must contain {slug} so that posts get distinct URLs, got %q", p.Permalink))
 	}
 	l.atLeast("posts.summary_words", p.SummaryWords, 1)
+	l.atLeast("posts.max_size", p.MaxSize, 1)
 }
 
 func (l *loader) validateFeeds() {
@@ -106,6 +107,7 @@ func (l *loader) validateServer() {
 		l.positive("server."+k, *l.byKey["server."+k].ptr(l.cfg).(*time.Duration))
 	}
 	l.atLeast("server.max_body_bytes", s.MaxBodyBytes, 1)
+	l.atLeast("server.max_connections", s.MaxConnections, 1)
 	if h := s.TrustedProxyHeader; h != "" {
 		if strings.ContainsAny(h, " :\t\r\n") {
 			l.fail("server.trusted_proxy_header", fmt.Sprintf("want a header name such as X-Forwarded-For, got %q", h))
