@@ -115,12 +115,18 @@ func openTransport(cfg *config.Config, log *slog.Logger) (heraldmail.Transport, 
 	}, log)
 }
 
-// loadDKIM returns the configured DKIM signer, nil when none.
+// loadDKIM returns the configured DKIM signer, nil when none: one key, or
+// an RSA key and an Ed25519 key signing side by side.
 func loadDKIM(cfg *config.Config) (*heraldmail.DKIM, error) {
-	if cfg.DKIM.Key == nil {
+	d := cfg.DKIM
+	if d.Key == nil {
 		return nil, nil
 	}
-	return heraldmail.NewDKIM(cfg.DKIM.Domain, cfg.DKIM.Selector, cfg.DKIM.Key)
+	signer, err := heraldmail.NewDKIM(d.Domain, d.Selector, d.Key)
+	if err != nil || d.Ed25519Key == nil {
+		return signer, err
+	}
+	return signer.WithKey(d.Ed25519Selector, d.Ed25519Key)
 }
 
 // fromAddress is the sender of every email herald writes.

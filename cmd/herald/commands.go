@@ -6,6 +6,7 @@ func commands() []command {
 		buildCommand,
 		checkCommand,
 		configCommand,
+		dkimRecordCommand,
 		initCommand,
 		migrateCommand,
 		previewCommand,

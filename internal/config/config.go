@@ -158,6 +158,11 @@ type DKIM struct {
 	Selector string
 	KeyFile  string
 	Key      crypto.Signer // parsed from KeyFile (RSA or Ed25519)
+	// The second key: an Ed25519 key signing beside an RSA Key (RFC 8463),
+	// under its own selector. Ed25519Key is nil when Ed25519KeyFile is empty.
+	Ed25519Selector string
+	Ed25519KeyFile  string
+	Ed25519Key      crypto.Signer
 }
 
 // Newsletter holds the schedule and delivery policy.

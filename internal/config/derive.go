@@ -178,6 +178,13 @@ func (l *loader) readFiles() {
 		}
 		c.DKIM.Key = key
 	}
+	if c.DKIM.Ed25519KeyFile != "" {
+		key, err := readKey(c.DKIM.Ed25519KeyFile)
+		if err != nil {
+			l.fail("dkim.ed25519_key_file", err.Error())
+		}
+		c.DKIM.Ed25519Key = key
+	}
 }
 
 // readSecret returns the trimmed content of path, the file named by key.

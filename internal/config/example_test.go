@@ -78,7 +78,7 @@ func TestScaffoldLoads(t *testing.T) {
 func exampleKeys(t *testing.T, src string) []string {
 	t.Helper()
 	header := regexp.MustCompile(`^(\[\[?)([a-z_.]+)\]\]?\s*$`)
-	keyLine := regexp.MustCompile(`^#? ?([a-z_]+) = `)
+	keyLine := regexp.MustCompile(`^#? ?([a-z][a-z0-9_]*) = `)
 	var table string
 	var keys []string
 	for _, line := range strings.Split(src, "\n") {

@@ -178,7 +178,11 @@ func fields() []field {
 		{key: "dkim.selector", kind: kString, ptr: func(c *Config) any { return &c.DKIM.Selector },
 			doc: "Selector (s=); required with key_file."},
 		{key: "dkim.key_file", kind: kPath, ptr: func(c *Config) any { return &c.DKIM.KeyFile },
-			doc: "PEM private key (RSA or Ed25519); empty: no signing."},
+			doc: "PEM private key, RSA (2048 bits) or Ed25519; empty: no signing. Gmail, Yahoo and Outlook verify only RSA."},
+		{key: "dkim.ed25519_selector", kind: kString, ptr: func(c *Config) any { return &c.DKIM.Ed25519Selector },
+			doc: "Selector of the second key; required with ed25519_key_file."},
+		{key: "dkim.ed25519_key_file", kind: kPath, ptr: func(c *Config) any { return &c.DKIM.Ed25519KeyFile },
+			doc: "PEM Ed25519 private key signing beside the RSA key_file: two signatures per message."},
 
 		{key: "newsletter.enabled", kind: kBool, def: "false", ptr: func(c *Config) any { return &c.Newsletter.Enabled },
 			doc: "Send scheduled issues."},

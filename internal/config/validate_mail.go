@@ -1,6 +1,10 @@
 package config
 
-import "fmt"
+import (
+	"crypto/ed25519"
+	"crypto/rsa"
+	"fmt"
+)
 
 func (l *loader) validateSMTP() {
 	s := l.cfg.SMTP
@@ -46,6 +50,9 @@ func (l *loader) validateDKIM() {
 		if d.Domain != "" || d.Selector != "" {
 			l.missing("dkim.key_file", "dkim", " with dkim.domain or dkim.selector")
 		}
+		if d.Ed25519KeyFile != "" {
+			l.missing("dkim.key_file", "dkim", " with dkim.ed25519_key_file (an RSA key: Gmail, Yahoo and Outlook do not verify Ed25519 signatures)")
+		}
 		return
 	}
 	if d.Domain == "" {
@@ -53,5 +60,30 @@ func (l *loader) validateDKIM() {
 	}
 	if d.Selector == "" {
 		l.missing("dkim.selector", "dkim", " with dkim.key_file")
+	}
+	l.validateEd25519()
+}
+
+// validateEd25519 checks the second DKIM key: Ed25519, beside an RSA
+// key_file, under a selector of its own.
+func (l *loader) validateEd25519() {
+	d := l.cfg.DKIM
+	if d.Ed25519KeyFile == "" {
+		if d.Ed25519Selector != "" {
+			l.missing("dkim.ed25519_key_file", "dkim", " with dkim.ed25519_selector")
+		}
+		return
+	}
+	switch {
+	case d.Ed25519Selector == "":
+		l.missing("dkim.ed25519_selector", "dkim", " with dkim.ed25519_key_file")
+	case d.Ed25519Selector == d.Selector:
+		l.fail("dkim.ed25519_selector", fmt.Sprintf("the selector %q is dkim.selector's too: each key needs its own", d.Selector))
+	}
+	if _, ok := d.Key.(*rsa.PrivateKey); d.Key != nil && !ok {
+		l.fail("dkim.key_file", "not an RSA key: with dkim.ed25519_key_file, key_file holds the RSA key")
+	}
+	if _, ok := d.Ed25519Key.(ed25519.PrivateKey); d.Ed25519Key != nil && !ok {
+		l.fail("dkim.ed25519_key_file", fmt.Sprintf("not an Ed25519 key (%T)", d.Ed25519Key))
 	}
 }

@@ -92,7 +92,8 @@ func TestDKIMVerifies(t *testing.T) {
 			if v.Domain != "example.com" {
 				t.Errorf("signing domain %q, want example.com", v.Domain)
 			}
-			for _, h := range []string{"from", "to", "subject", "date", "message-id", "list-unsubscribe", "list-unsubscribe-post", "mime-version", "content-type"} {
+			for _, h := range []string{"from", "to", "subject", "date", "message-id", "reply-to", "list-id",
+				"list-unsubscribe", "list-unsubscribe-post", "mime-version", "content-type"} {
 				if !containsFold(v.HeaderKeys, h) {
 					t.Errorf("header %s not signed (signed: %v)", h, v.HeaderKeys)
 				}
@@ -197,5 +198,42 @@ func TestLoadDKIMErrors(t *testing.T) {
 				t.Errorf("LoadDKIM error %v, want one mentioning %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestDKIMOversigns(t *testing.T) {
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	d, err := NewDKIM("example.com", "herald", key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := Build(sampleMessage(), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := verifyOne(t, raw, txtRecord(t, key))
+	count := map[string]int{}
+	for _, h := range v.HeaderKeys {
+		count[strings.ToLower(h)]++
+	}
+	for _, h := range []string{"from", "subject", "reply-to", "list-id", "list-unsubscribe", "list-unsubscribe-post"} {
+		if count[h] != 2 {
+			t.Errorf("%s named %d times in h=, want 2 (oversigned): %v", h, count[h], v.HeaderKeys)
+		}
+	}
+}
+
+func TestDKIMWithKeyErrors(t *testing.T) {
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	d, err := NewDKIM("example.com", "herald", key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.WithKey("herald", key); err == nil || !strings.Contains(err.Error(), "used twice") {
+		t.Errorf("a second key under the same selector: %v, want an error saying so", err)
+	}
+	ecKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if _, err := d.WithKey("ec", ecKey); err == nil || !strings.Contains(err.Error(), "is not RSA or Ed25519") {
+		t.Errorf("an ECDSA key: %v, want an error naming the type", err)
 	}
 }
