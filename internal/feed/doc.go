@@ -26,7 +26,7 @@
 // single author whose email is shown, otherwise dc:creator). Feeds carry the
 // site title, description, language and icon, a self link, an alternate link
 // to the blog, and a WebSub rel="hub" link when Site.Hub is set. The feed
-// dates (RSS lastBuildDate, Atom updated, File.Modified) are the newest item's
+// dates (RSS lastBuildDate, Atom updated) are the newest item's
 // Updated-or-Date, never the clock, so an unchanged input gives the same
 // bytes. Characters XML forbids are removed from every text.
 //

@@ -70,8 +70,11 @@ type Options struct {
 type File struct {
 	Path        string // slash path relative to the output folder
 	ContentType string
-	Data        []byte    // never modified after Build returns; shared between builds when unchanged
-	Modified    time.Time // newest item's Updated-or-Date; zero for an empty feed and style.xsl
+	Data        []byte // never modified after Build returns; shared between builds when unchanged
+	// Modified is when the file's bytes last changed: zero from Build;
+	// Writer.Write sets it to the file's mtime, which it keeps across
+	// rebuilds that give the same bytes (HTTP Last-Modified follows it).
+	Modified time.Time
 }
 
 // Build renders every feed for published (newest first) in one go. It is

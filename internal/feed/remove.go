@@ -1,26 +1,57 @@
 package feed
 
 import (
+	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
-// removeStale deletes herald's feed files under the Writer's folder that
-// keep (the files just written or confirmed) does not hold, and temporary
-// files a crash left behind. After the first call it only looks at the
-// paths it wrote last time.
-func (w *Writer) removeStale(keep map[string][]byte) (int, error) {
-	candidates := w.knownPaths()
-	if w.last == nil {
-		var err error
-		if candidates, err = w.scan(); err != nil {
-			return 0, err
+// owned returns the paths herald wrote into the folder before this Write:
+// the last Write's files, or on the first Write those listed in the
+// manifest (none when there is no manifest: a folder herald never wrote
+// into holds nothing of its own).
+func (w *Writer) owned() (map[string]bool, error) {
+	if w.last != nil {
+		out := make(map[string]bool, len(w.last))
+		for p := range w.last {
+			out[p] = true
 		}
+		return out, nil
+	}
+	data, err := os.ReadFile(filepath.Join(w.dir, ManifestName))
+	if errors.Is(err, fs.ErrNotExist) {
+		w.manifest = map[string]bool{}
+		return map[string]bool{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the list of written feeds: %w", err)
+	}
+	out := map[string]bool{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		if line := strings.TrimSpace(sc.Text()); validPath(line) && !strings.HasPrefix(line, "#") {
+			out[line] = true
+		}
+	}
+	w.manifest = maps.Clone(out)
+	return out, nil
+}
+
+// removeStale deletes the files herald wrote (owned) that keep (the files
+// just written or confirmed) does not hold, and temporary files a crash
+// left behind; never through a symbolic link.
+func (w *Writer) removeStale(owned map[string]bool, keep map[string]onDisk) (int, error) {
+	candidates := slices.Sorted(maps.Keys(owned))
+	if w.last == nil {
+		candidates = append(candidates, w.scanTemps()...)
 	}
 	removed := 0
 	var errs []error
@@ -28,9 +59,12 @@ func (w *Writer) removeStale(keep map[string][]byte) (int, error) {
 		if _, ok := keep[p]; ok {
 			continue
 		}
-		full := filepath.Join(w.dir, filepath.FromSlash(p))
-		if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			errs = append(errs, fmt.Errorf("removing old feed %s: %w", full, err))
+		gone, err := w.removeOwned(p)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if !gone {
 			continue
 		}
 		if !isTemp(p) {
@@ -41,53 +75,87 @@ func (w *Writer) removeStale(keep map[string][]byte) (int, error) {
 	return removed, errors.Join(errs...)
 }
 
-func (w *Writer) knownPaths() []string {
-	out := make([]string, 0, len(w.last))
-	for p := range w.last {
-		out = append(out, p)
+// removeOwned removes the regular file at p when no folder on the way is
+// a symbolic link; a link or a folder at p itself is left alone.
+func (w *Writer) removeOwned(p string) (bool, error) {
+	for _, d := range parents(path.Dir(p)) {
+		info, err := os.Lstat(filepath.Join(w.dir, filepath.FromSlash(d)))
+		if err != nil || !info.IsDir() {
+			return false, nil // gone, or a link (not followed), or a file
+		}
+	}
+	full := filepath.Join(w.dir, filepath.FromSlash(p))
+	if info, err := os.Lstat(full); err != nil || !info.Mode().IsRegular() {
+		return false, nil
+	}
+	if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return false, fmt.Errorf("removing old feed %s: %w", full, err)
+	}
+	return true, nil
+}
+
+// saveManifest writes the manifest when keep's paths are not the ones it
+// lists.
+func (w *Writer) saveManifest(keep map[string]onDisk) error {
+	if len(w.manifest) == len(keep) && !slices.ContainsFunc(slices.Collect(maps.Keys(keep)), func(p string) bool { return !w.manifest[p] }) {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("# Files herald wrote here; it removes only these. Do not edit.\n")
+	for _, p := range slices.Sorted(maps.Keys(keep)) {
+		b.WriteString(p + "\n")
+	}
+	if err := os.MkdirAll(w.dir, 0o755); err != nil {
+		return fmt.Errorf("saving the list of written feeds: %w", err)
+	}
+	tmp, err := os.CreateTemp(w.dir, "."+ManifestName+".tmp-*")
+	if err == nil {
+		err = fillTemp(tmp, []byte(b.String()), w.now())
+		if err == nil {
+			err = w.rename(tmp.Name(), filepath.Join(w.dir, ManifestName))
+		}
+		if err != nil {
+			os.Remove(tmp.Name())
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("saving the list of written feeds: %w", err)
+	}
+	w.manifest = make(map[string]bool, len(keep))
+	for p := range keep {
+		w.manifest[p] = true
+	}
+	return nil
+}
+
+// scanTemps lists the temporary files a crashed Write may have left in
+// the real folders of herald's layout: the top, tags/*/ and authors/*/.
+func (w *Writer) scanTemps() []string {
+	out := w.tempsIn("")
+	for _, group := range []string{"tags", "authors"} {
+		if info, err := os.Lstat(filepath.Join(w.dir, group)); err != nil || !info.IsDir() {
+			continue // missing, or a link: not followed
+		}
+		entries, _ := os.ReadDir(filepath.Join(w.dir, group))
+		for _, e := range entries {
+			if e.IsDir() {
+				out = append(out, w.tempsIn(group+"/"+e.Name())...)
+			}
+		}
 	}
 	return out
 }
 
-// scan lists the feed files of herald's layout found under the folder: the
-// site files at the top, and those in tags/*/ and authors/*/.
-func (w *Writer) scan() ([]string, error) {
-	out := w.scanDir("")
-	for _, group := range []string{"tags", "authors"} {
-		entries, err := os.ReadDir(filepath.Join(w.dir, group))
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("listing old feeds: %w", err)
-		}
-		for _, e := range entries {
-			if e.IsDir() {
-				out = append(out, w.scanDir(group+"/"+e.Name())...)
-			}
-		}
-	}
-	return out, nil
-}
-
-// scanDir lists the feed and temporary files directly in rel ("" for the top).
-func (w *Writer) scanDir(rel string) []string {
+// tempsIn lists the temporary files directly in rel ("" for the top).
+func (w *Writer) tempsIn(rel string) []string {
 	entries, _ := os.ReadDir(filepath.Join(w.dir, filepath.FromSlash(rel)))
 	var out []string
 	for _, e := range entries {
-		if e.Type().IsRegular() && (isFeedName(e.Name(), rel == "") || isTemp(e.Name())) {
+		if e.Type().IsRegular() && isTemp(e.Name()) {
 			out = append(out, path.Join(rel, e.Name()))
 		}
 	}
 	return out
-}
-
-func isFeedName(name string, top bool) bool {
-	switch name {
-	case "rss.xml", "atom.xml", "feed.json":
-		return true
-	}
-	return top && name == StylesheetPath
 }
 
 func isTemp(p string) bool {

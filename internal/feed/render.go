@@ -77,7 +77,7 @@ func modified(posts []*post.Post) time.Time {
 
 func (c *config) renderFeed(s *spec, f string, items []item) (File, error) {
 	mod := modified(s.posts)
-	file := File{Path: filePath(s, f), Modified: mod}
+	file := File{Path: filePath(s, f)}
 	var err error
 	switch f {
 	case FormatRSS:

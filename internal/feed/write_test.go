@@ -68,8 +68,8 @@ func TestWrite(t *testing.T) {
 				t.Fatalf("tags/go/rss.xml holds %q", got)
 			}
 			ino, mtime := inode(t, filepath.Join(dir, "rss.xml"))
-			if !mtime.Equal(files[0].Modified) {
-				t.Errorf("mtime %v, want the feed's Modified %v", mtime, files[0].Modified)
+			if !mtime.Equal(files[0].Modified) || files[0].Modified.IsZero() {
+				t.Errorf("mtime %v, want the Modified Write set, %v", mtime, files[0].Modified)
 			}
 
 			files[1].Data = []byte("<rss>go 2</rss>")
@@ -87,27 +87,103 @@ func TestWrite(t *testing.T) {
 	}
 }
 
+// TestWriteLeavesOtherFilesAlone checks that Write removes only what it
+// wrote: a feed-named file it did not write stays, even in its layout.
 func TestWriteLeavesOtherFilesAlone(t *testing.T) {
 	dir := t.TempDir()
-	for _, p := range []string{"index.html", "tags/go/notes.txt", "other/rss.xml"} {
+	for _, p := range []string{"index.html", "tags/go/notes.txt", "other/rss.xml", "tags/go/rss.xml"} {
 		full := filepath.Join(dir, p)
 		os.MkdirAll(filepath.Dir(full), 0o755)
 		if err := os.WriteFile(full, []byte("keep"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	os.WriteFile(filepath.Join(dir, "tags/go/rss.xml"), []byte("old"), 0o644)
 	os.WriteFile(filepath.Join(dir, "tags/go/.atom.xml.tmp-123"), []byte("half"), 0o644)
-	mustWrite(t, NewWriter(dir).Write, sampleFiles()[:1], counts{written: 1, removed: 1})
-	for _, p := range []string{"index.html", "tags/go/notes.txt", "other/rss.xml"} {
+	mustWrite(t, NewWriter(dir).Write, sampleFiles()[:1], counts{written: 1})
+	for _, p := range []string{"index.html", "tags/go/notes.txt", "other/rss.xml", "tags/go/rss.xml"} {
 		if got := readString(t, filepath.Join(dir, p)); got != "keep" {
 			t.Errorf("%s was touched: %q", p, got)
 		}
 	}
-	for _, p := range []string{"tags/go/rss.xml", "tags/go/.atom.xml.tmp-123"} {
-		if _, err := os.Stat(filepath.Join(dir, p)); !errors.Is(err, os.ErrNotExist) {
-			t.Errorf("stale %s was not removed: %v", p, err)
+	if _, err := os.Stat(filepath.Join(dir, "tags/go/.atom.xml.tmp-123")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a crashed write's temporary file was not removed: %v", err)
+	}
+	// A new Writer (a restart) knows from the manifest what it wrote.
+	mustWrite(t, NewWriter(dir).Write, sampleFiles()[1:2], counts{written: 1, removed: 1})
+	if _, err := os.Stat(filepath.Join(dir, "rss.xml")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("rss.xml, written by the first Writer, was not removed by the second: %v", err)
+	}
+}
+
+// TestWriteKeepsModifiedWhileBytesStay checks that a file's Modified (and
+// mtime) is the time its bytes last changed, across Writers (restarts),
+// and always moves forward.
+func TestWriteKeepsModifiedWhileBytesStay(t *testing.T) {
+	dir := t.TempDir()
+	clock := utc("2026-12-01T10:00:00.700Z")
+	newWriter := func() *Writer {
+		w := NewWriter(dir)
+		w.SetClock(func() time.Time { return clock })
+		return w
+	}
+	files := sampleFiles()
+	mustWrite(t, newWriter().Write, files, counts{written: 3})
+	first := utc("2026-12-01T10:00:00Z")
+	if !files[0].Modified.Equal(first) {
+		t.Fatalf("Modified %v, want the write's time to the second, %v", files[0].Modified, first)
+	}
+	clock = clock.Add(time.Hour)
+	files = sampleFiles()
+	files[1].Data = []byte("<rss>go edited</rss>")
+	mustWrite(t, newWriter().Write, files, counts{written: 1, unchanged: 2})
+	if !files[0].Modified.Equal(first) {
+		t.Errorf("unchanged rss.xml: Modified %v after a restart, want %v", files[0].Modified, first)
+	}
+	if _, mtime := inode(t, filepath.Join(dir, "rss.xml")); !mtime.Equal(first) {
+		t.Errorf("unchanged rss.xml: mtime %v, want %v", mtime, first)
+	}
+	edited := first.Add(time.Hour)
+	if _, mtime := inode(t, filepath.Join(dir, "tags/go/rss.xml")); !mtime.Equal(edited) || !files[1].Modified.Equal(edited) {
+		t.Errorf("changed tags/go/rss.xml: mtime %v, Modified %v, want %v", mtime, files[1].Modified, edited)
+	}
+	files[1].Data = []byte("<rss>go edited twice</rss>") // in the same second
+	mustWrite(t, newWriter().Write, files, counts{written: 1, unchanged: 2})
+	if want := edited.Add(time.Second); !files[1].Modified.Equal(want) {
+		t.Errorf("second change in one second: Modified %v, want %v", files[1].Modified, want)
+	}
+}
+
+// TestWriteDoesNotFollowSymlinks: with tags a link to another folder,
+// Write neither writes into the target nor removes a file there, and
+// still writes the other feeds.
+func TestWriteDoesNotFollowSymlinks(t *testing.T) {
+	dir, elsewhere := t.TempDir(), t.TempDir()
+	files := sampleFiles()
+	mustWrite(t, NewWriter(dir).Write, files, counts{written: 3})
+	for _, p := range []string{"go/rss.xml", "xml/rss.xml"} {
+		os.MkdirAll(filepath.Join(elsewhere, filepath.Dir(p)), 0o755)
+		os.WriteFile(filepath.Join(elsewhere, p), []byte("theirs"), 0o644)
+	}
+	os.RemoveAll(filepath.Join(dir, "tags"))
+	if err := os.Symlink(elsewhere, filepath.Join(dir, "tags")); err != nil {
+		t.Fatal(err)
+	}
+	files[0].Data = []byte("<rss>new</rss>")
+	files[1].Data = []byte("<rss>go new</rss>")
+	_, _, removed, err := NewWriter(dir).Write(files[:2]) // tags/xml is gone
+	if err == nil || !strings.Contains(err.Error(), "symbolic link") || !strings.Contains(err.Error(), "tags") {
+		t.Errorf("Write error %v, want one naming the linked tags folder", err)
+	}
+	for _, p := range []string{"go/rss.xml", "xml/rss.xml"} {
+		if got := readString(t, filepath.Join(elsewhere, p)); got != "theirs" {
+			t.Errorf("%s behind the link holds %q, want it untouched", p, got)
 		}
+	}
+	if removed != 0 {
+		t.Errorf("removed %d files, want none", removed)
+	}
+	if got := readString(t, filepath.Join(dir, "rss.xml")); got != "<rss>new</rss>" {
+		t.Errorf("rss.xml holds %q: the feeds outside the link were not written", got)
 	}
 }
 

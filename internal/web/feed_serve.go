@@ -17,22 +17,25 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, errNotFound, nil)
 		return
 	}
-	body, etag, length, file := e.data, e.etagH, e.lengthH, &e.dataFile
+	body, length, file := e.data, e.lengthH, &e.dataFile
 	h := w.Header()
 	e.fixed.set(h)
+	gz, browser := 0, 0
 	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
-		if gz, gzLength := e.gzipped(); gz != nil {
-			body, etag, length, file = gz, e.gzETagH, gzLength, &e.gzFile
+		if z, zLength := e.gzipped(); z != nil {
+			body, length, file, gz = z, zLength, &e.gzFile, 1
 			h["Content-Encoding"] = gzipH
 		}
 	}
 	// Browsers get RSS and Atom as application/xml so that they apply
-	// style.xsl; feed readers get the feed types.
+	// style.xsl; feed readers get the feed types. Each of the four
+	// representations has its own ETag.
 	if ct := feed.NegotiateType(e.contentType, r.Header.Get("Accept")); ct != e.contentType {
 		h.Set("Content-Type", ct)
+		browser = 1
 	}
-	h["Etag"] = etag
-	if notModified(r, e) {
+	h["Etag"] = e.etagH[gz][browser]
+	if notModified(r, e.etag[gz][browser], e.modified) {
 		delete(h, "Content-Encoding")
 		w.WriteHeader(http.StatusNotModified)
 		return
@@ -70,17 +73,20 @@ func (e *feedEntry) gzReady() bool {
 	return c != nil && c.data != nil
 }
 
-// notModified applies RFC 9110 section 13.2.2: If-None-Match when present
-// (weak comparison, either encoding's tag; the gzip tag only when a gzip
-// copy is served), else If-Modified-Since.
-func notModified(r *http.Request, e *feedEntry) bool {
-	if inm := r.Header.Get("If-None-Match"); inm != "" {
-		for inm != "" {
-			var tag string
-			tag, inm, _ = strings.Cut(inm, ",")
-			tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
-			if tag == "*" || tag == e.etag || (tag == e.gzETag && e.gzReady()) {
-				return true
+// notModified applies RFC 9110 section 13.2.2 to a representation with
+// ETag etag, last changed at modified: If-None-Match when present (weak
+// comparison, against this representation's tag only), else
+// If-Modified-Since.
+func notModified(r *http.Request, etag string, modified time.Time) bool {
+	if inm := r.Header.Values("If-None-Match"); len(inm) > 0 {
+		for _, field := range inm {
+			for field != "" {
+				var tag string
+				tag, field, _ = strings.Cut(field, ",")
+				tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
+				if tag == "*" || tag == etag {
+					return true
+				}
 			}
 		}
 		return false
@@ -90,7 +96,7 @@ func notModified(r *http.Request, e *feedEntry) bool {
 		return false
 	}
 	ims, err := http.ParseTime(since)
-	return err == nil && !e.modified.After(ims.Truncate(time.Second))
+	return err == nil && !modified.After(ims.Truncate(time.Second))
 }
 
 // acceptsGzip reports whether an Accept-Encoding value allows gzip

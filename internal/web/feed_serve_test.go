@@ -222,7 +222,7 @@ func TestServeFeedGzipLazy(t *testing.T) {
 		{"other file untouched", "big2.xml", nil, 200, "", false, false},
 		{"small file compressed at once", "feed.xml", gzipHeader, 200, "gzip", true, true},
 		{"tiny file sent as is", "atom.xml", gzipHeader, 200, "", false, false},
-		{"tiny file: gzip tag is no match", "atom.xml", http.Header{"Accept-Encoding": {"gzip"}, "If-None-Match": {entry("atom.xml").gzETag}}, 200, "", false, false},
+		{"tiny file: gzip tag is no match", "atom.xml", http.Header{"Accept-Encoding": {"gzip"}, "If-None-Match": {entry("atom.xml").etag[1][0]}}, 200, "", false, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -240,8 +240,8 @@ func TestServeFeedGzipLazy(t *testing.T) {
 			if en.gzReady() != tc.compressed {
 				t.Errorf("gzip copy held: %v, want %v", en.gzReady(), tc.compressed)
 			}
-			if got := rec.Header().Get("ETag"); (got == en.gzETag) != tc.wantGzipTag || (got != en.etag && !tc.wantGzipTag) {
-				t.Errorf("ETag %s (identity %s, gzip %s), want the gzip one: %v", got, en.etag, en.gzETag, tc.wantGzipTag)
+			if got := rec.Header().Get("ETag"); (got == en.etag[1][0]) != tc.wantGzipTag || (got != en.etag[0][0] && !tc.wantGzipTag) {
+				t.Errorf("ETag %s (identity %s, gzip %s), want the gzip one: %v", got, en.etag[0][0], en.etag[1][0], tc.wantGzipTag)
 			}
 		})
 	}
@@ -344,5 +344,49 @@ func TestServeLargeFeedFromMemoryFile(t *testing.T) {
 	}
 	if res, body := e.do(t, "HEAD", "/feeds/big.xml", nil, nil); res.StatusCode != 200 || body != "" || res.ContentLength != int64(len(big)) {
 		t.Errorf("HEAD: %d, %d body bytes, length %d", res.StatusCode, len(body), res.ContentLength)
+	}
+}
+
+// TestFeedValidatorsPerRepresentation checks that each of the four
+// representations of an RSS file (identity or gzip, feed type or the
+// browser's application/xml) has its own ETag, and that a tag matches only
+// its own representation: a cache holding one must not be told that
+// another is the same.
+func TestFeedValidatorsPerRepresentation(t *testing.T) {
+	e := newEnv(t, nil)
+	e.srv.SetFeeds(testFeeds())
+	browser := "text/html,application/xhtml+xml,*/*;q=0.8"
+	reprs := map[string]http.Header{
+		"reader identity":  {"Accept": {"application/rss+xml"}, "Accept-Encoding": {"identity"}},
+		"reader gzip":      {"Accept": {"application/rss+xml"}, "Accept-Encoding": {"gzip"}},
+		"browser identity": {"Accept": {browser}, "Accept-Encoding": {"identity"}},
+		"browser gzip":     {"Accept": {browser}, "Accept-Encoding": {"gzip"}},
+	}
+	tags := map[string]string{}
+	seen := map[string]string{}
+	for name, h := range reprs {
+		res, _ := e.do(t, "GET", "/feeds/feed.xml", nil, h)
+		tag := res.Header.Get("ETag")
+		if other, dup := seen[tag]; dup {
+			t.Errorf("%s and %s share the ETag %s", name, other, tag)
+		}
+		seen[tag], tags[name] = name, tag
+		if got := res.Header.Get("Vary"); got != "Accept-Encoding, Accept" {
+			t.Errorf("%s: Vary %q, want Accept-Encoding, Accept", name, got)
+		}
+	}
+	for name, h := range reprs {
+		for tagOf, tag := range tags {
+			req := maps.Clone(h)
+			req.Set("If-None-Match", tag)
+			res, _ := e.do(t, "GET", "/feeds/feed.xml", nil, req)
+			if want := map[bool]int{true: 304, false: 200}[tagOf == name]; res.StatusCode != want {
+				t.Errorf("%s request with the ETag of %s: %d, want %d", name, tagOf, res.StatusCode, want)
+			}
+		}
+	}
+	res, _ := e.do(t, "GET", "/feeds/feed.json", nil, nil)
+	if got := res.Header.Get("Vary"); got != "Accept-Encoding" {
+		t.Errorf("JSON Feed: Vary %q, want Accept-Encoding (its type never depends on Accept)", got)
 	}
 }

@@ -35,8 +35,8 @@ const eagerGzip = 16 << 10
 type feedEntry struct {
 	contentType  string
 	data         []byte
-	etag, gzETag string // strong, from the SHA-256 of data; gzETag names the gzip copy
-	lastModified string // http.TimeFormat
+	etag         [2][2]string // strong, from the SHA-256 of data; by [gzip][browser type]: see tagOf
+	lastModified string       // http.TimeFormat
 	modified     time.Time
 
 	gzOnce sync.Once
@@ -45,9 +45,9 @@ type feedEntry struct {
 
 	// Header values, built once (see fixedHeaders): fixed holds Vary,
 	// Content-Type (for feed readers), Cache-Control and Last-Modified.
-	fixed          fixedHeaders
-	etagH, gzETagH []string
-	lengthH        []string
+	fixed   fixedHeaders
+	etagH   [2][2][]string // by [gzip][browser type], like etag
+	lengthH []string
 
 	dataFile, gzFile sendable // see sendable
 }
@@ -158,11 +158,19 @@ func newFeedEntry(f feed.File, now time.Time) *feedEntry {
 	mod = mod.UTC().Truncate(time.Second)
 	sum := sha256.Sum256(f.Data)
 	tag := base64.RawURLEncoding.EncodeToString(sum[:18])
-	e := &feedEntry{contentType: f.ContentType, data: f.Data, modified: mod,
-		etag: `"` + tag + `"`, gzETag: `"` + tag + `-gz"`, lastModified: mod.Format(http.TimeFormat)}
-	e.fixed = newFixedHeaders("Vary", "Accept-Encoding, Accept", "Content-Type", e.contentType,
+	e := &feedEntry{contentType: f.ContentType, data: f.Data, modified: mod, lastModified: mod.Format(http.TimeFormat)}
+	for gz, enc := range []string{"", "-gz"} {
+		for browser, typ := range []string{"", "-x"} {
+			e.etag[gz][browser] = `"` + tag + enc + typ + `"`
+			e.etagH[gz][browser] = []string{e.etag[gz][browser]}
+		}
+	}
+	vary := "Accept-Encoding"
+	if feed.NegotiateType(f.ContentType, "text/html") != f.ContentType {
+		vary = "Accept-Encoding, Accept" // browsers get another type
+	}
+	e.fixed = newFixedHeaders("Vary", vary, "Content-Type", e.contentType,
 		"Cache-Control", "public, max-age=300", "Last-Modified", e.lastModified)
-	e.etagH, e.gzETagH = []string{e.etag}, []string{e.gzETag}
 	e.lengthH = []string{strconv.Itoa(len(f.Data))}
 	e.gzDone = make(chan struct{})
 	if len(f.Data) <= eagerGzip {

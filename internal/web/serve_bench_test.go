@@ -70,7 +70,7 @@ func plainFileServer(b *testing.B, f feed.File) (url, etag string) {
 	if err := os.Chtimes(path, f.Modified, f.Modified); err != nil {
 		b.Fatal(err)
 	}
-	etag = newFeedEntry(f, f.Modified).etag
+	etag = newFeedEntry(f, f.Modified).etag[0][0]
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("ETag", etag)
 		http.ServeFile(w, r, path)
