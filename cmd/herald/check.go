@@ -30,6 +30,9 @@ func runCheck(ctx context.Context, c *command, args []string, e env) error {
 	for _, w := range cfg.Warnings {
 		fmt.Fprintf(e.stderr, "warning: %s\n", w)
 	}
+	if err := cfg.CheckPostsDir(); err != nil {
+		return err
+	}
 	lib := post.NewLibrary(postOptions(cfg))
 	if err := lib.Load(ctx); err != nil {
 		return err

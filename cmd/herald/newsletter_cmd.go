@@ -83,6 +83,9 @@ func openEngine(ctx context.Context, cfg *config.Config, e env, transport herald
 			return nil, fmt.Errorf("%w (herald serve sends the scheduled issues itself)", err)
 		}
 	}
+	if err := cfg.CheckPostsDir(); err != nil {
+		return nil, err
+	}
 	lib := post.NewLibrary(postOptions(cfg))
 	if err := lib.Load(ctx); err != nil {
 		return nil, err

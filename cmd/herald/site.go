@@ -107,6 +107,9 @@ type publishResult struct {
 }
 
 func newPublisher(cfg *config.Config, outDir string, log *slog.Logger) (*publisher, error) {
+	if err := cfg.CheckPostsDir(); err != nil {
+		return nil, err
+	}
 	site, opts := feedSettings(cfg)
 	builder, err := feed.NewBuilder(site, opts)
 	if err != nil {

@@ -2,7 +2,11 @@ package config
 
 import (
 	"crypto"
+	"errors"
+	"fmt"
+	"io/fs"
 	"log/slog"
+	"os"
 	"time"
 )
 
@@ -35,6 +39,31 @@ type Config struct {
 	sources map[string]string // concrete key -> "default", "FILE:LINE", "env NAME"
 	order   []string          // concrete keys in reference order
 	values  map[string]string // concrete key -> unmasked display value
+	file    string            // the file as named to Load, for KeyError
+	loc     map[string]pos    // where each key is in the file
+}
+
+// KeyError is a problem with key's value found after Load (a folder that
+// is missing, say), placed like Load's own: "FILE:LINE:COL: key: msg" when
+// the file sets key, "FILE: env NAME: key: msg" when the environment does,
+// else at key's table or "FILE: key: msg".
+func (c *Config) KeyError(key, msg string) *Error {
+	return keyError(c.file, c.loc, c.Source(key), key, msg)
+}
+
+// CheckPostsDir reports, as a KeyError on posts.dir, a posts folder that is
+// missing or not a folder.
+func (c *Config) CheckPostsDir() error {
+	info, err := os.Stat(c.Posts.Dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return c.KeyError("posts.dir", fmt.Sprintf("folder %s does not exist: create it, or point posts.dir at the folder of your posts (a Hugo or Jekyll content folder works as it is)", c.Posts.Dir))
+	case err != nil:
+		return c.KeyError("posts.dir", fmt.Sprintf("cannot read folder %s: %v", c.Posts.Dir, err))
+	case !info.IsDir():
+		return c.KeyError("posts.dir", fmt.Sprintf("%s is a file, not a folder", c.Posts.Dir))
+	}
+	return nil
 }
 
 // Site describes the blog the feeds and emails point at.

@@ -16,7 +16,7 @@ func (l *loader) unknown(key string) {
 		msg += fmt.Sprintf(" (did you mean %q?)", near)
 	}
 	e := &Error{File: l.file, Key: key, Msg: msg}
-	if p, _ := l.position(key); p.line > 0 {
+	if p, _ := position(l.loc, key); p.line > 0 {
 		e.Line, e.Col = p.line, p.keyCol
 	}
 	l.errs = append(l.errs, e)

@@ -220,23 +220,29 @@ func (l *loader) isSet(key string) bool { return l.source(key) != "default" }
 // fail records a problem with key's value at the value's position, or the
 // environment variable that set it.
 func (l *loader) fail(key, msg string) {
-	e := &Error{File: l.file, Key: key, Msg: key + ": " + msg}
-	if env, ok := strings.CutPrefix(l.source(key), "env "); ok {
+	l.errs = append(l.errs, keyError(l.file, l.loc, l.source(key), key, msg))
+}
+
+// keyError is a problem with key's value, at the value's position in file
+// (loc) or naming the environment variable that set it (source).
+func keyError(file string, loc map[string]pos, source, key, msg string) *Error {
+	e := &Error{File: file, Key: key, Msg: key + ": " + msg}
+	if env, ok := strings.CutPrefix(source, "env "); ok {
 		e.Env = env
-	} else if p, exact := l.position(key); p.line > 0 {
+	} else if p, exact := position(loc, key); p.line > 0 {
 		e.Line, e.Col = p.line, p.valCol
 		if !exact {
 			e.Col = p.keyCol
 		}
 	}
-	l.errs = append(l.errs, e)
+	return e
 }
 
 // position returns where key is in the file, or where its nearest parent
 // is (exact false), e.g. for a key inside an inline table.
-func (l *loader) position(key string) (p pos, exact bool) {
+func position(loc map[string]pos, key string) (p pos, exact bool) {
 	for k := key; k != ""; k = k[:max(strings.LastIndex(k, "."), 0)] {
-		if p, ok := l.loc[k]; ok {
+		if p, ok := loc[k]; ok {
 			return p, k == key
 		}
 	}

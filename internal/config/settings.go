@@ -80,6 +80,7 @@ func (l *loader) record() {
 	c := l.cfg
 	c.values = map[string]string{}
 	c.sources = l.sources
+	c.file, c.loc = l.file, l.loc
 	for _, f := range fields() {
 		switch {
 		case f.ptr != nil:

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 )
 
 // pageData is what every page template receives; each page uses the
@@ -33,6 +34,7 @@ var (
 	errTooMany      = userError{"Too many requests", "Please wait a while before trying again."}
 	errForbidden    = userError{"Request refused", "This form may only be sent from the site it belongs to."}
 	errNotFound     = userError{"Page not found", "There is nothing at this address."}
+	errMethod       = userError{"Method not allowed", "This address does not answer this kind of request."}
 	errInternal     = userError{"Something went wrong", "An internal error stopped this request. Please try again later."}
 	errNoFormFields = userError{"Request not understood", "The form could not be read."}
 )
@@ -86,7 +88,26 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	if allow := s.allowed(r); allow != "" {
+		w.Header().Set("Allow", allow)
+		s.fail(w, r, http.StatusMethodNotAllowed, errMethod, nil)
+		return
+	}
 	s.fail(w, r, http.StatusNotFound, errNotFound, nil)
+}
+
+// allowed lists the methods that a route other than the catch-all answers
+// at r's path ("GET, HEAD, POST"), "" when there is none: r's path is then
+// unknown, not r's method wrong.
+func (s *Server) allowed(r *http.Request) string {
+	var methods []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost} {
+		probe := &http.Request{Method: m, URL: r.URL, Host: r.Host, Header: http.Header{}}
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/" {
+			methods = append(methods, m)
+		}
+	}
+	return strings.Join(methods, ", ")
 }
 
 func (s *Server) serveStyle(w http.ResponseWriter, r *http.Request) {

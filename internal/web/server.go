@@ -27,6 +27,7 @@ type Server struct {
 	views   *views
 	metrics *metrics
 	handler http.Handler
+	mux     *http.ServeMux // the route table, also asked which methods a path allows
 
 	cfg   atomic.Pointer[settings]
 	feeds atomic.Pointer[feedSet]
@@ -72,7 +73,8 @@ func New(opts Options) (*Server, error) {
 	}
 	s.feeds.Store(&feedSet{})
 	s.posts.Store(&postSet{})
-	s.handler = s.middleware(s.routes(gather))
+	s.mux = s.routes(gather)
+	s.handler = s.middleware(s.mux)
 	return s, nil
 }
 

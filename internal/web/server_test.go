@@ -74,9 +74,33 @@ func TestSubscribeMultipartForm(t *testing.T) {
 
 func TestUnknownRoute(t *testing.T) {
 	e := newEnv(t, nil)
-	for _, path := range []string{"/nope", "/confirm/", "/feeds/"} {
+	for _, path := range []string{"/nope", "/confirm/", "/feeds/nope.xml"} {
 		if res, body := e.do(t, "GET", path, nil, nil); res.StatusCode != http.StatusNotFound || !strings.Contains(body, "Page not found") {
 			t.Errorf("%s: %d", path, res.StatusCode)
+		}
+	}
+	if res, _ := e.do(t, "DELETE", "/nope", nil, nil); res.StatusCode != http.StatusNotFound || res.Header.Get("Allow") != "" {
+		t.Errorf("DELETE /nope: %d, Allow %q; want 404 without Allow", res.StatusCode, res.Header.Get("Allow"))
+	}
+}
+
+// TestWrongMethod checks that a known path asked with a method it does not
+// answer gets 405 with the methods it does in Allow (RFC 9110 15.5.6).
+func TestWrongMethod(t *testing.T) {
+	e := newEnv(t, nil)
+	e.srv.SetFeeds(testFeeds())
+	cases := []struct{ method, path, allow string }{
+		{"POST", "/feeds/feed.xml", "GET, HEAD"},
+		{"PUT", "/feeds/feed.xml", "GET, HEAD"},
+		{"GET", "/subscribe", "POST"},
+		{"DELETE", "/confirm/abc", "GET, HEAD, POST"},
+		{"POST", "/healthz", "GET, HEAD"},
+		{"POST", "/", "GET, HEAD"},
+	}
+	for _, tc := range cases {
+		res, body := e.do(t, tc.method, tc.path, nil, nil)
+		if res.StatusCode != http.StatusMethodNotAllowed || res.Header.Get("Allow") != tc.allow || !strings.Contains(body, "Method not allowed") {
+			t.Errorf("%s %s: %d, Allow %q; want 405, Allow %q", tc.method, tc.path, res.StatusCode, res.Header.Get("Allow"), tc.allow)
 		}
 	}
 }
