@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/heraldhq/herald/internal/app"
+	"github.com/heraldhq/herald/internal/publish"
 )
 
 var buildCommand = command{
@@ -33,29 +36,29 @@ func runBuild(ctx context.Context, c *command, args []string, e env) error {
 		dir = *out
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
-	pub, err := newPublisher(cfg, dir, log)
+	pub, err := app.NewPublisher(cfg, dir, log)
 	if err != nil {
 		return err
 	}
-	if err := pub.loadPosts(ctx); err != nil {
+	if err := pub.LoadPosts(ctx); err != nil {
 		return err
 	}
-	r, err := pub.publish(time.Now())
+	r, err := pub.Publish(time.Now())
 	if err != nil {
 		return err
 	}
 	printProblems(e, r)
-	for _, p := range pub.lib.Snapshot().DuplicateIDs() {
+	for _, p := range pub.Library().Snapshot().DuplicateIDs() {
 		fmt.Fprintf(e.stderr, "warning: %s\n", p.Error())
 	}
-	fmt.Fprintln(e.stdout, r.summary("feeds in "+dir))
+	fmt.Fprintln(e.stdout, summary(r, "feeds in "+dir))
 	if r.Skipped > 0 {
 		return errFailed
 	}
 	return nil
 }
 
-func printProblems(e env, r publishResult) {
+func printProblems(e env, r publish.Result) {
 	for _, p := range r.Problems {
 		fmt.Fprintf(e.stderr, "error: %s\n", p.Error())
 	}

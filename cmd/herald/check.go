@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/heraldhq/herald/internal/app"
 	"github.com/heraldhq/herald/internal/post"
+	"github.com/heraldhq/herald/internal/publish"
 )
 
 var checkCommand = command{
@@ -33,17 +35,17 @@ func runCheck(ctx context.Context, c *command, args []string, e env) error {
 	if err := cfg.CheckPostsDir(); err != nil {
 		return err
 	}
-	lib := post.NewLibrary(postOptions(cfg))
+	lib := post.NewLibrary(app.PostOptions(cfg))
 	if err := lib.Load(ctx); err != nil {
 		return err
 	}
-	ids, err := post.LoadIDRecord(idRecordPath(cfg.DataDir))
+	ids, err := post.LoadIDRecord(app.IDRecordPath(cfg))
 	if err != nil {
 		return err
 	}
 	snap := lib.Snapshot()
 	now := time.Now()
-	r := publishResult{Problems: append(snap.Problems(), snap.DuplicateIDs()...), IDWarnings: ids.Check(snap.Published(now))}
+	r := publish.Result{Problems: append(snap.Problems(), snap.DuplicateIDs()...), IDWarnings: ids.Check(snap.Published(now))}
 	r.Published, r.Drafts, r.Future = snap.Counts(now)
 	printProblems(e, r)
 	printUndeclaredAuthors(e, snap.UndeclaredAuthors())

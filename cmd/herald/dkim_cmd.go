@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/heraldhq/herald/internal/app"
 )
 
 var dkimRecordCommand = command{
@@ -28,7 +30,7 @@ func runDKIMRecord(_ context.Context, c *command, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	signer, err := loadDKIM(cfg)
+	signer, err := app.LoadDKIM(cfg)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/heraldhq/herald/internal/clock/clocktest"
 )
 
 // mailpit is a Mailpit server (a real SMTP server with an HTTP API).
@@ -131,7 +133,7 @@ func TestEndToEndWithMailpit(t *testing.T) {
 	mp := startMailpit(t)
 	listen := freeAddr(t)
 	start := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC) // a Monday
-	clock := newFakeClock(start)
+	clock := clocktest.New(start)
 	site := newTestSite(t, "Mailpit blog")
 	cfg := strings.NewReplacer(
 		`listen = "127.0.0.1:0"`, fmt.Sprintf("listen = %q", listen),

@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/heraldhq/herald/internal/app"
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/store/storeopen"
 	"github.com/heraldhq/herald/internal/subscriber"
@@ -45,7 +46,7 @@ func runMigrate(ctx context.Context, c *command, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	src, err := openStore(ctx, cfg)
+	src, err := app.OpenStore(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("open source store: %w", err)
 	}
@@ -56,7 +57,7 @@ func runMigrate(ctx context.Context, c *command, args []string, e env) error {
 	}
 	defer dst.Close()
 	m := migration{src: src, dst: dst, now: time.Now()}
-	if err := m.run(ctx, secretFile(cfg)); err != nil {
+	if err := m.run(ctx, app.SecretFile(cfg)); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Copied %s (%d added, %d already there), %s and %s to the %s store.\n"+

@@ -9,14 +9,17 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/term"
+
+	"github.com/heraldhq/herald/internal/app"
+	"github.com/heraldhq/herald/internal/clock"
 	"github.com/heraldhq/herald/internal/config"
 	"github.com/heraldhq/herald/internal/lockfile"
 	heraldmail "github.com/heraldhq/herald/internal/mail"
 	"github.com/heraldhq/herald/internal/newsletter"
 	"github.com/heraldhq/herald/internal/post"
 	"github.com/heraldhq/herald/internal/store"
-	"github.com/prometheus/client_golang/prometheus"
-	"golang.org/x/term"
 )
 
 var previewCommand = command{
@@ -75,7 +78,7 @@ func openEngine(ctx context.Context, cfg *config.Config, e env, transport herald
 			g.close()
 		}
 	}()
-	if lock && singleInstance(cfg) {
+	if lock && app.SingleInstance(cfg) {
 		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 			return nil, fmt.Errorf("create data folder: %w", err)
 		}
@@ -86,25 +89,25 @@ func openEngine(ctx context.Context, cfg *config.Config, e env, transport herald
 	if err := cfg.CheckPostsDir(); err != nil {
 		return nil, err
 	}
-	lib := post.NewLibrary(postOptions(cfg))
+	lib := post.NewLibrary(app.PostOptions(cfg))
 	if err := lib.Load(ctx); err != nil {
 		return nil, err
 	}
-	if g.store, err = openStore(ctx, cfg); err != nil {
+	if g.store, err = app.OpenStore(ctx, cfg); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	signer, err := loadSigner(ctx, cfg, g.store)
+	signer, err := app.LoadSigner(ctx, cfg, g.store)
 	if err != nil {
 		return nil, err
 	}
 	if g.mailer == nil {
-		if g.mailer, err = openTransport(cfg, newLogger(cfg, e)); err != nil {
+		if g.mailer, err = app.OpenTransport(cfg, app.NewLogger(cfg, e.stderr)); err != nil {
 			return nil, err
 		}
 	}
-	clock := e.clockOrSystem()
+	clock := clock.Or(e.clock)
 	posts := func() []*post.Post { return lib.Snapshot().Published(clock.Now()) }
-	g.news, err = newNewsletter(cfg, g.store, g.mailer, signer, posts, clock, newLogger(cfg, e), prometheus.NewRegistry())
+	g.news, err = app.NewNewsletter(cfg, g.store, g.mailer, signer, posts, clock, app.NewLogger(cfg, e.stderr), prometheus.NewRegistry())
 	return g, err
 }
 
@@ -171,7 +174,7 @@ func runSend(ctx context.Context, c *command, args []string, e env) error {
 	}
 	var transport heraldmail.Transport
 	if opts.DryRunDir != "" {
-		dkim, err := loadDKIM(cfg)
+		dkim, err := app.LoadDKIM(cfg)
 		if err != nil {
 			return err
 		}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/heraldhq/herald/internal/clock/clocktest"
 )
 
 const newsletterConfig = `
@@ -31,7 +33,7 @@ note = "Winter break"
 func TestScheduleCommand(t *testing.T) {
 	site := newTestSite(t, "Test blog")
 	site.writeConfig(t, fmt.Sprintf(testConfig, "Test blog")+newsletterConfig)
-	clock := newFakeClock(mustTime(t, "2029-12-20T00:00:00Z"))
+	clock := clocktest.New(mustTime(t, "2029-12-20T00:00:00Z"))
 	var out strings.Builder
 	err := run(t.Context(), []string{"schedule", "-config", site.config, "-n", "5"}, env{stdout: &out, stderr: &out, clock: clock})
 	if err != nil {

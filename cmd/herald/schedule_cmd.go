@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"text/tabwriter"
+
+	"github.com/heraldhq/herald/internal/app"
+	"github.com/heraldhq/herald/internal/clock"
 )
 
 var scheduleCommand = command{
@@ -28,7 +31,7 @@ func runSchedule(_ context.Context, c *command, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	sched, err := newSchedule(cfg)
+	sched, err := app.NewSchedule(cfg)
 	if err != nil {
 		return err
 	}
@@ -37,7 +40,7 @@ func runSchedule(_ context.Context, c *command, args []string, e env) error {
 	}
 	fmt.Fprintf(e.stdout, "Schedule %q in %s\n", cfg.Newsletter.Schedule, cfg.Newsletter.TimeZone)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	for _, r := range sched.Runs(e.clockOrSystem().Now(), *n) {
+	for _, r := range sched.Runs(clock.Or(e.clock).Now(), *n) {
 		what := "send"
 		if r.Skip {
 			what = "skip: " + r.Reason

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/heraldhq/herald/internal/clock/clocktest"
 	"github.com/heraldhq/herald/internal/mail/smtptest"
 )
 
@@ -100,7 +101,7 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-func startServe(t *testing.T, site *testSite, clock *fakeClock, environ ...string) *server {
+func startServe(t *testing.T, site *testSite, clock *clocktest.Fake, environ ...string) *server {
 	t.Helper()
 	s, err := tryServe(t, site, clock, environ...)
 	if err != nil {
@@ -110,7 +111,7 @@ func startServe(t *testing.T, site *testSite, clock *fakeClock, environ ...strin
 	return s
 }
 
-func tryServe(t *testing.T, site *testSite, clock *fakeClock, environ ...string) (*server, error) {
+func tryServe(t *testing.T, site *testSite, clock *clocktest.Fake, environ ...string) (*server, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &server{cancel: cancel, done: make(chan error, 1), hup: make(chan os.Signal, 1), logs: &syncBuffer{}}
 	ready := make(chan string, 1)
@@ -262,7 +263,7 @@ func TestServeReloadsConfig(t *testing.T) {
 
 func TestServePublishesFuturePostOnTime(t *testing.T) {
 	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	clock := newFakeClock(start)
+	clock := clocktest.New(start)
 	site := newTestSite(t, "Test blog")
 	site.writePost(t, "now.md", "Current post", "2026-02-28")
 	site.writePost(t, "later.md", "Future post", "2026-03-01T13:00:00Z")

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/heraldhq/herald/internal/app"
 	"github.com/heraldhq/herald/internal/config"
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/subscriber"
@@ -78,7 +79,7 @@ func runSubscribers(ctx context.Context, c *command, args []string, e env) error
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, cfg)
+	st, err := app.OpenStore(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
@@ -107,17 +108,17 @@ func applyDefaultStatus(subs []subscriber.Subscriber, status string) error {
 
 // sendConfirmation mails s the same confirmation link the form sends.
 func (c *cli) sendConfirmation(ctx context.Context, s subscriber.Subscriber) error {
-	log := newLogger(c.cfg, c.e)
-	signer, err := loadSigner(ctx, c.cfg, c.store)
+	log := app.NewLogger(c.cfg, c.e.stderr)
+	signer, err := app.LoadSigner(ctx, c.cfg, c.store)
 	if err != nil {
 		return err
 	}
-	mailer, err := openTransport(c.cfg, log)
+	mailer, err := app.OpenTransport(c.cfg, log)
 	if err != nil {
 		return err
 	}
 	defer mailer.Close()
-	srv, err := web.New(webOptions(c.cfg, c.store, signer, mailer, log))
+	srv, err := web.New(app.WebOptions(c.cfg, c.store, signer, mailer, log))
 	if err != nil {
 		return err
 	}

@@ -7,13 +7,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/heraldhq/herald/internal/clock/clocktest"
 )
 
 // TestServeReloadAddsVacation declares a vacation while the daemon runs:
 // the run inside it is recorded as skipped and mails nothing, and the
 // first run after it sends the posts of the vacation (catch-up).
 func TestServeReloadAddsVacation(t *testing.T) {
-	clock := newFakeClock(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC))
+	clock := clocktest.New(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC))
 	site := newTestSite(t, "Vacation blog")
 	newsletter := `
 [smtp]

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -13,22 +13,26 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/heraldhq/herald/internal/clock"
 	"github.com/heraldhq/herald/internal/config"
+	"github.com/heraldhq/herald/internal/feed"
 	heraldmail "github.com/heraldhq/herald/internal/mail"
 	"github.com/heraldhq/herald/internal/newsletter"
 	"github.com/heraldhq/herald/internal/post"
+	"github.com/heraldhq/herald/internal/publish"
 	"github.com/heraldhq/herald/internal/schedule"
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/store/storeopen"
 	"github.com/heraldhq/herald/internal/subscriber"
 	"github.com/heraldhq/herald/internal/web"
 	"github.com/heraldhq/herald/templates"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
-// openStore opens the configured database, applying migrations.
-func openStore(ctx context.Context, cfg *config.Config) (store.Store, error) {
-	if singleInstance(cfg) {
+// OpenStore opens the configured database, applying migrations.
+func OpenStore(ctx context.Context, cfg *config.Config) (store.Store, error) {
+	if SingleInstance(cfg) {
 		if err := os.MkdirAll(filepath.Dir(cfg.Store.DSN), 0o750); err != nil {
 			return nil, fmt.Errorf("create database folder: %w", err)
 		}
@@ -36,25 +40,25 @@ func openStore(ctx context.Context, cfg *config.Config) (store.Store, error) {
 	return storeopen.Open(ctx, cfg.Store.Driver, cfg.Store.DSN)
 }
 
-// singleInstance reports whether this deployment can have only one herald
+// SingleInstance reports whether this deployment can have only one herald
 // sending: SQLite lives in one data folder, guarded by its lock file.
-func singleInstance(cfg *config.Config) bool { return cfg.Store.Driver == "sqlite" }
+func SingleInstance(cfg *config.Config) bool { return cfg.Store.Driver == "sqlite" }
 
-// secretFile is where a generated signing secret is kept for SQLite.
-func secretFile(cfg *config.Config) string { return filepath.Join(cfg.DataDir, "secret") }
+// SecretFile is where a generated signing secret is kept for SQLite.
+func SecretFile(cfg *config.Config) string { return filepath.Join(cfg.DataDir, "secret") }
 
-// loadSigner returns the link signer. The secret comes from the config (or
+// LoadSigner returns the link signer. The secret comes from the config (or
 // its secret_file or HERALD_SUBSCRIBERS_SECRET); otherwise a random one is
 // generated on first start: kept with mode 0600 in the data folder for
 // SQLite, and in the database for PostgreSQL so that every instance shares it.
-func loadSigner(ctx context.Context, cfg *config.Config, st store.Store) (*subscriber.Signer, error) {
+func LoadSigner(ctx context.Context, cfg *config.Config, st store.Store) (*subscriber.Signer, error) {
 	if cfg.Subscribers.Secret != "" {
 		return subscriber.NewSigner([]byte(cfg.Subscribers.Secret))
 	}
 	var secret []byte
 	var err error
-	if singleInstance(cfg) {
-		secret, err = fileSecret(secretFile(cfg))
+	if SingleInstance(cfg) {
+		secret, err = fileSecret(SecretFile(cfg))
 	} else {
 		secret, err = store.EnsureSecret(ctx, st, randomSecret)
 	}
@@ -97,10 +101,10 @@ func fileSecret(path string) ([]byte, error) {
 	return b, f.Close()
 }
 
-// openTransport returns the SMTP relay, or the outbox folder when none is
+// OpenTransport returns the SMTP relay, or the outbox folder when none is
 // configured.
-func openTransport(cfg *config.Config, log *slog.Logger) (heraldmail.Transport, error) {
-	dkim, err := loadDKIM(cfg)
+func OpenTransport(cfg *config.Config, log *slog.Logger) (heraldmail.Transport, error) {
+	dkim, err := LoadDKIM(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -115,9 +119,9 @@ func openTransport(cfg *config.Config, log *slog.Logger) (heraldmail.Transport, 
 	}, log)
 }
 
-// loadDKIM returns the configured DKIM signer, nil when none: one key, or
+// LoadDKIM returns the configured DKIM signer, nil when none: one key, or
 // an RSA key and an Ed25519 key signing side by side.
-func loadDKIM(cfg *config.Config) (*heraldmail.DKIM, error) {
+func LoadDKIM(cfg *config.Config) (*heraldmail.DKIM, error) {
 	d := cfg.DKIM
 	if d.Key == nil {
 		return nil, nil
@@ -129,8 +133,8 @@ func loadDKIM(cfg *config.Config) (*heraldmail.DKIM, error) {
 	return signer.WithKey(d.Ed25519Selector, d.Ed25519Key)
 }
 
-// fromAddress is the sender of every email herald writes.
-func fromAddress(cfg *config.Config) mail.Address {
+// FromAddress is the sender of every email herald writes.
+func FromAddress(cfg *config.Config) mail.Address {
 	from := cfg.SMTP.From
 	if from == "" {
 		from = "newsletter@" + hostOf(cfg.Site.BaseURL)
@@ -151,8 +155,8 @@ func hostOf(rawURL string) string {
 	return u.Hostname()
 }
 
-// newSchedule builds the newsletter schedule with the declared vacations.
-func newSchedule(cfg *config.Config) (*schedule.Schedule, error) {
+// NewSchedule builds the newsletter schedule with the declared vacations.
+func NewSchedule(cfg *config.Config) (*schedule.Schedule, error) {
 	vs := make([]schedule.Vacation, len(cfg.Vacations))
 	for i, v := range cfg.Vacations {
 		vs[i] = schedule.Vacation{From: v.From, Until: v.Until, Note: v.Note}
@@ -168,10 +172,10 @@ func linkMaker(cfg *config.Config, signer *subscriber.Signer) func(int64) (strin
 	}
 }
 
-// newNewsletter builds the newsletter engine from the config.
-func newNewsletter(cfg *config.Config, st store.Store, tr heraldmail.Transport, signer *subscriber.Signer,
-	posts func() []*post.Post, clock newsletter.Clock, log *slog.Logger, reg prometheus.Registerer) (*newsletter.Newsletter, error) {
-	sched, err := newSchedule(cfg)
+// NewNewsletter builds the newsletter engine from the config.
+func NewNewsletter(cfg *config.Config, st store.Store, tr heraldmail.Transport, signer *subscriber.Signer,
+	posts func() []*post.Post, clock clock.Clock, log *slog.Logger, reg prometheus.Registerer) (*newsletter.Newsletter, error) {
+	sched, err := NewSchedule(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +183,7 @@ func newNewsletter(cfg *config.Config, st store.Store, tr heraldmail.Transport, 
 	return newsletter.New(newsletter.Options{
 		Store: st, Transport: tr, Posts: posts, Schedule: sched,
 		Mode: newsletter.Mode(n.Mode), AfterVacation: newsletter.AfterVacation(n.AfterVacation), MaxLate: n.MaxLate,
-		From: fromAddress(cfg), ReplyTo: cfg.SMTP.ReplyTo, ListID: listID(n.ListID), Subject: n.Subject,
+		From: FromAddress(cfg), ReplyTo: cfg.SMTP.ReplyTo, ListID: listID(n.ListID), Subject: n.Subject,
 		PublicURL: cfg.Server.PublicURL, Links: linkMaker(cfg, signer),
 		Templates: templates.FS(cfg.TemplatesDir),
 		Site:      newsletter.Site{Title: cfg.Site.Title, URL: cfg.Site.BaseURL},
@@ -197,3 +201,43 @@ func listID(id string) string {
 	}
 	return "<" + id + ">"
 }
+
+// PostOptions maps the config onto how posts are read.
+func PostOptions(cfg *config.Config) post.Options {
+	authors := make(map[string]post.Author, len(cfg.Authors))
+	for k, a := range cfg.Authors {
+		authors[k] = post.Author{Key: k, Name: a.Name, Email: a.Email, ShowEmail: a.ShowEmail, URL: a.URL, Bio: a.Bio}
+	}
+	return post.Options{
+		Dir: cfg.Posts.Dir, BaseURL: cfg.Site.BaseURL, Permalink: cfg.Posts.Permalink,
+		Location: cfg.Site.Location, Authors: authors, SummaryWords: cfg.Posts.SummaryWords,
+		MaxSize: int64(cfg.Posts.MaxSize),
+	}
+}
+
+// FeedSettings maps the config onto the feed builder's site and options.
+func FeedSettings(cfg *config.Config) (feed.Site, feed.Options) {
+	site := feed.Site{
+		Title: cfg.Site.Title, Description: cfg.Site.Description, Language: cfg.Site.Language,
+		Icon: cfg.Site.Icon, BaseURL: cfg.Site.BaseURL, PublicURL: cfg.Server.PublicURL,
+		Hub: cfg.Feeds.Hub, Stylesheet: cfg.Feeds.Stylesheet, Authors: PostOptions(cfg).Authors,
+	}
+	opts := feed.Options{
+		Limit: cfg.Feeds.Limit, Formats: cfg.Feeds.Formats, PerTag: cfg.Feeds.PerTag,
+		PerAuthor: cfg.Feeds.PerAuthor, Templates: templates.FS(cfg.TemplatesDir),
+	}
+	return site, opts
+}
+
+// NewPublisher returns the publisher of cfg's posts into outDir; call its
+// LoadPosts before Publish.
+func NewPublisher(cfg *config.Config, outDir string, log *slog.Logger) (*publish.Publisher, error) {
+	if err := cfg.CheckPostsDir(); err != nil {
+		return nil, err
+	}
+	site, opts := FeedSettings(cfg)
+	return publish.New(publish.Options{Posts: PostOptions(cfg), Site: site, Feeds: opts, OutDir: outDir, DataDir: cfg.DataDir, Logger: log})
+}
+
+// IDRecordPath is where the record of published feed ids lives.
+func IDRecordPath(cfg *config.Config) string { return publish.IDRecordPath(cfg.DataDir) }

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/heraldhq/herald/internal/clock/clocktest"
 	"github.com/heraldhq/herald/internal/config"
 	"github.com/heraldhq/herald/internal/corpus"
 	"github.com/heraldhq/herald/internal/web"
@@ -26,7 +27,7 @@ import (
 // the file is outside the timer. They report the median and 99th
 // percentile of the per-edit times; bench/run reads p50-ms and p99-ms.
 //
-//	go test ./cmd/herald -run '^$' -bench EditToFeed -benchtime 200x
+//	go test ./internal/app -run '^$' -bench EditToFeed -benchtime 200x
 
 const benchConfig = `data_dir = "data"
 [site]
@@ -44,7 +45,7 @@ public_url = "http://127.0.0.1:9"
 // startDaemon leaves it (store, signer, mailer, posts loaded, feeds built
 // and handed to the web server) but with no listener, watcher or loop, so
 // that only the benchmark calls handleBatch.
-func benchDaemon(b *testing.B, n int) *daemon {
+func benchDaemon(b *testing.B, n int) *Daemon {
 	b.Helper()
 	dir := b.TempDir()
 	if err := corpus.Generate(filepath.Join(dir, "posts"), n, 1); err != nil {
@@ -62,8 +63,8 @@ func benchDaemon(b *testing.B, n int) *daemon {
 	if err != nil {
 		b.Fatalf("load bench config: %v", err)
 	}
-	d := &daemon{cfg: cfg, clock: newFakeClock(corpus.Newest().Add(time.Hour)),
-		log: slog.New(slog.DiscardHandler), reg: prometheus.NewRegistry()}
+	d := &Daemon{cfg: cfg, clock: clocktest.New(corpus.Newest().Add(time.Hour)),
+		log: slog.New(slog.DiscardHandler), level: new(slog.LevelVar), reg: prometheus.NewRegistry()}
 	b.Cleanup(d.close)
 	for _, step := range []func(context.Context) error{d.openParts, d.loadPosts} {
 		if err := step(context.Background()); err != nil {
@@ -80,7 +81,7 @@ func benchDaemon(b *testing.B, n int) *daemon {
 // editBench is one post of a benchDaemon, edited with a new sentence
 // each time.
 type editBench struct {
-	d     *daemon
+	d     *Daemon
 	abs   string // the post's file
 	orig  []byte // its original bytes
 	edits int    // edits so far
@@ -101,8 +102,8 @@ func benchEditToFeed(b *testing.B, posts int) {
 	b.Run("newest/served-gzip", func(b *testing.B) { newest.run(b, newest.toServedGzip, newest.checkServed) })
 }
 
-func newEditBench(b *testing.B, d *daemon, pick int) *editBench {
-	target := d.pub.lib.Snapshot().Published(d.clock.Now())[pick]
+func newEditBench(b *testing.B, d *Daemon, pick int) *editBench {
+	target := d.pub.Library().Snapshot().Published(d.clock.Now())[pick]
 	abs := filepath.Join(d.cfg.Posts.Dir, filepath.FromSlash(target.Path))
 	orig, err := os.ReadFile(abs)
 	if err != nil {
@@ -139,10 +140,10 @@ func (e *editBench) sentence() string {
 
 // toDisk is the daemon's work up to the feed files on disk.
 func (e *editBench) toDisk(b *testing.B) {
-	if !e.d.pub.lib.Update([]string{e.abs}) {
+	if !e.d.pub.Library().Update([]string{e.abs}) {
 		b.Fatal("Update saw no change after an edit")
 	}
-	if _, err := e.d.pub.publish(e.d.clock.Now()); err != nil {
+	if _, err := e.d.pub.Publish(e.d.clock.Now()); err != nil {
 		b.Fatal(err)
 	}
 }

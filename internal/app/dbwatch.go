@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -14,7 +14,7 @@ type dbState struct {
 
 // watchDatabase pings the store every interval and logs each change
 // between reachable and unreachable. Feeds are served either way.
-func (d *daemon) watchDatabase(ctx context.Context, interval time.Duration) {
+func (d *Daemon) watchDatabase(ctx context.Context, interval time.Duration) {
 	for {
 		select {
 		case <-ctx.Done():

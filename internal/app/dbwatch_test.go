@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -7,28 +7,23 @@ import (
 	"testing"
 	"time"
 
-	"github.com/heraldhq/herald/internal/config"
+	"github.com/heraldhq/herald/internal/clock/clocktest"
 )
 
 // TestLostDatabaseKeepsFeedsOnline takes the database away under a running
 // daemon: feeds are still served, /healthz says what is wrong, and the log
 // says so once.
 func TestLostDatabaseKeepsFeedsOnline(t *testing.T) {
-	clock := newFakeClock(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC))
-	site := newTestSite(t, "Test blog")
-	site.writePost(t, "first.md", "First post", "2026-01-01")
-	cfg, err := config.Load(site.config, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	clock := clocktest.New(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC))
+	cfg := testConfigWithPost(t)
 	logs := &syncBuffer{}
 	ready := make(chan string, 1)
 	ctx, cancel := context.WithCancel(context.Background())
-	d, err := startDaemon(ctx, cfg, env{stdout: logs, stderr: logs, clock: clock, ready: func(a string) { ready <- a }})
+	d, err := Start(ctx, cfg, Env{Stdout: logs, Stderr: logs, Clock: clock, Ready: func(a string) { ready <- a }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { cancel(); d.wait() }()
+	defer func() { cancel(); d.Wait() }()
 	url := "http://" + <-ready
 
 	status := func(path string) int {

@@ -1,9 +1,16 @@
-package main
+// Package app wires the config into herald's parts and runs the daemon of
+// `herald serve`: its lifecycle (start in order, stop in reverse), the loop
+// that rebuilds the feeds and applies config reloads, the database watch
+// and the feed metrics. The command line (cmd/herald) parses flags, loads
+// the config and calls Start; every other command builds its parts with the
+// functions of wire.go.
+package app
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -13,60 +20,56 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/heraldhq/herald/internal/clock"
 	"github.com/heraldhq/herald/internal/config"
 	"github.com/heraldhq/herald/internal/lockfile"
 	heraldmail "github.com/heraldhq/herald/internal/mail"
 	"github.com/heraldhq/herald/internal/newsletter"
 	"github.com/heraldhq/herald/internal/post"
+	"github.com/heraldhq/herald/internal/publish"
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/subscriber"
 	"github.com/heraldhq/herald/internal/watch"
 	"github.com/heraldhq/herald/internal/web"
+	"github.com/heraldhq/herald/internal/websub"
 	"github.com/heraldhq/herald/templates"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
-var serveCommand = command{
-	name:    "serve",
-	summary: "run the daemon: watch posts and config, serve feeds and pages, send the newsletter",
-	about: `Runs herald until SIGINT or SIGTERM: builds the feeds, watches the posts folder and the config
-file and rebuilds what changed (telling the WebSub hub of feeds.hub which feeds changed),
-publishes future-dated posts when their time comes, serves feeds, pages and the subscriber flow
-over HTTP, and sends the newsletter on its schedule. SIGHUP reloads
-the config; an invalid config is logged with line and column and the old one stays in force.
-A second herald on the same data folder refuses to start.`,
-	run: runServe,
+// Env is what the daemon may touch of the outside world besides the files
+// the config names, so that tests run it with buffers and a fake clock.
+type Env struct {
+	Stdout io.Writer // the start banner
+	Stderr io.Writer // the log
+	// Environ is the environment a reload reads HERALD_* variables from.
+	Environ []string
+	// Hup delivers reload requests (SIGHUP); nil means none.
+	Hup <-chan os.Signal
+	// Ready, when set, receives the listening address once the daemon
+	// accepts, its watcher and newsletter running.
+	Ready func(addr string)
+	// Clock is the time source; nil means the system clock.
+	Clock clock.Clock
+	// Version is printed in the banner.
+	Version string
 }
 
-func runServe(ctx context.Context, c *command, args []string, e env) error {
-	fs := newFlagSet(c, e)
-	cfgPath := fs.String("config", "", "config `file` (default $HERALD_CONFIG or herald.toml)")
-	if err := parseFlags(fs, args, e); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(*cfgPath, e)
-	if err != nil {
-		return err
-	}
-	d, err := startDaemon(ctx, cfg, e)
-	if err != nil {
-		return err
-	}
-	return d.wait()
-}
-
-// daemon is a running `herald serve`. Its loop goroutine owns cfg and pub.
-type daemon struct {
-	e       env
+// Daemon is a running `herald serve`. Once Start returned, its loop
+// goroutine owns cfg, pub, mailer and the newsletter engine: nothing else
+// reads them until the loop has stopped.
+type Daemon struct {
+	e       Env
 	log     *slog.Logger
-	clock   newsletter.Clock
+	level   *slog.LevelVar // log.level, applied on reload
+	clock   clock.Clock
 	cfg     *config.Config
 	lock    *lockfile.Lock
 	store   store.Store
 	mailer  heraldmail.Transport
 	signer  *subscriber.Signer
-	pub     *publisher
+	pub     *publish.Publisher
 	builtAt time.Time                    // clock time of the last feed build
 	lib     atomic.Pointer[post.Library] // pub.lib, for the newsletter's goroutine
 	web     *web.Server
@@ -75,7 +78,7 @@ type daemon struct {
 	srv     *http.Server
 	addr    string // where srv listens
 	metrics *daemonMetrics
-	hub     *hubNotifier
+	hub     *websub.Notifier
 	stopHub context.CancelFunc
 	reg     *prometheus.Registry
 	db      dbState
@@ -83,12 +86,20 @@ type daemon struct {
 	stopNews  context.CancelFunc
 	newsDone  chan struct{}
 	served    chan error
+	stopLoop  context.CancelFunc // ends the loop and the database watch
 	loopDone  chan error
+	dbDone    chan struct{}
 	closeOnce sync.Once
 }
 
-func startDaemon(ctx context.Context, cfg *config.Config, e env) (_ *daemon, err error) {
-	d := &daemon{e: e, cfg: cfg, clock: e.clockOrSystem(), log: newLogger(cfg, e), reg: prometheus.NewRegistry()}
+// Start builds every part from cfg in order (lock, store, mail, posts, web,
+// watcher, newsletter), prints the banner and starts the loop. On error,
+// whatever was started is closed again. Cancelling ctx stops the daemon;
+// Wait then shuts it down.
+func Start(ctx context.Context, cfg *config.Config, e Env) (_ *Daemon, err error) {
+	d := &Daemon{e: e, cfg: cfg, clock: clock.Or(e.Clock), level: new(slog.LevelVar), reg: prometheus.NewRegistry()}
+	d.level.Set(cfg.Log.SlogLevel())
+	d.log = newLogger(cfg.Log.Format, d.level, e.Stderr)
 	defer func() {
 		if err != nil {
 			d.close()
@@ -100,25 +111,31 @@ func startDaemon(ctx context.Context, cfg *config.Config, e env) (_ *daemon, err
 			return nil, err
 		}
 	}
-	d.loopDone = make(chan error, 1)
-	go func() { d.loopDone <- d.loop(ctx) }()
-	go d.watchDatabase(ctx, 15*time.Second)
-	d.printBanner()
-	if d.e.ready != nil {
-		d.e.ready(d.addr) // after the watcher and the newsletter started
+	d.printBanner() // before the loop starts: it reads cfg
+	loopCtx, stop := context.WithCancel(ctx)
+	d.stopLoop, d.loopDone, d.dbDone = stop, make(chan error, 1), make(chan struct{})
+	go func() { d.loopDone <- d.loop(loopCtx) }()
+	go func() { defer close(d.dbDone); d.watchDatabase(loopCtx, 15*time.Second) }()
+	if d.e.Ready != nil {
+		d.e.Ready(d.addr) // after the watcher and the newsletter started
 	}
 	return d, nil
 }
 
-func newLogger(cfg *config.Config, e env) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: cfg.Log.SlogLevel()}
-	if cfg.Log.Format == "json" {
-		return slog.New(slog.NewJSONHandler(e.stderr, opts))
-	}
-	return slog.New(slog.NewTextHandler(e.stderr, opts))
+// NewLogger returns the log of cfg's log.format and log.level on w.
+func NewLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	return newLogger(cfg.Log.Format, cfg.Log.SlogLevel(), w)
 }
 
-func (d *daemon) takeLock(context.Context) error {
+func newLogger(format string, level slog.Leveler, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func (d *Daemon) takeLock(context.Context) error {
 	if err := os.MkdirAll(d.cfg.DataDir, 0o750); err != nil {
 		return fmt.Errorf("create data folder: %w", err)
 	}
@@ -130,50 +147,50 @@ func (d *daemon) takeLock(context.Context) error {
 	return nil
 }
 
-func (d *daemon) openParts(ctx context.Context) error {
+func (d *Daemon) openParts(ctx context.Context) error {
 	var err error
-	if d.store, err = openStore(ctx, d.cfg); err != nil {
+	if d.store, err = OpenStore(ctx, d.cfg); err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
-	if d.signer, err = loadSigner(ctx, d.cfg, d.store); err != nil {
+	if d.signer, err = LoadSigner(ctx, d.cfg, d.store); err != nil {
 		return err
 	}
-	if d.mailer, err = openTransport(d.cfg, d.log); err != nil {
+	if d.mailer, err = OpenTransport(d.cfg, d.log); err != nil {
 		return fmt.Errorf("set up mail delivery: %w", err)
 	}
 	d.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	d.metrics = newDaemonMetrics(d.reg)
 	hubCtx, stop := context.WithCancel(ctx)
-	d.hub, d.stopHub = newHubNotifier(hubCtx, d.log), stop
+	d.hub, d.stopHub = websub.New(hubCtx, d.log), stop
 	return nil
 }
 
-func (d *daemon) loadPosts(ctx context.Context) error {
-	pub, err := newPublisher(d.cfg, d.cfg.Feeds.OutputDir, d.log)
+func (d *Daemon) loadPosts(ctx context.Context) error {
+	pub, err := NewPublisher(d.cfg, d.cfg.Feeds.OutputDir, d.log)
 	if err != nil {
 		return err
 	}
-	if err := pub.loadPosts(ctx); err != nil {
+	if err := pub.LoadPosts(ctx); err != nil {
 		return err
 	}
 	d.pub = pub
-	d.lib.Store(pub.lib)
+	d.lib.Store(pub.Library())
 	return nil
 }
 
-func (d *daemon) webOptions(cfg *config.Config, mailer heraldmail.Transport) web.Options {
-	o := webOptions(cfg, d.store, d.signer, mailer, d.log)
+func (d *Daemon) webOptions(cfg *config.Config, mailer heraldmail.Transport) web.Options {
+	o := WebOptions(cfg, d.store, d.signer, mailer, d.log)
 	o.Now, o.Registerer, o.Gatherer, o.Health = d.clock.Now, d.reg, d.reg, d.health
 	return o
 }
 
-// webOptions maps the config onto the web server's options.
-func webOptions(cfg *config.Config, st store.Store, signer *subscriber.Signer, mailer heraldmail.Transport, log *slog.Logger) web.Options {
+// WebOptions maps the config onto the web server's options.
+func WebOptions(cfg *config.Config, st store.Store, signer *subscriber.Signer, mailer heraldmail.Transport, log *slog.Logger) web.Options {
 	s := cfg.Subscribers
 	return web.Options{
 		Site:      web.Site{Title: cfg.Site.Title, Description: cfg.Site.Description, BaseURL: cfg.Site.BaseURL, Language: cfg.Site.Language},
 		PublicURL: cfg.Server.PublicURL, Store: st, Signer: signer, Mailer: mailer,
-		Templates: templates.FS(cfg.TemplatesDir), From: fromAddress(cfg),
+		Templates: templates.FS(cfg.TemplatesDir), From: FromAddress(cfg),
 		ConfirmTTL: s.ConfirmTTL, ResendInterval: s.ConfirmResendInterval, RatePerIP: s.RatePerIP,
 		RatePerAddress: s.RatePerAddress, MaxBodyBytes: int64(cfg.Server.MaxBodyBytes), FormOrigins: s.FormOrigins,
 		Welcome: s.Welcome, TrustedProxyHeader: cfg.Server.TrustedProxyHeader,
@@ -182,7 +199,7 @@ func webOptions(cfg *config.Config, st store.Store, signer *subscriber.Signer, m
 }
 
 // health is the readiness check behind /healthz: the database answers.
-func (d *daemon) health() error {
+func (d *Daemon) health() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	if err := d.store.Ping(ctx); err != nil {
@@ -191,7 +208,7 @@ func (d *daemon) health() error {
 	return nil
 }
 
-func (d *daemon) startWeb(ctx context.Context) error {
+func (d *Daemon) startWeb(ctx context.Context) error {
 	var err error
 	if d.web, err = web.New(d.webOptions(d.cfg, d.mailer)); err != nil {
 		return err
@@ -214,7 +231,7 @@ func (d *daemon) startWeb(ctx context.Context) error {
 	return nil
 }
 
-func (d *daemon) startWatch(context.Context) error {
+func (d *Daemon) startWatch(context.Context) error {
 	w, err := watch.New(watch.Options{Debounce: d.cfg.Server.Debounce, Logger: d.log})
 	if err != nil {
 		return err
@@ -232,15 +249,15 @@ func (d *daemon) startWatch(context.Context) error {
 // startNewsletter starts the engine when the newsletter is enabled. The
 // engine's context is not the daemon's: shutdown stops it after the HTTP
 // server, at a safe point.
-func (d *daemon) startNewsletter(ctx context.Context) error {
+func (d *Daemon) startNewsletter(ctx context.Context) error {
 	if !d.cfg.Newsletter.Enabled {
 		return nil
 	}
-	n, err := newNewsletter(d.cfg, d.store, d.mailer, d.signer, d.publishedPosts, d.clock, d.log, d.reg)
+	n, err := NewNewsletter(d.cfg, d.store, d.mailer, d.signer, d.publishedPosts, d.clock, d.log, d.reg)
 	if err != nil {
 		return err
 	}
-	if err := n.Recover(ctx, singleInstance(d.cfg)); err != nil {
+	if err := n.Recover(ctx, SingleInstance(d.cfg)); err != nil {
 		return err
 	}
 	d.news = n
@@ -251,7 +268,7 @@ func (d *daemon) startNewsletter(ctx context.Context) error {
 }
 
 // stopNewsletter stops the engine and waits for it to reach a safe point.
-func (d *daemon) stopNewsletter() {
+func (d *Daemon) stopNewsletter() {
 	if d.stopNews == nil {
 		return
 	}
@@ -262,7 +279,7 @@ func (d *daemon) stopNewsletter() {
 
 // runNewsletter keeps the newsletter loop going: a store error (the
 // database went away) is logged and retried with backoff.
-func (d *daemon) runNewsletter(ctx context.Context, n *newsletter.Newsletter, done chan<- struct{}) {
+func (d *Daemon) runNewsletter(ctx context.Context, n *newsletter.Newsletter, done chan<- struct{}) {
 	defer close(done)
 	backoff := time.Second
 	for {
@@ -280,14 +297,20 @@ func (d *daemon) runNewsletter(ctx context.Context, n *newsletter.Newsletter, do
 	}
 }
 
-// wait blocks until the daemon stopped, then shuts everything down.
-func (d *daemon) wait() error {
+// Wait blocks until the daemon's context ends, its loop fails or its HTTP
+// server fails; it then stops the loop and waits for it, so that no reload
+// is under way, and shuts every part down in reverse order.
+func (d *Daemon) Wait() error {
 	var err error
 	select {
 	case err = <-d.loopDone:
+		d.stopLoop()
 	case err = <-d.served:
 		err = fmt.Errorf("http server: %w", err)
+		d.stopLoop()
+		<-d.loopDone
 	}
+	<-d.dbDone
 	if shutdownErr := d.shutdown(); err == nil {
 		err = shutdownErr
 	}
@@ -296,7 +319,7 @@ func (d *daemon) wait() error {
 
 // shutdown stops accepting, lets in-flight requests finish and the
 // newsletter reach a safe point, then closes the parts in reverse order.
-func (d *daemon) shutdown() error {
+func (d *Daemon) shutdown() error {
 	d.log.Info("Shutting down", "timeout", d.cfg.Server.ShutdownTimeout)
 	ctx, cancel := context.WithTimeout(context.Background(), d.cfg.Server.ShutdownTimeout)
 	defer cancel()
@@ -320,14 +343,14 @@ func (d *daemon) shutdown() error {
 }
 
 // close releases whatever was opened, in reverse order.
-func (d *daemon) close() {
+func (d *Daemon) close() {
 	d.closeOnce.Do(func() {
 		if d.watcher != nil {
 			d.watcher.Close()
 		}
 		if d.hub != nil {
 			d.stopHub()
-			d.hub.wait()
+			d.hub.Wait()
 		}
 		if d.mailer != nil {
 			d.mailer.Close()

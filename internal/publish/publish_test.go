@@ -1,4 +1,4 @@
-package main
+package publish
 
 import (
 	"context"
@@ -11,14 +11,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/heraldhq/herald/internal/config"
+	"github.com/heraldhq/herald/internal/feed"
+	"github.com/heraldhq/herald/internal/post"
+	"github.com/heraldhq/herald/templates"
 )
 
 // pubSite is a site folder with a publisher over it.
 type pubSite struct {
 	t   *testing.T
 	dir string
-	pub *publisher
+	pub *Publisher
 }
 
 func newPubSite(t *testing.T, posts map[string]string) *pubSite {
@@ -27,19 +29,17 @@ func newPubSite(t *testing.T, posts map[string]string) *pubSite {
 	for name, src := range posts {
 		s.write(name, src)
 	}
-	cfgPath := filepath.Join(s.dir, "herald.toml")
-	toml := "[site]\ntitle = \"T\"\nbase_url = \"https://blog.example.com\"\ntime_zone = \"UTC\"\n[posts]\ndir = \"posts\"\n"
-	if err := os.WriteFile(cfgPath, []byte(toml), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(cfgPath, nil)
+	var err error
+	s.pub, err = New(Options{
+		Posts:  post.Options{Dir: filepath.Join(s.dir, "posts"), BaseURL: "https://blog.example.com", Permalink: "/{year}/{month}/{slug}/", Location: time.UTC, SummaryWords: 60},
+		Site:   feed.Site{Title: "T", BaseURL: "https://blog.example.com", PublicURL: "http://127.0.0.1:8080", Language: "en"},
+		Feeds:  feed.Options{Limit: 20, Formats: []string{"rss", "atom", "json"}, PerTag: true, PerAuthor: true, Templates: templates.FS("")},
+		OutDir: filepath.Join(s.dir, "out"), DataDir: filepath.Join(s.dir, "data"), Logger: slog.New(slog.DiscardHandler),
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.pub, err = newPublisher(cfg, filepath.Join(s.dir, "out"), slog.New(slog.DiscardHandler)); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.pub.loadPosts(context.Background()); err != nil {
+	if err := s.pub.LoadPosts(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -63,7 +63,7 @@ func (s *pubSite) write(name, src string) {
 func (s *pubSite) recorded() map[string]string {
 	s.t.Helper()
 	var ids map[string]string
-	data, err := os.ReadFile(idRecordPath(filepath.Join(s.dir, "data")))
+	data, err := os.ReadFile(IDRecordPath(filepath.Join(s.dir, "data")))
 	if err != nil {
 		return nil
 	}
@@ -104,7 +104,7 @@ func TestPublisherIDs(t *testing.T) {
 	for _, st := range steps {
 		st.edit()
 		now, _ := time.Parse(time.DateOnly, st.now)
-		r, err := s.pub.publish(now)
+		r, err := s.pub.Publish(now)
 		if err != nil {
 			t.Fatalf("%s: publish: %v", st.name, err)
 		}
@@ -117,20 +117,6 @@ func TestPublisherIDs(t *testing.T) {
 		}
 		if rec := s.recorded(); !maps.Equal(rec, st.record) {
 			t.Errorf("%s: record %v, want %v", st.name, rec, st.record)
-		}
-	}
-}
-
-func TestCountAgrees(t *testing.T) {
-	for _, c := range []struct {
-		n           int
-		thing, want string
-	}{
-		{0, "draft", "0 drafts"}, {1, "draft", "1 draft"}, {2, "draft", "2 drafts"},
-		{1, "uncertain delivery", "1 uncertain delivery"}, {3, "uncertain delivery", "3 uncertain deliveries"}, {2, "day", "2 days"},
-	} {
-		if got := count(c.n, c.thing); got != c.want {
-			t.Errorf("count(%d, %q) = %q, want %q", c.n, c.thing, got, c.want)
 		}
 	}
 }

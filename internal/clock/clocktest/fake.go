@@ -1,12 +1,15 @@
-package main
+// Package clocktest has a fake clock.Clock for tests: it moves only when
+// the test advances it.
+package clocktest
 
 import (
 	"sync"
 	"time"
 )
 
-// fakeClock is a newsletter.Clock that moves only when told to.
-type fakeClock struct {
+// Fake is a clock.Clock that moves only when told to. It is safe for
+// concurrent use.
+type Fake struct {
 	mu      sync.Mutex
 	now     time.Time
 	waiters []fakeWaiter
@@ -17,15 +20,16 @@ type fakeWaiter struct {
 	ch chan time.Time
 }
 
-func newFakeClock(now time.Time) *fakeClock { return &fakeClock{now: now} }
+// New returns a Fake clock reading now.
+func New(now time.Time) *Fake { return &Fake{now: now} }
 
-func (c *fakeClock) Now() time.Time {
+func (c *Fake) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.now
 }
 
-func (c *fakeClock) After(d time.Duration) <-chan time.Time {
+func (c *Fake) After(d time.Duration) <-chan time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	ch := make(chan time.Time, 1)
@@ -38,7 +42,7 @@ func (c *fakeClock) After(d time.Duration) <-chan time.Time {
 }
 
 // Advance moves the clock and fires every waiter that is due.
-func (c *fakeClock) Advance(d time.Duration) {
+func (c *Fake) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)

@@ -1,18 +1,19 @@
-package main
+package app
 
 import (
 	"fmt"
-	"github.com/heraldhq/herald/internal/config"
 	"strings"
 	"time"
+
+	"github.com/heraldhq/herald/internal/config"
 )
 
 // printBanner tells the operator, once at start, where to look.
-func (d *daemon) printBanner() {
+func (d *Daemon) printBanner() {
 	cfg := d.cfg
-	w := d.e.stdout
+	w := d.e.Stdout
 	base := cfg.Server.PublicURL
-	fmt.Fprintf(w, "herald %s is serving %s/ (listening on %s)\n", moduleVersion(readBuildInfo()), base, cfg.Server.Listen)
+	fmt.Fprintf(w, "herald %s is serving %s/ (listening on %s)\n", d.e.Version, base, cfg.Server.Listen)
 	fmt.Fprintf(w, "  feeds:       %s/feeds/rss.xml  %s/feeds/atom.xml  %s/feeds/feed.json\n", base, base, base)
 	fmt.Fprintf(w, "  written to:  %s\n", cfg.Feeds.OutputDir)
 	fmt.Fprintf(w, "  posts:       %s\n", cfg.Posts.Dir)
@@ -53,12 +54,12 @@ func storeDescription(cfg *config.Config) string {
 	return "PostgreSQL"
 }
 
-func (d *daemon) newsletterLine() string {
+func (d *Daemon) newsletterLine() string {
 	cfg := d.cfg
 	if !cfg.Newsletter.Enabled {
 		return "off (set [newsletter] enabled = true to send issues)"
 	}
-	sched, err := newSchedule(cfg)
+	sched, err := NewSchedule(cfg)
 	if err != nil {
 		return "schedule error: " + err.Error()
 	}

@@ -1,36 +1,21 @@
-package main
+package app
 
 import (
 	"context"
 	"errors"
-	"github.com/heraldhq/herald/internal/feed"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/heraldhq/herald/internal/config"
-	"github.com/heraldhq/herald/internal/newsletter"
+	"github.com/heraldhq/herald/internal/feed"
 	"github.com/heraldhq/herald/internal/post"
 	"github.com/heraldhq/herald/internal/schedule"
 )
 
-// systemClock is the real clock.
-type systemClock struct{}
-
-func (systemClock) Now() time.Time                         { return time.Now() }
-func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
-
-func (e env) clockOrSystem() newsletter.Clock {
-	if e.clock != nil {
-		return e.clock
-	}
-	return systemClock{}
-}
-
 // loop owns the config and the publisher: it rebuilds on post changes and
 // at the next publication time, and reloads on config edits and SIGHUP.
-func (d *daemon) loop(ctx context.Context) error {
+func (d *Daemon) loop(ctx context.Context) error {
 	for {
 		wake := d.nextWake()
 		select {
@@ -45,7 +30,7 @@ func (d *daemon) loop(ctx context.Context) error {
 			if ok {
 				d.log.Warn("File watcher problem", "err", err)
 			}
-		case <-d.e.hup:
+		case <-d.e.Hup:
 			d.log.Info("SIGHUP received: reloading config", "file", d.cfg.File)
 			d.reload(ctx)
 		case <-wake:
@@ -57,15 +42,15 @@ func (d *daemon) loop(ctx context.Context) error {
 // nextWake fires at the date of the first post that was still in the
 // future at the last build (at once when that date has passed); nil when
 // there is none.
-func (d *daemon) nextWake() <-chan time.Time {
-	next := d.pub.lib.Snapshot().NextPublication(d.builtAt)
+func (d *Daemon) nextWake() <-chan time.Time {
+	next := d.pub.Library().Snapshot().NextPublication(d.builtAt)
 	if next.IsZero() {
 		return nil
 	}
 	return d.clock.After(next.Sub(d.clock.Now()))
 }
 
-func (d *daemon) handleBatch(ctx context.Context, paths []string) {
+func (d *Daemon) handleBatch(ctx context.Context, paths []string) {
 	cfgFile := filepath.Clean(d.cfg.File)
 	if slices.Contains(paths, cfgFile) {
 		d.log.Info("Config file changed: reloading", "file", cfgFile)
@@ -76,7 +61,7 @@ func (d *daemon) handleBatch(ctx context.Context, paths []string) {
 		return
 	}
 	start := time.Now()
-	if !d.pub.lib.Update(paths) {
+	if !d.pub.Library().Update(paths) {
 		return
 	}
 	d.log.Debug("Posts reparsed", "files", len(paths), "duration", time.Since(start))
@@ -85,10 +70,10 @@ func (d *daemon) handleBatch(ctx context.Context, paths []string) {
 
 // rebuild writes the feeds from the current posts and hands them to the
 // web server. A failure keeps the last good feeds online.
-func (d *daemon) rebuild(reason string) {
+func (d *Daemon) rebuild(reason string) {
 	now := d.clock.Now()
 	d.builtAt = now
-	r, err := d.pub.publish(now)
+	r, err := d.pub.Publish(now)
 	d.metrics.observe(r, err)
 	for _, p := range r.Problems {
 		d.log.Error("Post skipped", "problem", p.Error())
@@ -100,37 +85,37 @@ func (d *daemon) rebuild(reason string) {
 		d.log.Error("Feeds not rebuilt; the last good feeds stay online", "reason", reason, "err", err)
 		return
 	}
-	d.web.SetFeeds(d.pub.files)
+	d.web.SetFeeds(d.pub.Files())
 	d.notifyHub()
-	d.web.SetPosts(d.pub.last) // the posts just published, shared: neither changes them
+	d.web.SetPosts(d.pub.Last()) // the posts just published, shared: neither changes them
 	d.log.Info("Feeds built", "reason", reason, "published", r.Published, "skipped", r.Skipped,
 		"written", r.Written, "unchanged", r.Unchanged, "removed", r.Removed, "duration", r.Duration)
 }
 
 // notifyHub tells the WebSub hub, when there is one, about the feeds the
 // last publish wrote (their bytes changed); the stylesheet is no feed.
-func (d *daemon) notifyHub() {
+func (d *Daemon) notifyHub() {
 	if d.cfg.Feeds.Hub == "" || d.hub == nil {
 		return
 	}
 	var topics []string
-	for _, path := range d.pub.writer.Written() {
+	for _, path := range d.pub.Written() {
 		if path != feed.StylesheetPath {
 			topics = append(topics, feed.SelfURL(d.cfg.Server.PublicURL, path))
 		}
 	}
-	d.hub.notify(d.cfg.Feeds.Hub, topics)
+	d.hub.Notify(d.cfg.Feeds.Hub, topics)
 }
 
 // publishedPosts is the newsletter's view of the posts; safe to call from
 // any goroutine.
-func (d *daemon) publishedPosts() []*post.Post {
+func (d *Daemon) publishedPosts() []*post.Post {
 	return d.lib.Load().Snapshot().Published(d.clock.Now())
 }
 
 // reload applies a changed config file. An invalid file changes nothing.
-func (d *daemon) reload(ctx context.Context) {
-	next, err := config.Load(d.cfg.File, d.e.environ)
+func (d *Daemon) reload(ctx context.Context) {
+	next, err := config.Load(d.cfg.File, d.e.Environ)
 	if err != nil {
 		var errs config.Errors
 		if errors.As(err, &errs) {
@@ -160,24 +145,26 @@ func (d *daemon) reload(ctx context.Context) {
 	}
 }
 
-// apply switches to next: a new post library and feed builder (settings
-// may change ids, permalinks or summaries), a new mail transport when the
-// relay or the signing changed, new web options, and the new newsletter
-// schedule, or a new newsletter engine when its other settings or the
-// transport changed. Every part is built before the first one is switched,
-// so a part that refuses next changes nothing.
-func (d *daemon) apply(ctx context.Context, next *config.Config, changed []string) error {
+// apply switches to next: the parts the changed keys touch (the field
+// table of config says which) are built again: a new post library and feed
+// builder (settings may change ids, permalinks or summaries), a new mail
+// transport when the relay or the signing changed, new web options, and the
+// new newsletter schedule, or a new newsletter engine when its other
+// settings or the transport changed. Every part is built before the first
+// one is switched, so a part that refuses next changes nothing.
+func (d *Daemon) apply(ctx context.Context, next *config.Config, changed []string) error {
+	touched := config.Touched(changed)
 	pub := d.pub
-	if touchesFeeds(changed) {
+	if touched.Has(config.TouchFeeds) {
 		var err error
-		if pub, err = newPublisher(next, next.Feeds.OutputDir, d.log); err != nil {
+		if pub, err = NewPublisher(next, next.Feeds.OutputDir, d.log); err != nil {
 			return err
 		}
-		if err := pub.loadPosts(ctx); err != nil {
+		if err := pub.LoadPosts(ctx); err != nil {
 			return err
 		}
 	}
-	sched, err := newSchedule(next)
+	sched, err := NewSchedule(next)
 	if err != nil && next.Newsletter.Enabled {
 		return err
 	}
@@ -187,8 +174,8 @@ func (d *daemon) apply(ctx context.Context, next *config.Config, changed []strin
 		}
 	}
 	mailer := d.mailer
-	if touchesMail(changed) {
-		if mailer, err = openTransport(next, d.log); err != nil {
+	if touched.Has(config.TouchMail) {
+		if mailer, err = OpenTransport(next, d.log); err != nil {
 			return err
 		}
 	}
@@ -200,48 +187,24 @@ func (d *daemon) apply(ctx context.Context, next *config.Config, changed []strin
 	}
 	old := d.mailer
 	d.cfg, d.mailer = next, mailer
+	d.level.Set(next.Log.SlogLevel())
 	if pub != d.pub {
 		d.pub = pub
-		d.lib.Store(pub.lib)
+		d.lib.Store(pub.Library())
 		d.rebuild("config reloaded")
 	}
-	err = d.applyNewsletter(ctx, changed, sched)
+	err = d.applyNewsletter(ctx, touched, sched)
 	if old != mailer {
 		old.Close() // the engine using it has stopped; waits for the web's sends in flight
 	}
 	return err
 }
 
-// touchesMail reports whether a changed key is one the mail transport is
-// built from.
-func touchesMail(changed []string) bool {
-	return slices.ContainsFunc(changed, func(k string) bool {
-		return strings.HasPrefix(k, "smtp.") || strings.HasPrefix(k, "dkim.")
-	})
-}
-
-// touchesFeeds reports whether a changed key can change the posts or the
-// feeds, so that the posts must be read again; other edits (the newsletter,
-// rates, timeouts) leave the library as it is.
-func touchesFeeds(changed []string) bool {
-	return slices.ContainsFunc(changed, func(k string) bool {
-		for _, prefix := range []string{"site.", "authors.", "posts.", "feeds.", "server.public_url", "templates_dir", "data_dir"} {
-			if strings.HasPrefix(k, prefix) {
-				return true
-			}
-		}
-		return false
-	})
-}
-
 // applyNewsletter follows a reload: a new schedule or vacation is swapped
 // in while running; any other newsletter setting, or a new transport,
 // restarts the engine at a safe point.
-func (d *daemon) applyNewsletter(ctx context.Context, changed []string, sched *schedule.Schedule) error {
-	engine := slices.ContainsFunc(changed, func(k string) bool {
-		return strings.HasPrefix(k, "newsletter.") && k != "newsletter.schedule" && k != "newsletter.time_zone" ||
-			strings.HasPrefix(k, "server.public_url") || strings.HasPrefix(k, "site.")
-	}) || touchesMail(changed)
+func (d *Daemon) applyNewsletter(ctx context.Context, touched config.Part, sched *schedule.Schedule) error {
+	engine := touched&(config.TouchNewsletter|config.TouchMail) != 0
 	switch {
 	case d.news != nil && !engine:
 		d.news.SetSchedule(sched)

@@ -1,7 +1,9 @@
-package main
+package app
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/heraldhq/herald/internal/publish"
 )
 
 // daemonMetrics are the feed-side metrics; the web and the newsletter
@@ -31,7 +33,7 @@ func newDaemonMetrics(reg prometheus.Registerer) *daemonMetrics {
 	return m
 }
 
-func (m *daemonMetrics) observe(r publishResult, err error) {
+func (m *daemonMetrics) observe(r publish.Result, err error) {
 	if err != nil {
 		m.builds.WithLabelValues("error").Inc()
 		return

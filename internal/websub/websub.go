@@ -1,4 +1,7 @@
-package main
+// Package websub tells a WebSub hub (W3C WebSub, section 7) which feeds
+// changed, so that the hub fetches them and pushes them to its subscribers
+// at once instead of at its next poll.
+package websub
 
 import (
 	"context"
@@ -12,13 +15,11 @@ import (
 	"time"
 )
 
-// hubNotifier tells the WebSub hub named in feeds.hub which feeds changed
-// (hub.mode=publish, one POST per feed URL), so that the hub fetches them
-// and pushes them to its subscribers at once instead of at its next poll.
-// It runs in the background: a slow or failing hub never holds up a
+// Notifier tells a WebSub hub which feeds changed (hub.mode=publish, one
+// POST per feed URL). It runs in the background: a slow or failing hub never holds up a
 // rebuild. Feeds that change while a round of pings runs are pinged once
 // in the next round.
-type hubNotifier struct {
+type Notifier struct {
 	ctx    context.Context // ends the pings when the daemon stops
 	client *http.Client
 	log    *slog.Logger
@@ -30,17 +31,18 @@ type hubNotifier struct {
 	idle    *sync.Cond // signalled when a round ends with nothing pending
 }
 
-// hubTimeout bounds one ping.
-const hubTimeout = 10 * time.Second
+// Timeout bounds one ping.
+const Timeout = 10 * time.Second
 
-func newHubNotifier(ctx context.Context, log *slog.Logger) *hubNotifier {
-	h := &hubNotifier{ctx: ctx, client: &http.Client{Timeout: hubTimeout}, log: log, pending: map[string]bool{}}
+// New returns a Notifier whose pings end when ctx ends; it logs to log.
+func New(ctx context.Context, log *slog.Logger) *Notifier {
+	h := &Notifier{ctx: ctx, client: &http.Client{Timeout: Timeout}, log: log, pending: map[string]bool{}}
 	h.idle = sync.NewCond(&h.mu)
 	return h
 }
 
-// notify pings hub for every feed URL in topics, in the background.
-func (h *hubNotifier) notify(hub string, topics []string) {
+// Notify pings hub for every feed URL in topics, in the background.
+func (h *Notifier) Notify(hub string, topics []string) {
 	if hub == "" || len(topics) == 0 {
 		return
 	}
@@ -57,7 +59,7 @@ func (h *hubNotifier) notify(hub string, topics []string) {
 }
 
 // run pings rounds of pending feeds until none is left.
-func (h *hubNotifier) run() {
+func (h *Notifier) run() {
 	for {
 		h.mu.Lock()
 		if len(h.pending) == 0 || h.ctx.Err() != nil {
@@ -80,8 +82,8 @@ func (h *hubNotifier) run() {
 	}
 }
 
-// wait returns once no ping is running or pending (for tests and shutdown).
-func (h *hubNotifier) wait() {
+// Wait returns once no ping is running or pending (for tests and shutdown).
+func (h *Notifier) Wait() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for h.running {
@@ -90,7 +92,7 @@ func (h *hubNotifier) wait() {
 }
 
 // ping sends one publish notification and logs how the hub took it.
-func (h *hubNotifier) ping(hub, topic string) {
+func (h *Notifier) ping(hub, topic string) {
 	body := url.Values{"hub.mode": {"publish"}, "hub.url": {topic}}.Encode()
 	req, err := http.NewRequestWithContext(h.ctx, http.MethodPost, hub, strings.NewReader(body))
 	if err != nil {

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"context"
+
+	"github.com/heraldhq/herald/internal/app"
+)
+
+var serveCommand = command{
+	name:    "serve",
+	summary: "run the daemon: watch posts and config, serve feeds and pages, send the newsletter",
+	about: `Runs herald until SIGINT or SIGTERM: builds the feeds, watches the posts folder and the config
+file and rebuilds what changed (telling the WebSub hub of feeds.hub which feeds changed),
+publishes future-dated posts when their time comes, serves feeds, pages and the subscriber flow
+over HTTP, and sends the newsletter on its schedule. SIGHUP reloads
+the config; an invalid config is logged with line and column and the old one stays in force.
+A second herald on the same data folder refuses to start.`,
+	run: runServe,
+}
+
+func runServe(ctx context.Context, c *command, args []string, e env) error {
+	fs := newFlagSet(c, e)
+	cfgPath := fs.String("config", "", "config `file` (default $HERALD_CONFIG or herald.toml)")
+	if err := parseFlags(fs, args, e); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*cfgPath, e)
+	if err != nil {
+		return err
+	}
+	d, err := app.Start(ctx, cfg, app.Env{
+		Stdout: e.stdout, Stderr: e.stderr, Environ: e.environ, Hup: e.hup, Ready: e.ready,
+		Clock: e.clock, Version: moduleVersion(readBuildInfo()),
+	})
+	if err != nil {
+		return err
+	}
+	return d.Wait()
+}

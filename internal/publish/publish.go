@@ -1,0 +1,186 @@
+// Package publish turns a folder of posts into feed files on disk and keeps
+// the record of published feed ids: a post whose id would change is
+// reported, and its old id stays recorded until the author pins or accepts
+// it.
+package publish
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"slices"
+	"time"
+
+	"github.com/heraldhq/herald/internal/feed"
+	"github.com/heraldhq/herald/internal/post"
+)
+
+// Publisher turns the post library into feed files on disk. It is not safe
+// for concurrent use: the daemon calls it from one goroutine.
+type Publisher struct {
+	lib     *post.Library
+	builder *feed.Builder
+	writer  *feed.Writer
+	ids     *post.IDRecord // read by LoadPosts
+	idPath  string
+	log     *slog.Logger
+	files   []feed.File // last build
+
+	// last is the published posts of the last publish that reached the id
+	// record: their ids were checked and recorded (or warned about), and a
+	// post is immutable, so only the posts not in last need that again.
+	// warned holds the posts of last that were warned about.
+	last, warned []*post.Post
+}
+
+// Result is what one Publish did, for the summary line and metrics.
+type Result struct {
+	Published, Drafts, Future, Skipped int
+	Written, Unchanged, Removed        int
+	Problems                           []post.Problem
+	IDWarnings                         []post.Warning
+	Duration                           time.Duration
+}
+
+// Options say what to publish where.
+type Options struct {
+	Posts   post.Options // the posts folder and how to read it
+	Site    feed.Site
+	Feeds   feed.Options
+	OutDir  string // where the feed files are written
+	DataDir string // holds the record of published ids; created when missing
+	Logger  *slog.Logger
+}
+
+// New returns a Publisher; LoadPosts must be called before Publish.
+func New(o Options) (*Publisher, error) {
+	builder, err := feed.NewBuilder(o.Site, o.Feeds)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(o.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data folder: %w", err)
+	}
+	return &Publisher{
+		lib: post.NewLibrary(o.Posts), builder: builder,
+		writer: feed.NewWriter(o.OutDir), idPath: IDRecordPath(o.DataDir), log: o.Logger,
+	}, nil
+}
+
+// Library is the posts being published.
+func (p *Publisher) Library() *post.Library { return p.lib }
+
+// Files are the feed files of the last Publish that built them.
+func (p *Publisher) Files() []feed.File { return p.files }
+
+// Last is the published posts of the last Publish that reached the id
+// record; callers must not change them.
+func (p *Publisher) Last() []*post.Post { return p.last }
+
+// Written lists the paths the last Publish rewrote (their bytes changed).
+func (p *Publisher) Written() []string { return p.writer.Written() }
+
+// Publish builds the feeds from the library's current snapshot at now and
+// writes the ones that changed. Posts whose id would change are reported;
+// their old ids stay in the record until the author pins or accepts them.
+func (p *Publisher) Publish(now time.Time) (Result, error) {
+	start := time.Now()
+	snap := p.lib.Snapshot()
+	published := snap.Published(now)
+	var r Result
+	r.Published, r.Drafts, r.Future = snap.Counts(now)
+	r.Problems = snap.Problems()
+	r.Skipped = len(r.Problems)
+	fresh, recheck := p.sortOut(published)
+	r.IDWarnings = p.ids.Check(recheck)
+	files, err := p.builder.Build(published)
+	if err != nil {
+		return r, fmt.Errorf("build feeds: %w", err)
+	}
+	p.files = files
+	r.Written, r.Unchanged, r.Removed, err = p.writer.Write(files)
+	if err != nil {
+		return r, fmt.Errorf("write feeds: %w", err)
+	}
+	if err := p.record(published, fresh, recheck, r.IDWarnings); err != nil {
+		return r, err
+	}
+	r.Duration = time.Since(start)
+	return r, nil
+}
+
+// sortOut returns the published posts that were not in the last publish
+// (new or changed files, posts whose date has come), and those plus the
+// ones warned about last time and still published, which Check must see
+// again: their warnings stand until their front matter pins the old id.
+// The cost grows with the change, not with the corpus (beyond one pass of
+// pointer comparisons).
+func (p *Publisher) sortOut(published []*post.Post) (fresh, recheck []*post.Post) {
+	removed, fresh := post.Diff(p.last, published)
+	recheck = slices.Clone(fresh)
+	for _, q := range p.warned {
+		if !slices.Contains(removed, q) {
+			recheck = append(recheck, q)
+		}
+	}
+	return fresh, recheck
+}
+
+// record adds the fresh posts to the id record, except those whose id
+// changed: they keep warning until their front matter pins the old id. It
+// saves the record when it changed, and remembers published and the posts
+// of recheck that were warned about for the next publish.
+func (p *Publisher) record(published, fresh, recheck []*post.Post, warnings []post.Warning) error {
+	warned := make(map[string]bool, len(warnings))
+	for _, w := range warnings {
+		warned[w.Path] = true
+	}
+	p.last, p.warned = published, nil
+	for _, q := range recheck {
+		if warned[q.Path] {
+			p.warned = append(p.warned, q)
+		}
+	}
+	keep := fresh[:0:0]
+	for _, q := range fresh {
+		if !warned[q.Path] {
+			keep = append(keep, q)
+		}
+	}
+	if !p.ids.Record(keep) {
+		return nil
+	}
+	return p.ids.Save()
+}
+
+// LoadPosts reads the posts folder for the first time and, meanwhile, the
+// record of published ids; it must be called before Publish. The record's
+// error comes first: it is the one New gave before the two were read
+// together.
+//
+// While it runs, the garbage collector runs a quarter as often, unless
+// GOGC is set: the load allocates much and keeps most of it, and a cold
+// build of 10,000 posts takes ~12% less time for ~10 MB more peak memory.
+func (p *Publisher) LoadPosts(ctx context.Context) error {
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
+	var idErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		p.ids, idErr = post.LoadIDRecord(p.idPath)
+	}()
+	err := p.lib.Load(ctx)
+	<-done
+	if idErr != nil {
+		return idErr
+	}
+	return err
+}
+
+// IDRecordPath is where the record of published feed ids lives.
+func IDRecordPath(dataDir string) string { return filepath.Join(dataDir, "published-ids.json") }
