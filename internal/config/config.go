@@ -151,7 +151,7 @@ type Subscribers struct {
 	ConfirmTTL            time.Duration
 	ConfirmResendInterval time.Duration
 	RatePerIP             int // subscribe requests per IP per hour
-	RatePerAddress        int // subscribe requests per address per hour
+	RatePerAddress        int // confirmation emails per address per hour
 	FormOrigins           []string
 	Welcome               bool
 }

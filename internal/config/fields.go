@@ -133,7 +133,7 @@ func fields() []field {
 		{key: "subscribers.rate_per_ip", kind: kInt, touches: TouchWeb, def: "10", ptr: func(c *Config) any { return &c.Subscribers.RatePerIP },
 			doc: "Subscribe requests allowed per client IP per hour."},
 		{key: "subscribers.rate_per_address", kind: kInt, touches: TouchWeb, def: "3", ptr: func(c *Config) any { return &c.Subscribers.RatePerAddress },
-			doc: "Subscribe requests allowed per email address per hour."},
+			doc: "Confirmation emails sent to one address per hour; past it the form answers as usual and sends nothing."},
 		{key: "subscribers.form_origins", kind: kStrings, touches: TouchWeb, ptr: func(c *Config) any { return &c.Subscribers.FormOrigins },
 			doc: "Origins (scheme://host[:port]) allowed to post the subscribe form from another site."},
 		{key: "subscribers.welcome", kind: kBool, touches: TouchWeb, def: "true", ptr: func(c *Config) any { return &c.Subscribers.Welcome },

@@ -33,10 +33,10 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Buckets: []float64{.0005, .001, .005, .01, .05, .1, .5, 1, 5},
 		}, []string{"method", "route"}),
 		subscribe: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "herald_subscribe_requests_total", Help: "Subscribe form posts by outcome (accepted, honeypot, invalid, rate_limited_ip, rate_limited_address).",
+			Name: "herald_subscribe_requests_total", Help: "Subscribe form posts by outcome (accepted, honeypot, invalid, rate_limited_ip).",
 		}, []string{"outcome"}),
 		emails: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "herald_web_emails_total", Help: "Confirmation and welcome emails by kind and result (sent, failed).",
+			Name: "herald_web_emails_total", Help: "Confirmation and welcome emails by kind and result (sent, failed, withheld by the per-address limit).",
 		}, []string{"kind", "result"}),
 	}
 	for _, c := range []prometheus.Collector{m.requests, m.duration, m.subscribe, m.emails} {

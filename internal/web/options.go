@@ -22,7 +22,7 @@ const (
 	DefaultConfirmTTL     = 72 * time.Hour
 	DefaultResendInterval = 15 * time.Minute
 	DefaultRatePerIP      = 20 // subscribe requests per hour
-	DefaultRatePerAddress = 5  // subscribe requests per hour
+	DefaultRatePerAddress = 5  // confirmation emails per hour
 	DefaultMaxBodyBytes   = 64 << 10
 )
 
@@ -59,7 +59,7 @@ type Options struct {
 	ConfirmTTL     time.Duration // lifetime of a confirmation link
 	ResendInterval time.Duration // a pending address gets its confirmation again at most this often
 	RatePerIP      int           // subscribe requests per hour and client IP (IPv6 by /64); negative: unlimited
-	RatePerAddress int           // subscribe requests per hour and normalised address; negative: unlimited
+	RatePerAddress int           // confirmation emails per hour and normalised address, never a refusal; negative: unlimited
 	MaxBodyBytes   int64         // request bodies above this answer 413
 	FormOrigins    []string      // origins ("https://blog.example.com") allowed to post the subscribe form
 	Welcome        bool          // send a welcome email after confirmation

@@ -16,9 +16,11 @@ import (
 // same whatever the address's state.
 const checkYourInbox = "If this address can be subscribed, it will receive an email with a confirmation link."
 
-// submitSubscribe handles POST /subscribe: rate limits, honeypot,
-// validation, then the same answer whether the address is new, pending,
-// active or unsubscribed.
+// submitSubscribe handles POST /subscribe: the per-IP rate limit,
+// honeypot, validation, then the same answer whether the address is new,
+// pending, active or unsubscribed, and whether or not its confirmation
+// emails are limited (a limit keyed on the address must not lock its owner
+// out, nor tell anyone about the address).
 func (s *Server) submitSubscribe(w http.ResponseWriter, r *http.Request) {
 	c, now, asJSON := s.cfg.Load(), s.now(), wantsJSON(r)
 	if ok, wait := c.ipLimit.Allow(clientKey(r, c.TrustedProxyHeader, c.TrustedProxyHops), now); !ok {
@@ -42,10 +44,6 @@ func (s *Server) submitSubscribe(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := in.validate(); err != nil {
 		s.refuseSubscribe(w, r, asJSON, http.StatusBadRequest, outcomeInvalid, "Please check the form: "+err.Error()+".", 0)
-		return
-	}
-	if ok, wait := c.addrLimit.Allow(in.emailKey, now); !ok {
-		s.refuseSubscribe(w, r, asJSON, http.StatusTooManyRequests, outcomeLimitedEmail, errTooMany.message, wait)
 		return
 	}
 	if err := s.subscribe(r.Context(), in, now); err != nil {
@@ -94,10 +92,17 @@ func (s *Server) resubscribe(ctx context.Context, id int64, in subscribeInput, n
 	return s.store.Resubscribe(ctx, id, now)
 }
 
-// confirmAgain sends sub a confirmation and records it. A mail failure is
-// logged, not returned: the answer must not differ, and the next attempt
-// after ResendInterval tries again.
+// confirmAgain sends sub a confirmation and records it, unless the
+// address had RatePerAddress confirmations within the hour: then nothing
+// is sent (the confirmation already in their inbox still works). A mail
+// failure is logged, not returned: the answer must not differ, and the
+// next attempt after ResendInterval tries again.
 func (s *Server) confirmAgain(ctx context.Context, sub subscriber.Subscriber, now time.Time) error {
+	if ok, _ := s.cfg.Load().addrLimit.Allow(sub.EmailKey, now); !ok {
+		s.metrics.emails.WithLabelValues("confirm", "withheld").Inc()
+		s.log.Info("Confirmation email withheld: address limit reached", "subscriber_id", sub.ID)
+		return nil
+	}
 	if err := s.sendConfirm(ctx, sub, now); err != nil {
 		s.log.Error("Confirmation email failed", "subscriber_id", sub.ID, "err", err)
 		return nil
