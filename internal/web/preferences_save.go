@@ -1,7 +1,9 @@
 package web
 
 import (
+	"math"
 	"net/http"
+	"strconv"
 
 	"github.com/heraldhq/herald/internal/subscriber"
 )
@@ -17,6 +19,10 @@ func (s *Server) savePreferences(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx, now := r.Context(), s.now()
+	if left(sub) {
+		s.saveLeft(w, r, sub)
+		return
+	}
 	if r.PostForm.Get("action") == "leave" {
 		if _, err := s.store.Unsubscribe(ctx, sub.ID, now); err != nil {
 			s.fail(w, r, http.StatusInternalServerError, errInternal, err)
@@ -40,4 +46,26 @@ func (s *Server) savePreferences(w http.ResponseWriter, r *http.Request) {
 	}
 	sub.Name, sub.Topics = in.Name, in.Topics
 	s.renderPreferences(w, r, sub, "Your preferences are saved.")
+}
+
+// saveLeft answers a preferences form posted by someone who left: the
+// "Subscribe again" button starts double opt-in again (subscriber pending,
+// a confirmation sent); anything else changes nothing and says so.
+func (s *Server) saveLeft(w http.ResponseWriter, r *http.Request, sub subscriber.Subscriber) {
+	if r.PostForm.Get("action") != "resubscribe" {
+		s.renderLeft(w, r, http.StatusConflict, sub, "Nothing was saved: you are not subscribed.")
+		return
+	}
+	c, now := s.cfg.Load(), s.now()
+	if ok, wait := c.ipLimit.Allow(clientKey(r, c.TrustedProxyHeader, c.TrustedProxyHops), now); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		s.fail(w, r, http.StatusTooManyRequests, errTooMany, nil)
+		return
+	}
+	in := subscribeInput{Email: sub.Email, emailKey: sub.EmailKey, Name: sub.Name, Topics: sub.Topics}
+	if err := s.subscribe(r.Context(), in, now); err != nil {
+		s.fail(w, r, http.StatusInternalServerError, errInternal, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "subscribe_done", s.data())
 }

@@ -15,7 +15,29 @@ func (s *Server) showPreferences(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if left(sub) {
+		s.renderLeft(w, r, http.StatusOK, sub, "")
+		return
+	}
 	s.renderPreferences(w, r, sub, "")
+}
+
+// left reports whether sub receives nothing any more: unsubscribed, or
+// bounced.
+func left(sub subscriber.Subscriber) bool {
+	return sub.Status == subscriber.Unsubscribed || sub.Status == subscriber.Bounced
+}
+
+// renderLeft renders the preferences page of someone who left: it says so
+// and offers to subscribe again (with a new confirmation).
+func (s *Server) renderLeft(w http.ResponseWriter, r *http.Request, status int, sub subscriber.Subscriber, msg string) {
+	d := s.data()
+	d.Action, d.Message = s.action(r), msg
+	d.Heading = "You are unsubscribed"
+	if sub.Status == subscriber.Bounced {
+		d.Heading = "Emails to you stopped: your address could not be reached"
+	}
+	s.render(w, r, status, "left", d)
 }
 
 func (s *Server) renderPreferences(w http.ResponseWriter, r *http.Request, sub subscriber.Subscriber, msg string) {

@@ -17,13 +17,20 @@ func (s *Server) submitUnsubscribe(w http.ResponseWriter, r *http.Request) {
 	if !s.readForm(w, r) {
 		return
 	}
-	if _, err := s.store.Unsubscribe(r.Context(), sub.ID, s.now()); err != nil {
-		s.fail(w, r, http.StatusInternalServerError, errInternal, err)
-		return
+	already := sub.Status == subscriber.Unsubscribed
+	if !already {
+		if _, err := s.store.Unsubscribe(r.Context(), sub.ID, s.now()); err != nil {
+			s.fail(w, r, http.StatusInternalServerError, errInternal, err)
+			return
+		}
 	}
 	if r.PostForm.Get("List-Unsubscribe") == "One-Click" {
 		s.answerOneClick(w)
 		return
 	}
-	s.render(w, r, http.StatusOK, "unsubscribed", s.data())
+	d := s.data()
+	if already {
+		d.Heading = "This address is already unsubscribed"
+	}
+	s.render(w, r, http.StatusOK, "unsubscribed", d)
 }

@@ -14,7 +14,7 @@ import (
 // rendered inside pages/layout.html.
 var pageNames = []string{
 	"home", "subscribe_done", "confirm", "confirmed",
-	"unsubscribe", "unsubscribed", "preferences", "error",
+	"unsubscribe", "unsubscribed", "preferences", "left", "error",
 }
 
 // emailNames are the emails New requires, each as email/<name>.txt (which
