@@ -126,6 +126,9 @@ func validateEnvelope(m *Message) error {
 
 func checkLine(what, v string) error {
 	if strings.ContainsAny(v, "\r\n\x00") {
+		if strings.HasPrefix(what, "to ") { // a subscriber's name or address: see checkAddress
+			return fmt.Errorf("%w: %s contains a line break", ErrInvalidMessage, what)
+		}
 		return fmt.Errorf("%w: %s contains a line break: %q", ErrInvalidMessage, what, v)
 	}
 	return nil
@@ -140,6 +143,9 @@ func checkAddress(what string, a mail.Address) error {
 	}
 	at := strings.LastIndexByte(a.Address, '@')
 	if at <= 0 || at == len(a.Address)-1 || strings.ContainsAny(a.Address, " <>,;\t") {
+		if what == "to" { // a subscriber's: errors are logged, and logs name subscribers by id
+			return fmt.Errorf("%w: to address is not like name@example.com", ErrInvalidMessage)
+		}
 		return fmt.Errorf("%w: %s address %q is not like name@example.com", ErrInvalidMessage, what, a.Address)
 	}
 	return nil

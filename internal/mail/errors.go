@@ -9,6 +9,8 @@ import (
 	"io"
 	"net"
 	"net/textproto"
+	"regexp"
+	"strings"
 	"syscall"
 
 	gomail "github.com/wneessen/go-mail"
@@ -43,8 +45,23 @@ type SendError struct {
 	Err       error
 }
 
+// Error names the step and the cause, with every email address in the
+// cause replaced by "<address>": relays echo the recipient ("550 5.1.1
+// <zed@example.com>: Recipient address rejected"), and logs name
+// subscribers by id only. Rcpt keeps the address for the caller.
 func (e *SendError) Error() string {
-	return fmt.Sprintf("smtp %s for %s: %v", e.Op, e.Rcpt, e.Err)
+	return fmt.Sprintf("smtp %s: %s", e.Op, Scrub(e.Err.Error()))
+}
+
+// addressPattern matches what looks like an email address in free text.
+var addressPattern = regexp.MustCompile(`[^\s<>"'(),;:\[\]@]+@[^\s<>"'(),;:\[\]@]+`)
+
+// Scrub returns text with every email address replaced by "<address>".
+func Scrub(text string) string {
+	if !strings.Contains(text, "@") {
+		return text
+	}
+	return addressPattern.ReplaceAllString(text, "<address>")
 }
 
 func (e *SendError) Unwrap() error { return e.Err }

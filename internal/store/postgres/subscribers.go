@@ -57,7 +57,7 @@ func (s *Store) CreateSubscriber(ctx context.Context, sub *subscriber.Subscriber
 		return false, err
 	}
 	var created bool
-	err := s.inTx(ctx, "create subscriber "+fresh.EmailKey, func(tx pgx.Tx) error {
+	err := s.inTx(ctx, "create subscriber", func(tx pgx.Tx) error {
 		var err error
 		if created, err = insertSubscriber(ctx, tx, &fresh); err != nil || created {
 			return err
@@ -85,7 +85,7 @@ func (s *Store) Subscriber(ctx context.Context, id int64) (subscriber.Subscriber
 // store.ErrNotFound.
 func (s *Store) SubscriberByEmail(ctx context.Context, emailKey string) (subscriber.Subscriber, error) {
 	var sub subscriber.Subscriber
-	err := s.withConn(ctx, fmt.Sprintf("get subscriber %q", emailKey), func(tx dbtx) (err error) {
+	err := s.withConn(ctx, "get subscriber by email", func(tx dbtx) (err error) {
 		sub, err = getSubscriber(ctx, tx, "email_key = $1", emailKey)
 		return err
 	})

@@ -71,7 +71,7 @@ func (s *Store) CreateSubscriber(ctx context.Context, sub *subscriber.Subscriber
 		return false, err
 	}
 	var created bool
-	err := s.inTx(ctx, "create subscriber "+fresh.EmailKey, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, "create subscriber", func(tx *sql.Tx) error {
 		var err error
 		if created, err = insertSubscriber(ctx, tx, &fresh); err != nil || created {
 			return err
@@ -99,7 +99,7 @@ func (s *Store) Subscriber(ctx context.Context, id int64) (subscriber.Subscriber
 func (s *Store) SubscriberByEmail(ctx context.Context, emailKey string) (subscriber.Subscriber, error) {
 	sub, err := getSubscriber(ctx, s.read, "email_key = ?", emailKey)
 	if err != nil {
-		return sub, fmt.Errorf("get subscriber %q: %w", emailKey, err)
+		return sub, fmt.Errorf("get subscriber by email: %w", err)
 	}
 	return sub, nil
 }
