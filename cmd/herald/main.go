@@ -12,7 +12,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/heraldhq/herald/internal/newsletter"
+	"github.com/heraldhq/herald/internal/clock"
 )
 
 func main() {
@@ -36,7 +36,7 @@ type env struct {
 	// ready, when set, receives the listening address once serve accepts.
 	ready func(addr string)
 	// clock is the time source of serve; nil means the system clock.
-	clock newsletter.Clock
+	clock clock.Clock
 }
 
 // errUsage marks a command-line mistake: exit status 2, usage printed.

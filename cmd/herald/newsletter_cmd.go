@@ -101,7 +101,7 @@ func openEngine(ctx context.Context, cfg *config.Config, e env, transport herald
 		return nil, err
 	}
 	if g.mailer == nil {
-		if g.mailer, err = app.OpenTransport(cfg, app.NewLogger(cfg, e.stderr)); err != nil {
+		if g.mailer, err = app.OpenTransport(cfg, app.NewLogger(cfg, e.stderr), clock.Or(e.clock)); err != nil {
 			return nil, err
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/internal/app"
+	"github.com/heraldhq/herald/internal/clock"
 	"github.com/heraldhq/herald/internal/config"
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/subscriber"
@@ -113,7 +114,7 @@ func (c *cli) sendConfirmation(ctx context.Context, s subscriber.Subscriber) err
 	if err != nil {
 		return err
 	}
-	mailer, err := app.OpenTransport(c.cfg, log)
+	mailer, err := app.OpenTransport(c.cfg, log, clock.Or(c.e.clock))
 	if err != nil {
 		return err
 	}

@@ -155,7 +155,7 @@ func (d *Daemon) openParts(ctx context.Context) error {
 	if d.signer, err = LoadSigner(ctx, d.cfg, d.store); err != nil {
 		return err
 	}
-	if d.mailer, err = OpenTransport(d.cfg, d.log); err != nil {
+	if d.mailer, err = OpenTransport(d.cfg, d.log, d.clock); err != nil {
 		return fmt.Errorf("set up mail delivery: %w", err)
 	}
 	d.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -175,7 +175,7 @@ func (d *Daemon) apply(ctx context.Context, next *config.Config, changed []strin
 	}
 	mailer := d.mailer
 	if touched.Has(config.TouchMail) {
-		if mailer, err = OpenTransport(next, d.log); err != nil {
+		if mailer, err = OpenTransport(next, d.log, d.clock); err != nil {
 			return err
 		}
 	}

@@ -102,20 +102,21 @@ func fileSecret(path string) ([]byte, error) {
 }
 
 // OpenTransport returns the SMTP relay, or the outbox folder when none is
-// configured.
-func OpenTransport(cfg *config.Config, log *slog.Logger) (heraldmail.Transport, error) {
+// configured; clk paces the relay's rates and stamps outbox files (nil:
+// the system clock).
+func OpenTransport(cfg *config.Config, log *slog.Logger, clk clock.Clock) (heraldmail.Transport, error) {
 	dkim, err := LoadDKIM(cfg)
 	if err != nil {
 		return nil, err
 	}
 	s := cfg.SMTP
 	if s.Host == "" {
-		return heraldmail.NewOutbox(s.OutboxDir, heraldmail.OutboxDKIM(dkim))
+		return heraldmail.NewOutbox(s.OutboxDir, heraldmail.OutboxDKIM(dkim), heraldmail.OutboxClock(clock.Or(clk)))
 	}
 	return heraldmail.NewSMTP(heraldmail.SMTPConfig{
 		Host: s.Host, Port: s.Port, TLS: s.TLS, Auth: s.Auth, Username: s.Username, Password: s.Password,
 		HELO: s.Helo, Connections: s.Connections, Rate: s.Rate, DomainRates: s.DomainRates,
-		Timeout: s.Timeout, NoPipelining: !s.Pipelining, DKIM: dkim,
+		Timeout: s.Timeout, NoPipelining: !s.Pipelining, DKIM: dkim, Clock: clk,
 	}, log)
 }
 

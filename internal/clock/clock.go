@@ -4,7 +4,10 @@
 // sleeping.
 package clock
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Clock tells the time and waits.
 type Clock interface {
@@ -29,4 +32,18 @@ func Or(c Clock) Clock {
 		return System{}
 	}
 	return c
+}
+
+// Sleep waits d on c. It returns ctx's error when ctx ends first or has
+// ended already, and at once when d <= 0 (with ctx's error, if any).
+func Sleep(ctx context.Context, c Clock, d time.Duration) error {
+	if err := ctx.Err(); err != nil || d <= 0 {
+		return err
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-c.After(d):
+		return nil
+	}
 }

@@ -1,6 +1,8 @@
 package mail
 
 import (
+	"github.com/heraldhq/herald/internal/clock"
+
 	"context"
 	"fmt"
 	"os"
@@ -24,8 +26,9 @@ type OutboxOption func(*Outbox)
 // OutboxDKIM signs the written messages with d (nil: unsigned, the default).
 func OutboxDKIM(d *DKIM) OutboxOption { return func(o *Outbox) { o.dkim = d } }
 
-// OutboxClock sets the clock that stamps file names (default time.Now).
-func OutboxClock(now func() time.Time) OutboxOption { return func(o *Outbox) { o.now = now } }
+// OutboxClock sets the clock that stamps file names (default the system
+// clock).
+func OutboxClock(c clock.Clock) OutboxOption { return func(o *Outbox) { o.now = c.Now } }
 
 // NewOutbox returns an Outbox writing into dir, which it creates (mode 0750)
 // when missing.

@@ -1,6 +1,8 @@
 package mail
 
 import (
+	"github.com/heraldhq/herald/internal/clock/clocktest"
+
 	"bytes"
 	"context"
 	"errors"
@@ -13,12 +15,10 @@ import (
 	"time"
 )
 
-func fixedClock(t time.Time) func() time.Time { return func() time.Time { return t } }
-
 func TestOutboxWritesOneFile(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "outbox")
 	at := time.Date(2026, 11, 25, 19, 30, 1, 5, time.UTC)
-	o, err := NewOutbox(dir, OutboxClock(fixedClock(at)))
+	o, err := NewOutbox(dir, OutboxClock(clocktest.New(at)))
 	if err != nil {
 		t.Fatalf("NewOutbox: %v", err)
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/heraldhq/herald/internal/clock"
 )
 
 const (
@@ -19,8 +21,7 @@ const (
 // pacer enforces the global and per-domain message rates and slows the
 // whole sender down after temporary failures. It is safe for concurrent use.
 type pacer struct {
-	now   func() time.Time
-	sleep func(ctx context.Context, d time.Duration) error
+	clock clock.Clock
 	conns int
 
 	mu         sync.Mutex
@@ -35,9 +36,9 @@ type pacer struct {
 	measured   float64 // messages per second in the last full window
 }
 
-func newPacer(global float64, domains map[string]float64, conns int) *pacer {
+func newPacer(global float64, domains map[string]float64, conns int, c clock.Clock) *pacer {
 	p := &pacer{
-		now: time.Now, sleep: sleepCtx, conns: conns,
+		clock: clock.Or(c), conns: conns,
 		base: limitOf(global), domains: map[string]*rate.Limiter{}, domainBase: map[string]rate.Limit{},
 	}
 	p.global = rate.NewLimiter(p.base, 1)
@@ -56,23 +57,9 @@ func limitOf(r float64) rate.Limit {
 	return rate.Limit(r)
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
 // wait blocks until a message to domain may leave under every limit.
 func (p *pacer) wait(ctx context.Context, domain string) error {
-	now := p.now()
+	now := p.clock.Now()
 	p.mu.Lock()
 	p.restore(now)
 	reservations := []*rate.Reservation{p.global.ReserveN(now, 1)}
@@ -84,7 +71,7 @@ func (p *pacer) wait(ctx context.Context, domain string) error {
 	for _, r := range reservations {
 		delay = max(delay, r.DelayFrom(now))
 	}
-	if err := p.sleep(ctx, delay); err != nil {
+	if err := clock.Sleep(ctx, p.clock, delay); err != nil {
 		for _, r := range reservations {
 			r.CancelAt(now)
 		}
@@ -107,7 +94,7 @@ func (p *pacer) restore(now time.Time) {
 
 // sent counts a delivered message, to measure the rate when unlimited.
 func (p *pacer) sent() {
-	now := p.now()
+	now := p.clock.Now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if elapsed := now.Sub(p.window); elapsed >= time.Second {
@@ -123,7 +110,7 @@ func (p *pacer) sent() {
 // slowDownFor, never below minRate, at most once per slowDownEvery.
 // It returns the global rate in force afterwards.
 func (p *pacer) slowDown(domain string) rate.Limit {
-	now := p.now()
+	now := p.clock.Now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.slowUntil = now.Add(slowDownFor)
@@ -161,7 +148,7 @@ func (p *pacer) halve(cur, base rate.Limit) rate.Limit {
 func (p *pacer) limit() rate.Limit {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.restore(p.now())
+	p.restore(p.clock.Now())
 	return p.global.Limit()
 }
 
@@ -169,7 +156,7 @@ func (p *pacer) limit() rate.Limit {
 func (p *pacer) domainLimit(domain string) rate.Limit {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.restore(p.now())
+	p.restore(p.clock.Now())
 	if l := p.domains[strings.ToLower(domain)]; l != nil {
 		return l.Limit()
 	}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/heraldhq/herald/internal/clock"
 )
 
 // TLS modes of SMTPConfig.TLS.
@@ -50,6 +52,7 @@ type SMTPConfig struct {
 	Timeout     time.Duration      // one dial, or one message's whole exchange
 	DKIM        *DKIM              // nil: unsigned
 	TLSConfig   *tls.Config        // nil: system roots, ServerName Host
+	Clock       clock.Clock        // paces the rates; nil: the system clock
 	// NoPipelining sends MAIL, RCPT and DATA one at a time even when the
 	// relay offers PIPELINING (RFC 2920), which is used by default.
 	NoPipelining bool
@@ -87,7 +90,7 @@ func NewSMTP(cfg SMTPConfig, logger *slog.Logger) (*SMTP, error) {
 	}
 	s := &SMTP{
 		cfg: cfg, logger: logger, closed: make(chan struct{}),
-		pacer: newPacer(cfg.Rate, cfg.DomainRates, cfg.Connections),
+		pacer: newPacer(cfg.Rate, cfg.DomainRates, cfg.Connections, cfg.Clock),
 		pool:  make(chan *conn, cfg.Connections),
 	}
 	for range cfg.Connections {

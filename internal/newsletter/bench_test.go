@@ -1,6 +1,8 @@
 package newsletter
 
 import (
+	"github.com/heraldhq/herald/internal/clock/clocktest"
+
 	"context"
 	"fmt"
 	"runtime"
@@ -48,10 +50,10 @@ func benchEngine(b *testing.B, subs int) func() {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { tr.Close() })
-	clock := &autoClock{now: crashRun}
+	clock := clocktest.NewAuto(crashRun)
 	var posts []*post.Post
 	opts := crashOptions(st, tr)
-	opts.Now, opts.Clock, opts.Workers, opts.Batch = nil, realTimers{clock}, benchConnections, 100
+	opts.Clock, opts.Workers, opts.Batch = realTimers{clock}, benchConnections, 100
 	opts.Posts = func() []*post.Post { return posts }
 	n, err := New(opts)
 	if err != nil {
@@ -71,7 +73,7 @@ func benchEngine(b *testing.B, subs int) func() {
 // realTimers keeps the test's time but waits on real timers, so workers
 // that wait for their siblings at the end of an issue poll at the real
 // pace instead of spinning.
-type realTimers struct{ *autoClock }
+type realTimers struct{ *clocktest.Auto }
 
 func (realTimers) After(d time.Duration) <-chan time.Time { return time.After(d) }
 

@@ -190,7 +190,7 @@ func (n *Newsletter) sendTest(ctx context.Context, c *content, addr string) (Sen
 // would get) and DKIM signature as a real send now. It only reads the
 // store.
 func (n *Newsletter) dryRun(ctx context.Context, c *content, opts SendOptions) (SendResult, error) {
-	box, err := mail.NewOutbox(opts.DryRunDir, mail.OutboxClock(n.now))
+	box, err := mail.NewOutbox(opts.DryRunDir, mail.OutboxClock(n.opts.Clock))
 	if err != nil {
 		return SendResult{}, fmt.Errorf("dry run: %w", err)
 	}

@@ -1,6 +1,8 @@
 package newsletter
 
 import (
+	"github.com/heraldhq/herald/internal/clock/clocktest"
+
 	"context"
 	"fmt"
 	"log/slog"
@@ -209,7 +211,7 @@ func crashOptions(st store.Store, tr mail.Transport) Options {
 		},
 		Templates: templates.Embedded(), Site: Site{Title: "Blog", URL: "https://blog.example.com/"},
 		Workers: crashConnections, Batch: 20, RetryBase: 10 * time.Millisecond, Owner: "crash",
-		Now:    func() time.Time { return crashRun.Add(time.Minute) },
+		Clock:  clocktest.Stopped{At: crashRun.Add(time.Minute)},
 		Logger: slog.New(slog.DiscardHandler),
 	}
 }

@@ -1,10 +1,11 @@
 package newsletter
 
 import (
+	"github.com/heraldhq/herald/internal/clock/clocktest"
+
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,66 +13,22 @@ import (
 	"github.com/heraldhq/herald/internal/store"
 )
 
-// manualClock fires timers only when the test moves it forward; waiting
-// tells the test that the loop went to sleep.
-type manualClock struct {
-	mu      sync.Mutex
-	now     time.Time
-	timers  []manualTimer
-	waiting chan time.Time // receives each timer's deadline
-}
-
-type manualTimer struct {
-	at time.Time
-	ch chan time.Time
-}
-
-func (c *manualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *manualClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	t := manualTimer{at: c.now.Add(d), ch: make(chan time.Time, 1)}
-	c.timers = append(c.timers, t)
-	c.waiting <- t.at
-	return t.ch
-}
-
-// advance sets the time to to and fires the timers due.
-func (c *manualClock) advance(to time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = to
-	kept := c.timers[:0]
-	for _, t := range c.timers {
-		if t.at.After(to) {
-			kept = append(kept, t)
-			continue
-		}
-		t.ch <- to
-	}
-	c.timers = kept
-}
-
 func TestRunFollowsReloadedSchedule(t *testing.T) {
 	f := newFixture(t)
-	clock := &manualClock{now: t0, waiting: make(chan time.Time, 10)}
+	clock := &clocktest.Fake{Waiting: make(chan time.Time, 10)}
+	clock.Set(t0)
 	n := f.engine(daily(t), func(o *Options) { o.Clock, o.Workers = clock, 1 }) // one worker never polls
 	f.subscribe("ann@example.com")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- n.Run(ctx) }()
 
-	if at := <-clock.waiting; !at.Equal(nineAM(0)) {
+	if at := <-clock.Waiting; !at.Equal(nineAM(0)) {
 		t.Fatalf("Run sleeps until %s, want %s", at, nineAM(0))
 	}
 	f.addPost("a", t0.Add(time.Minute), nil)
-	clock.advance(nineAM(0))
-	if at := <-clock.waiting; !at.Equal(nineAM(1)) {
+	clock.Set(nineAM(0))
+	if at := <-clock.Waiting; !at.Equal(nineAM(1)) {
 		t.Fatalf("after the first run Run sleeps until %s, want %s", at, nineAM(1))
 	}
 	if got := len(f.tr.to("ann@example.com")); got != 1 {
@@ -80,12 +37,12 @@ func TestRunFollowsReloadedSchedule(t *testing.T) {
 
 	// The operator declares a vacation covering day 1 while the daemon sleeps.
 	n.SetSchedule(daily(t, schedule.Vacation{From: nineAM(1), Until: nineAM(2), Note: "ill"}))
-	if at := <-clock.waiting; !at.Equal(nineAM(1)) {
+	if at := <-clock.Waiting; !at.Equal(nineAM(1)) {
 		t.Fatalf("after the reload Run sleeps until %s, want %s", at, nineAM(1))
 	}
 	f.addPost("b", nineAM(0).Add(time.Hour), nil)
-	clock.advance(nineAM(1))
-	<-clock.waiting
+	clock.Set(nineAM(1))
+	<-clock.Waiting
 	last, err := f.st.LastIssue(context.Background())
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,8 @@
 package newsletter
 
 import (
+	"github.com/heraldhq/herald/internal/clock"
+
 	"context"
 	"errors"
 	"fmt"
@@ -127,7 +129,7 @@ func (n *Newsletter) waitForRest(ctx context.Context, issueID int64) (bool, erro
 	if counts[store.DeliveryPending]+counts[store.DeliveryClaimed]+counts[store.DeliverySending] == 0 {
 		return true, nil
 	}
-	return false, sleep(ctx, n.opts.Clock, restPoll(counts[store.DeliveryPending] > 0, n.opts.RetryBase))
+	return false, clock.Sleep(ctx, n.opts.Clock, restPoll(counts[store.DeliveryPending] > 0, n.opts.RetryBase))
 }
 
 // restPoll is how long a worker with nothing to claim waits before looking

@@ -1,6 +1,8 @@
 package newsletter
 
 import (
+	"github.com/heraldhq/herald/internal/clock/clocktest"
+
 	"bytes"
 	"context"
 	"fmt"
@@ -27,34 +29,6 @@ var t0 = time.Date(2027, 2, 1, 8, 0, 0, 0, time.UTC)
 
 // nineAM is a run of the daily 09:00 UTC schedule, day days after t0.
 func nineAM(day int) time.Time { return t0.AddDate(0, 0, day).Add(time.Hour) }
-
-// autoClock is a clock whose After returns at once, moving time forward by
-// the delay: retries and polls happen without sleeping.
-type autoClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *autoClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *autoClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
-func (c *autoClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	ch := make(chan time.Time, 1)
-	ch <- c.now
-	return ch
-}
 
 // sent is one message the recorder accepted.
 type sent struct {
@@ -136,7 +110,7 @@ type fixture struct {
 	t     *testing.T
 	st    *sqlite.Store
 	path  string
-	clock *autoClock
+	clock *clocktest.Auto
 	tr    *recorder
 	logs  *lockedBuffer
 	mu    sync.Mutex
@@ -151,7 +125,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return &fixture{t: t, st: st, path: path, clock: &autoClock{now: t0}, tr: &recorder{}, logs: &lockedBuffer{}}
+	return &fixture{t: t, st: st, path: path, clock: clocktest.NewAuto(t0), tr: &recorder{}, logs: &lockedBuffer{}}
 }
 
 // addPost publishes a post dated at with tags and author keys.
@@ -201,7 +175,7 @@ func (f *fixture) options(sched *schedule.Schedule) Options {
 		},
 		Templates: templates.Embedded(), Site: Site{Title: "The Blog", URL: "https://blog.example.com/"},
 		Workers: 2, Batch: 10, RetryBase: time.Minute, Owner: "test", Clock: f.clock,
-		// autoClock jumps on every poll; a lease this long never expires
+		// the Auto clock jumps on every poll; a lease this long never expires
 		// under a worker that is merely slow (the race detector).
 		Lease:  365 * 24 * time.Hour,
 		Logger: slog.New(slog.NewTextHandler(f.logs, nil)),

@@ -1,6 +1,8 @@
 package newsletter
 
 import (
+	"github.com/heraldhq/herald/internal/clock"
+
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -262,7 +264,7 @@ func instanceEngine(tb testing.TB, st store.Store, host string, port int, owner 
 		tb.Fatal(err)
 	}
 	opts := crashOptions(st, tr)
-	opts.Owner, opts.Lease, opts.Now, opts.Batch = owner, instLease, time.Now, instBatch
+	opts.Owner, opts.Lease, opts.Clock, opts.Batch = owner, instLease, clock.System{}, instBatch
 	if posts != nil {
 		opts.Posts = posts
 	}

@@ -1,6 +1,8 @@
 package newsletter
 
 import (
+	"github.com/heraldhq/herald/internal/clock"
+
 	"errors"
 	"fmt"
 	"io/fs"
@@ -78,9 +80,8 @@ type Options struct {
 	Owner       string        // this instance's id for leases; default "<hostname>-<pid>"
 	Lease       time.Duration // how long claimed deliveries stay ours; default 5m
 
-	Now        func() time.Time // default time.Now; ignored when Clock is set
-	Clock      Clock            // default the system clock (with Now)
-	Logger     *slog.Logger     // default slog.Default()
+	Clock      clock.Clock  // default the system clock
+	Logger     *slog.Logger // default slog.Default()
 	Registerer prometheus.Registerer
 	// IsTemporary classifies a Transport error: true retries later, false
 	// fails the delivery for good. Default: 4xx codes, dropped connections
@@ -133,13 +134,7 @@ func (o *Options) defaults() {
 		host, _ := os.Hostname()
 		o.Owner = fmt.Sprintf("%s-%d", cmpOr(host, "herald"), os.Getpid())
 	}
-	if o.Clock == nil {
-		now := o.Now
-		if now == nil {
-			now = time.Now
-		}
-		o.Clock = systemClock{now: now}
-	}
+	o.Clock = clock.Or(o.Clock)
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}

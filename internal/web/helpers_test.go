@@ -1,6 +1,8 @@
 package web
 
 import (
+	"github.com/heraldhq/herald/internal/clock/clocktest"
+
 	"context"
 	"io"
 	"net/http"
@@ -13,7 +15,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -28,24 +29,6 @@ import (
 // testStart is the fixed time every test clock starts at.
 var testStart = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 
-// clock is a settable test clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // env is a real Server over httptest with a real SQLite store and outbox.
 type env struct {
 	srv    *Server
@@ -53,7 +36,7 @@ type env struct {
 	store  *sqlite.Store
 	outbox string
 	signer *subscriber.Signer
-	clock  *clock
+	clock  *clocktest.Fake
 	reg    *prometheus.Registry
 }
 
@@ -67,8 +50,8 @@ func newEnv(t testing.TB, edit func(*Options)) *env {
 		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { st.Close() })
-	e := &env{store: st, outbox: filepath.Join(dir, "outbox"), clock: &clock{t: testStart}, reg: prometheus.NewRegistry()}
-	ob, err := heraldmail.NewOutbox(e.outbox, heraldmail.OutboxClock(time.Now))
+	e := &env{store: st, outbox: filepath.Join(dir, "outbox"), clock: clocktest.New(testStart), reg: prometheus.NewRegistry()}
+	ob, err := heraldmail.NewOutbox(e.outbox)
 	if err != nil {
 		t.Fatalf("new outbox: %v", err)
 	}
