@@ -188,9 +188,10 @@ func (d *Daemon) webOptions(cfg *config.Config, mailer heraldmail.Transport) web
 func WebOptions(cfg *config.Config, st store.Store, signer *subscriber.Signer, mailer heraldmail.Transport, log *slog.Logger) web.Options {
 	s := cfg.Subscribers
 	return web.Options{
-		Site:      web.Site{Title: cfg.Site.Title, Description: cfg.Site.Description, BaseURL: cfg.Site.BaseURL, Language: cfg.Site.Language},
+		Site: web.Site{Title: cfg.Site.Title, Description: cfg.Site.Description, BaseURL: cfg.Site.BaseURL,
+			Language: cfg.Site.Language, Location: cfg.Site.Location},
 		PublicURL: cfg.Server.PublicURL, Store: st, Signer: signer, Mailer: mailer,
-		Templates: templates.FS(cfg.TemplatesDir), From: FromAddress(cfg),
+		Templates: templates.FS(cfg.TemplatesDir), From: FromAddress(cfg), ReplyTo: cfg.SMTP.ReplyTo,
 		ConfirmTTL: s.ConfirmTTL, ResendInterval: s.ConfirmResendInterval, RatePerIP: s.RatePerIP,
 		RatePerAddress: s.RatePerAddress, MaxBodyBytes: int64(cfg.Server.MaxBodyBytes), FormOrigins: s.FormOrigins,
 		Welcome: s.Welcome, TrustedProxyHeader: cfg.Server.TrustedProxyHeader,

@@ -184,7 +184,7 @@ func NewNewsletter(cfg *config.Config, st store.Store, tr heraldmail.Transport, 
 	return newsletter.New(newsletter.Options{
 		Store: st, Transport: tr, Posts: posts, Schedule: sched,
 		Mode: newsletter.Mode(n.Mode), AfterVacation: newsletter.AfterVacation(n.AfterVacation), MaxLate: n.MaxLate,
-		From: FromAddress(cfg), ReplyTo: cfg.SMTP.ReplyTo, ListID: listID(n.ListID), Subject: n.Subject,
+		From: FromAddress(cfg), ReplyTo: cfg.SMTP.ReplyTo, ListID: listID(n.ListID, cfg.Site.Title), Subject: n.Subject,
 		PublicURL: cfg.Server.PublicURL, Links: linkMaker(cfg, signer),
 		Templates: templates.FS(cfg.TemplatesDir),
 		Site:      newsletter.Site{Title: cfg.Site.Title, URL: cfg.Site.BaseURL},
@@ -193,14 +193,16 @@ func NewNewsletter(cfg *config.Config, st store.Store, tr heraldmail.Transport, 
 	})
 }
 
-// listID puts a bare list id in the angle brackets RFC 2919 requires
-// ("blog.example.com" becomes "<blog.example.com>"); a value that has them,
-// with or without a phrase before, is kept as written.
-func listID(id string) string {
+// listID is the List-Id of the newsletter: a bare list id gets the angle
+// brackets RFC 2919 requires, after the site's title as its description
+// ("blog.example.com" becomes "Zoë’s Notes <blog.example.com>"; the mail
+// package encodes the description, never the id); a value that has them,
+// with or without a description before, is kept as written.
+func listID(id, title string) string {
 	if id == "" || strings.Contains(id, "<") {
 		return id
 	}
-	return "<" + id + ">"
+	return strings.TrimSpace(title + " <" + id + ">")
 }
 
 // PostOptions maps the config onto how posts are read.

@@ -128,6 +128,8 @@ func TestLoadErrorPositions(t *testing.T) {
 			[]string{`FILE:4:1: unknown key "site.authors"`}},
 		{"newsletter needs from", minimal + "[smtp]\n[newsletter]\nenabled = true\n",
 			[]string{`FILE:4:1: smtp.from is required when newsletter.enabled is true`}},
+		{"list id not RFC 2919", minimal + "[newsletter]\nlist_id = \"My list <not an id>\"\n",
+			[]string{`FILE:5:11: newsletter.list_id: want "list.example.com" or "Description <list.example.com>" (RFC 2919), got "My list <not an id>"`}},
 		{"dkim key file missing", minimal + "[dkim]\ndomain = \"example.com\"\nselector = \"s\"\nkey_file = \"nope.pem\"\n",
 			[]string{`FILE:7:12: dkim.key_file: read key: open DIR/nope.pem: no such file or directory`}},
 		{"templates folder missing", "templates_dir = \"nope.pem\"\n" + minimal,

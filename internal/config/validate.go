@@ -218,6 +218,12 @@ func (l *loader) zone(key, name string) *time.Location {
 	return loc
 }
 
+// listIDRE matches a List-Id (RFC 2919): a dot-atom id, bare or in angle
+// brackets after a description.
+var listIDRE = regexp.MustCompile("^(?:[^<>]*<" + dotAtom + ">|" + dotAtom + ")$")
+
+const dotAtom = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+
 func (l *loader) validateNewsletter() {
 	n := &l.cfg.Newsletter
 	if strings.HasPrefix(n.Schedule, "TZ=") || strings.HasPrefix(n.Schedule, "CRON_TZ=") {
@@ -234,6 +240,9 @@ func (l *loader) validateNewsletter() {
 	l.positive("newsletter.max_late", n.MaxLate)
 	if _, err := template.New("subject").Parse(n.Subject); err != nil {
 		l.fail("newsletter.subject", fmt.Sprintf("bad template: %v", err))
+	}
+	if l.isSet("newsletter.list_id") && !listIDRE.MatchString(n.ListID) {
+		l.fail("newsletter.list_id", fmt.Sprintf(`want "list.example.com" or "Description <list.example.com>" (RFC 2919), got %q`, n.ListID))
 	}
 	l.atLeast("newsletter.bounce_limit", n.BounceLimit, 0)
 	l.atLeast("newsletter.max_attempts", n.MaxAttempts, 1)

@@ -67,6 +67,14 @@ func compose(m *Message) (*gomail.Msg, error) {
 	msg.SetMessageIDWithValue(m.MessageID)
 	msg.SetDateWithValue(m.Date)
 	for _, h := range m.Headers {
+		if strings.EqualFold(h.Name, listIDHeader) {
+			v, err := formatListID(h.Value)
+			if err != nil {
+				return nil, err
+			}
+			msg.SetGenHeaderPreformatted(listIDHeader, v)
+			continue
+		}
 		msg.SetGenHeader(gomail.Header(h.Name), h.Value)
 	}
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
@@ -178,7 +186,14 @@ func checkHeader(h Header) error {
 	if reserved[strings.ToLower(h.Name)] {
 		return fmt.Errorf("%w: header %q is set by Build, not in Headers", ErrInvalidMessage, h.Name)
 	}
-	return checkLine("header "+h.Name, h.Value)
+	if err := checkLine("header "+h.Name, h.Value); err != nil {
+		return err
+	}
+	if strings.EqualFold(h.Name, listIDHeader) {
+		_, _, err := parseListID(h.Value)
+		return err
+	}
+	return nil
 }
 
 // badNameRune reports runes not allowed in a header field name (RFC 5322

@@ -3,6 +3,7 @@ package mail
 import (
 	"context"
 	"net/mail"
+	"strings"
 	"time"
 )
 
@@ -76,3 +77,20 @@ type Transport interface {
 	Send(ctx context.Context, m *Message) error
 	Close() error
 }
+
+// UnsubscribeHeaders returns the unsubscribe headers of a message whose
+// personal unsubscribe link is url: List-Unsubscribe (RFC 2369) always,
+// and List-Unsubscribe-Post (RFC 8058 one-click) only when url is https,
+// as RFC 8058 requires; over http the header would be false and the
+// large receivers ignore it.
+func UnsubscribeHeaders(url string) []Header {
+	h := []Header{{Name: "List-Unsubscribe", Value: "<" + url + ">"}}
+	if strings.HasPrefix(strings.ToLower(url), "https://") {
+		h = append(h, Header{Name: "List-Unsubscribe-Post", Value: "List-Unsubscribe=One-Click"})
+	}
+	return h
+}
+
+// AutoSubmitted is the RFC 3834 header of a mail no person wrote (a
+// confirmation, a welcome), so that vacation responders stay silent.
+var AutoSubmitted = Header{Name: "Auto-Submitted", Value: "auto-generated"}

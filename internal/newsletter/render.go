@@ -205,11 +205,7 @@ func (n *Newsletter) message(c *content, sub subscriber.Subscriber, posts []*pos
 	return &mail.Message{
 		From: n.opts.From, To: netmail.Address{Name: sub.Name, Address: sub.Email}, ReplyTo: n.opts.ReplyTo,
 		Subject: subject, HTML: html, Text: text, MessageID: msgID, Date: n.now(),
-		Headers: []mail.Header{
-			{Name: "List-Unsubscribe", Value: "<" + unsub + ">"},
-			{Name: "List-Unsubscribe-Post", Value: "List-Unsubscribe=One-Click"},
-			{Name: "List-Id", Value: n.opts.ListID},
-		},
+		Headers: append(mail.UnsubscribeHeaders(unsub), mail.Header{Name: "List-Id", Value: n.opts.ListID}),
 	}, nil
 }
 

@@ -18,7 +18,7 @@ type emailData struct {
 	Site           Site
 	Name           string
 	ConfirmURL     string    // confirm email
-	Expires        time.Time // confirm email: when ConfirmURL stops working
+	Expires        time.Time // confirm email: when ConfirmURL stops working, in the site's zone
 	PreferencesURL string    // welcome email
 	UnsubscribeURL string    // welcome email
 }
@@ -27,23 +27,19 @@ type emailData struct {
 func (s *Server) sendConfirm(ctx context.Context, sub subscriber.Subscriber, now time.Time) error {
 	c := s.cfg.Load()
 	expires := now.Add(c.ConfirmTTL)
-	d := emailData{Lang: c.Site.Language, Site: c.Site, Name: sub.Name, Expires: expires.UTC(),
+	d := emailData{Lang: c.Site.Language, Site: c.Site, Name: sub.Name, Expires: expires.In(c.Site.Location),
 		ConfirmURL: c.PublicURL + "/confirm/" + s.signer.Token(subscriber.PurposeConfirm, sub.ID, expires)}
 	return s.sendEmail(ctx, c, "confirm", sub, d, nil, now)
 }
 
 // sendWelcome emails a newly confirmed sub their preferences and
-// unsubscribe links, with the RFC 8058 one-click headers.
+// unsubscribe links, with the unsubscribe headers (one-click over https).
 func (s *Server) sendWelcome(ctx context.Context, sub subscriber.Subscriber, now time.Time) error {
 	c := s.cfg.Load()
 	unsub := UnsubscribeURL(c.PublicURL, s.signer, sub.ID)
 	d := emailData{Lang: c.Site.Language, Site: c.Site, Name: sub.Name, UnsubscribeURL: unsub,
 		PreferencesURL: PreferencesURL(c.PublicURL, s.signer, sub.ID)}
-	headers := []heraldmail.Header{
-		{Name: "List-Unsubscribe", Value: "<" + unsub + ">"},
-		{Name: "List-Unsubscribe-Post", Value: "List-Unsubscribe=One-Click"},
-	}
-	return s.sendEmail(ctx, c, "welcome", sub, d, headers, now)
+	return s.sendEmail(ctx, c, "welcome", sub, d, heraldmail.UnsubscribeHeaders(unsub), now)
 }
 
 func (s *Server) sendEmail(ctx context.Context, c *settings, kind string, sub subscriber.Subscriber,
@@ -51,8 +47,8 @@ func (s *Server) sendEmail(ctx context.Context, c *settings, kind string, sub su
 	subject, text, html, err := s.views.email(kind, d)
 	if err == nil {
 		m := &heraldmail.Message{From: c.From, To: mail.Address{Name: sub.Name, Address: sub.Email},
-			Subject: subject, Text: text, HTML: html, MessageID: newMessageID(c.From.Address),
-			Date: now, Headers: headers}
+			ReplyTo: c.ReplyTo, Subject: subject, Text: text, HTML: html, MessageID: newMessageID(c.From.Address),
+			Date: now, Headers: append(headers, heraldmail.AutoSubmitted)}
 		err = c.Mailer.Send(ctx, m)
 	}
 	if err != nil {

@@ -35,7 +35,10 @@ type Site struct {
 	Title       string // required
 	Description string
 	BaseURL     string // the blog's home page; links in the footer and emails
-	Language    string // the pages' lang attribute; empty means "en"
+	Language    string // the pages' and emails' lang attribute; empty means "en"
+	// Location is the time zone of the times emails show (a confirmation
+	// link's expiry); nil means UTC.
+	Location *time.Location
 }
 
 // Options configure a Server. Store, Signer, Mailer, Templates, PublicURL,
@@ -55,6 +58,7 @@ type Options struct {
 	Mailer    heraldmail.Transport // a reload may bring a new one (the relay changed)
 	Templates fs.FS                // fixed; templates.FS(dir): pages/*.html, pages/style.css, email/*
 	From      mail.Address         // sender of confirmation and welcome emails; its domain names Message-IDs
+	ReplyTo   string               // Reply-To of confirmation and welcome emails; empty: none
 
 	ConfirmTTL     time.Duration // lifetime of a confirmation link
 	ResendInterval time.Duration // a pending address gets its confirmation again at most this often
@@ -95,6 +99,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.Site.Language == "" {
 		o.Site.Language = "en"
+	}
+	if o.Site.Location == nil {
+		o.Site.Location = time.UTC
 	}
 	pub, err := checkAbsURL("public url", o.PublicURL)
 	if err != nil {

@@ -1,0 +1,53 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestMailHeaders follows a subscription with an https public URL and a
+// Reply-To: both mails carry Reply-To and Auto-Submitted (RFC 3834), the
+// welcome the one-click header, and the confirmation shows its expiry in
+// the site's time zone.
+func TestMailHeaders(t *testing.T) {
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, func(o *Options) {
+		o.PublicURL, o.ReplyTo, o.Site.Location = "https://news.example.com", "editor@blog.example.com", tokyo
+	})
+	if res, body := e.postForm(t, "/subscribe", url.Values{"email": {"reader@example.org"}}); res.StatusCode != http.StatusOK {
+		t.Fatalf("subscribe: %d\n%s", res.StatusCode, body)
+	}
+	mails := e.emails(t)
+	if len(mails) != 1 {
+		t.Fatalf("%d mails, want the confirmation", len(mails))
+	}
+	if res, body := e.postForm(t, pathOf(t, link(t, mails[0], "confirm")), nil); res.StatusCode != http.StatusOK {
+		t.Fatalf("confirm: %d\n%s", res.StatusCode, body)
+	}
+	mails = e.emails(t)
+	if len(mails) != 2 {
+		t.Fatalf("%d mails, want the confirmation and the welcome", len(mails))
+	}
+	for i, name := range []string{"confirmation", "welcome"} {
+		head := "\r\n" + mails[i][:strings.Index(mails[i], "\r\n\r\n")+2]
+		for _, h := range []string{"\r\nReply-To: <editor@blog.example.com>\r\n", "\r\nAuto-Submitted: auto-generated\r\n"} {
+			if !strings.Contains(head, h) {
+				t.Errorf("the %s lacks %q:\n%s", name, strings.TrimSpace(h), head)
+			}
+		}
+	}
+	if !strings.Contains(mails[1], "\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n") {
+		t.Errorf("the welcome over https lacks List-Unsubscribe-Post:\n%s", mails[1])
+	}
+	// testStart + 72h, shown in Tokyo (UTC+9).
+	want := testStart.Add(DefaultConfirmTTL).In(tokyo).Format("2 January 2006 15:04") + " JST"
+	if !strings.Contains(mails[0], want) {
+		t.Errorf("the confirmation does not show the expiry %q in the site's zone:\n%s", want, mails[0])
+	}
+}
