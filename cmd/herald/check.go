@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/heraldhq/herald/internal/app"
@@ -49,6 +51,7 @@ func runCheck(ctx context.Context, c *command, args []string, e env) error {
 	r.Published, r.Drafts, r.Future = snap.Counts(now)
 	printProblems(e, r)
 	printUndeclaredAuthors(e, snap.UndeclaredAuthors())
+	printUnsupported(e, snap.All())
 	fmt.Fprintf(e.stdout, "Checked %s and %s: %d published, %s, %d future; %s, %s\n",
 		cfg.File, count(snap.Len()+len(r.Problems), "post"), r.Published, count(r.Drafts, "draft"), r.Future,
 		count(len(r.Problems), "error"), count(len(r.IDWarnings), "id change"))
@@ -65,5 +68,19 @@ func printUndeclaredAuthors(e env, names []post.NameCount) {
 	for _, n := range names {
 		fmt.Fprintf(e.stderr, "note: author %q (%s) is not declared; it is published with its name only. To add an email, URL or bio: [authors.%s] name = %s\n",
 			n.Name, count(n.Count, "post"), post.TOMLKey(n.Name), post.TOMLString(n.Name))
+	}
+}
+
+// printUnsupported notes every shortcode and Liquid tag herald removed from
+// a post because it cannot render it, as path:line (relative to the posts
+// folder, like the errors), so the operator knows
+// what the feeds lost.
+func printUnsupported(e env, posts []*post.Post) {
+	slices.SortFunc(posts, func(a, b *post.Post) int { return strings.Compare(a.Path, b.Path) })
+	for _, p := range posts {
+		for _, d := range p.Unsupported {
+			fmt.Fprintf(e.stderr, "note: %s:%d: %s removed: herald cannot render it (what it encloses is kept)\n",
+				p.Path, d.Line, d.Name)
+		}
 	}
 }

@@ -49,9 +49,13 @@ func lookupEnv(environ []string, name string) string {
 
 // summary is the line `herald build` ends with.
 func summary(r publish.Result, out string) string {
-	return fmt.Sprintf("Published %s (%s and %s held back, %d skipped for errors); %s written, %d unchanged, %d removed in %s; %s",
+	s := fmt.Sprintf("Published %s (%s and %s held back, %d skipped for errors); %s written, %d unchanged, %d removed in %s; %s",
 		count(r.Published, "post"), count(r.Drafts, "draft"), count(r.Future, "future post"), r.Skipped,
 		count(r.Written, "feed"), r.Unchanged, r.Removed, r.Duration.Round(time.Millisecond), out)
+	if r.Unsupported > 0 {
+		s += fmt.Sprintf("; %s removed from the posts (herald check lists them)", count(r.Unsupported, "unsupported shortcode or Liquid tag"))
+	}
+	return s
 }
 
 // count writes n things: "1 post", "6 posts", "2 deliveries".

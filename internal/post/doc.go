@@ -67,6 +67,22 @@
 // destinations become absolute URLs resolved against the post's permalink,
 // in Markdown and in the href and src attributes of raw HTML alike.
 //
+// # Shortcodes and Liquid
+//
+// A body (or front matter summary) holding "{{" or "{%" is scanned for Hugo
+// shortcodes and Liquid tags outside code (fenced, indented and inline code
+// keep their text exactly); other posts cost nothing more. Hugo's figure
+// becomes a <figure>, youtube a linked thumbnail, vimeo, x, tweet, gist and
+// instagram links, highlight a fenced code block, ref and relref the
+// post's absolute URL, param a front matter or site value, details a
+// <details> element; both {{< >}} and {{% %}}, positional and named
+// arguments, self-closing and paired. Liquid's link, post_url, highlight,
+// raw (kept as text), comment, include, {{ site.KEY }} and {{ page.KEY }}
+// work likewise (other {{ }} output only in a Jekyll site). Any other
+// shortcode or tag is removed with its markers, keeping what it encloses,
+// and listed in Post.Unsupported with its line. No "{{<", "{{%" or "{%"
+// is ever left outside code: an opener without its end becomes text.
+//
 // # Library
 //
 // A Library loads the folder with one parser per GOMAXPROCS and applies

@@ -31,6 +31,7 @@ func NewLibrary(opts Options) *Library {
 	}
 	l := &Library{r: newReader(opts), dir: dir}
 	l.snap.Store(&Snapshot{})
+	l.r.lookup = func(ref string) string { return l.r.find(l.Snapshot(), ref) }
 	return l
 }
 

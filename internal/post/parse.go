@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"maps"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -21,6 +22,9 @@ type reader struct {
 	base string       // BaseURL without a trailing slash
 	host string       // host name of BaseURL, for tag URIs
 	seed maphash.Seed // for the sums of the files read
+	// lookup gives the permalink of the post a ref, relref, link or
+	// post_url names, "" for none; nil (in Parse) finds none.
+	lookup func(ref string) string
 }
 
 func newReader(opts Options) *reader {
@@ -76,7 +80,8 @@ func (r *reader) parseFile(rel string, data []byte) (*Post, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.build(rel, m, body)
+	bodyLine := bytes.Count(data[:len(data)-len(body)], []byte{'\n'}) + 1
+	p, err := r.build(rel, m, body, bodyLine)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +91,7 @@ func (r *reader) parseFile(rel string, data []byte) (*Post, error) {
 
 // build turns decoded front matter into a Post. It returns ErrNotPost for
 // a page that is not a post (see notPost).
-func (r *reader) build(rel string, m meta, body []byte) (*Post, error) {
+func (r *reader) build(rel string, m meta, body []byte, bodyLine int) (*Post, error) {
 	loc := r.opts.location()
 	if r.notPost(rel, m) {
 		return nil, ErrNotPost
@@ -110,7 +115,7 @@ func (r *reader) build(rel string, m meta, body []byte) (*Post, error) {
 	if p.Date.IsZero() {
 		return nil, m.at("date").problem("missing date: add date: to the front matter or name the file 2006-01-02-slug.md")
 	}
-	if err := r.fill(p, m, jekyllSlug, section, body); err != nil {
+	if err := r.fill(p, m, jekyllSlug, section, body, bodyLine); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -143,7 +148,7 @@ func (r *reader) dates(p *Post, m meta, nameDate time.Time) error {
 
 // fill sets the fields that follow from the title and date: slug, authors,
 // tags, flags, permalink, id and the lazy body.
-func (r *reader) fill(p *Post, m meta, nameSlug, section string, body []byte) error {
+func (r *reader) fill(p *Post, m meta, nameSlug, section string, body []byte, bodyLine int) error {
 	slug, err := m.text("slug")
 	if err != nil {
 		return err
@@ -178,7 +183,30 @@ func (r *reader) fill(p *Post, m meta, nameSlug, section string, body []byte) er
 	}
 	summary, err := m.firstText("summary", "description")
 	p.impl = &postImpl{md: r.md, words: r.opts.SummaryWords, body: heldBody(body), fmSummary: summary}
+	if hasDirectives(body) || hasDirectives([]byte(summary)) {
+		r.scanDirectives(p, m, body, bodyLine)
+	}
 	return err
+}
+
+// scanDirectives prepares the expansion of a post's shortcodes and Liquid
+// tags and lists those herald cannot render in p.Unsupported. References
+// to other posts are resolved when the post is rendered, as the other
+// posts may not be read yet; one that names no post links to the home page.
+func (r *reader) scanDirectives(p *Post, m meta, body []byte, bodyLine int) {
+	env := &expandEnv{md: r.md, site: r.opts.Site, base: r.base, permalink: p.Permalink, page: pageVars(m, p), lookup: r.lookup}
+	if dir := r.opts.Dir; dir != "" {
+		env.postDir = filepath.Join(dir, filepath.FromSlash(path.Dir(p.Path)))
+	}
+	p.impl.env = env
+	scan := *env
+	scan.lookup = nil
+	_, inSummary := scan.expand([]byte(p.impl.fmSummary), 1)
+	for i := range inSummary {
+		inSummary[i].Line = m.at(cmp.Or(presentKey(m, "summary"), "description")).line
+	}
+	_, inBody := scan.expand(body, bodyLine)
+	p.Unsupported = append(inSummary, inBody...)
 }
 
 // authors reads the post's authors: author (a name or a list), authors
@@ -291,4 +319,11 @@ func clampPosition(p Problem, data []byte) Problem {
 	width := utf8.RuneCount(lines[p.Line-1]) + 1
 	p.Col = min(max(p.Col, 1), width)
 	return p
+}
+
+func presentKey(m meta, key string) string {
+	if _, ok := m.get(key); ok {
+		return key
+	}
+	return ""
 }

@@ -35,6 +35,9 @@ type Post struct {
 	Categories []string
 	Draft      bool
 	Permalink  string // absolute URL on the blog
+	// Unsupported lists the shortcodes and Liquid tags of the body and
+	// summary that herald removed because it cannot render them.
+	Unsupported []Directive
 
 	impl *postImpl // raw body, lazily rendered summary and HTML; nil for a Post built outside this package
 }

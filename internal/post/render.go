@@ -20,10 +20,11 @@ const moreMark = "<!--more-->"
 // postImpl holds the raw body of a Post and its lazily rendered parts.
 type postImpl struct {
 	md        *markdown
-	words     int       // Options.SummaryWords
-	sum       fileSum   // the whole file as read
-	body      *lazyBody // Markdown after the front matter; never modified
-	fmSummary string    // summary or description from the front matter
+	words     int        // Options.SummaryWords
+	sum       fileSum    // the whole file as read
+	body      *lazyBody  // Markdown after the front matter; never modified
+	fmSummary string     // summary or description from the front matter
+	env       *expandEnv // for a body or summary with shortcodes or Liquid tags; nil otherwise
 
 	htmlOnce sync.Once
 	html     string
@@ -40,7 +41,7 @@ func (p *Post) ContentHTML() string {
 		return ""
 	}
 	p.impl.htmlOnce.Do(func() {
-		p.impl.html = p.impl.md.html(stripForbiddenBytes(p.impl.body.bytes()), p.Permalink)
+		p.impl.html = p.impl.md.html(p.impl.expand(stripForbiddenBytes(p.impl.body.bytes())), p.Permalink)
 	})
 	return p.impl.html
 }
@@ -61,13 +62,23 @@ func (p *Post) Summary() string {
 
 func (pi *postImpl) summaryText() string {
 	if pi.fmSummary != "" {
-		return pi.md.plain([]byte(pi.fmSummary), false)
+		return pi.md.plain(pi.expand([]byte(pi.fmSummary)), false)
 	}
-	body := stripForbiddenBytes(pi.body.bytes())
+	body := pi.expand(stripForbiddenBytes(pi.body.bytes()))
 	if i := bytes.Index(body, []byte(moreMark)); i >= 0 {
 		return pi.md.plain(body[:i], false)
 	}
 	return pi.md.plain(body, true)
+}
+
+// expand replaces the shortcodes and Liquid tags of src, when the post
+// has any.
+func (pi *postImpl) expand(src []byte) []byte {
+	if pi.env == nil {
+		return src
+	}
+	out, _ := pi.env.expand(src, 1)
+	return out
 }
 
 // trimWords joins the words of s with single spaces, keeping at most n

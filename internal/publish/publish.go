@@ -40,6 +40,7 @@ type Publisher struct {
 type Result struct {
 	Published, Drafts, Future, Skipped int
 	Written, Unchanged, Removed        int
+	Unsupported                        int // shortcodes and Liquid tags removed from the published posts
 	Problems                           []post.Problem
 	IDWarnings                         []post.Warning
 	Duration                           time.Duration
@@ -94,6 +95,9 @@ func (p *Publisher) Publish(now time.Time) (Result, error) {
 	r.Published, r.Drafts, r.Future = snap.Counts(now)
 	r.Problems = snap.Problems()
 	r.Skipped = len(r.Problems)
+	for _, q := range published {
+		r.Unsupported += len(q.Unsupported)
+	}
 	fresh, recheck := p.sortOut(published)
 	r.IDWarnings = p.ids.Check(recheck)
 	files, err := p.builder.Build(published)

@@ -1,0 +1,36 @@
+package post
+
+import (
+	"path"
+	"strings"
+)
+
+// find returns the permalink of the post in s that ref names, "" for
+// none. ref is written as Hugo's ref and relref, Jekyll's post_url and
+// link take it: a path relative to the content folder or site (with or
+// without a leading "/" and the extension; a bundle by its folder), or a
+// bare file name (Jekyll's "2006-01-02-slug").
+func (r *reader) find(s *Snapshot, ref string) string {
+	want := refKey(strings.TrimPrefix(strings.TrimSpace(ref), "./"))
+	if want == "" {
+		return ""
+	}
+	bare := !strings.Contains(want, "/")
+	for _, p := range s.byPath {
+		full := refKey(r.sitePath(p.Path))
+		if full == want || (bare && path.Base(full) == want) || refKey(p.Path) == want {
+			return p.Permalink
+		}
+	}
+	return ""
+}
+
+// refKey is a path without a leading "/", its Markdown extension and a
+// bundle's "/index".
+func refKey(p string) string {
+	p = strings.Trim(p, "/")
+	for _, ext := range []string{".md", ".markdown"} {
+		p = strings.TrimSuffix(p, ext)
+	}
+	return strings.TrimSuffix(p, "/index")
+}
