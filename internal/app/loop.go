@@ -93,14 +93,15 @@ func (d *Daemon) rebuild(reason string) {
 }
 
 // notifyHub tells the WebSub hub, when there is one, about the feeds the
-// last publish wrote (their bytes changed); the stylesheet is no feed.
+// last publish wrote (their bytes changed); the stylesheet and the HTML
+// view are no feeds.
 func (d *Daemon) notifyHub() {
 	if d.cfg.Feeds.Hub == "" || d.hub == nil {
 		return
 	}
 	var topics []string
 	for _, path := range d.pub.Written() {
-		if path != feed.StylesheetPath {
+		if feed.IsFeed(path) {
 			topics = append(topics, feed.SelfURL(d.cfg.Server.PublicURL, path))
 		}
 	}

@@ -27,6 +27,7 @@ type Builder struct {
 	workers int
 	items   map[*post.Post]item
 	feeds   map[string]*built // by feed folder
+	index   []byte            // the last HTML view of the feeds (IndexPath)
 
 	lastPublished []*post.Post // a copy of the last successful Build's input
 	lastSpecs     []*spec      // and its feeds, for selectFeeds to patch
@@ -77,6 +78,13 @@ func (b *Builder) Build(published []*post.Post) ([]File, error) {
 	}
 	if err := b.renderFeeds(stale, next); err != nil {
 		return nil, err
+	}
+	if b.cfg.index != nil && (len(stale) > 0 || len(specs) != len(b.feeds) || b.index == nil) {
+		index, err := b.cfg.renderIndex(specs)
+		if err != nil {
+			return nil, err
+		}
+		b.index = index
 	}
 	b.feeds = next
 	b.pruneItems(specs)
@@ -176,6 +184,9 @@ func (b *Builder) files(specs []*spec) []File {
 	}
 	if b.cfg.xsl != nil {
 		out = append(out, File{Path: StylesheetPath, ContentType: TypeXSL, Data: b.cfg.xsl})
+	}
+	if b.index != nil {
+		out = append(out, File{Path: IndexPath, ContentType: TypeHTML, Data: b.index})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out

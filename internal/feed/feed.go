@@ -3,6 +3,7 @@ package feed
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"net/url"
 	"slices"
@@ -97,6 +98,7 @@ type config struct {
 	perTag  bool
 	perAuth bool
 	xsl     []byte
+	index   *template.Template // feed/index.html; nil without the stylesheet
 }
 
 func newConfig(site Site, opts Options) (config, error) {
@@ -109,6 +111,9 @@ func newConfig(site Site, opts Options) (config, error) {
 	}
 	if site.Stylesheet {
 		if err := c.readStylesheet(opts.Templates); err != nil {
+			return config{}, err
+		}
+		if err := c.readIndex(opts.Templates); err != nil {
 			return config{}, err
 		}
 	}

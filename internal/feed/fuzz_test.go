@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"html/template"
 	"io"
 	"testing"
 
@@ -29,6 +30,12 @@ func FuzzBuild(f *testing.F) {
 
 func checkWellFormed(t *testing.T, f File, title string) {
 	t.Helper()
+	if f.Path == IndexPath {
+		if !bytes.Contains(f.Data, []byte(template.HTMLEscapeString(title))) {
+			t.Fatalf("%s: the title %q is not there, escaped", f.Path, title)
+		}
+		return
+	}
 	if f.ContentType == TypeJSON {
 		var doc struct{ Items []struct{ Title string } }
 		if err := json.Unmarshal(f.Data, &doc); err != nil || len(doc.Items) != 1 || doc.Items[0].Title != title {

@@ -29,7 +29,7 @@ func TestParsedPost(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range files {
-		if f.Path == StylesheetPath {
+		if !IsFeed(f.Path) {
 			continue
 		}
 		got, err := gofeed.NewParser().Parse(bytes.NewReader(f.Data))

@@ -168,7 +168,7 @@ func TestOptions(t *testing.T) {
 		site func(*Site)
 		want []string
 	}{
-		{"defaults", Options{}, nil, []string{"atom.xml", "feed.json", "rss.xml", "style.xsl"}},
+		{"defaults", Options{}, nil, []string{"atom.xml", "feed.json", "index.html", "rss.xml", "style.xsl"}},
 		{"atom only, no stylesheet", Options{Formats: []string{"atom"}}, func(s *Site) { s.Stylesheet = false }, []string{"atom.xml"}},
 		{"per author json", Options{Formats: []string{"json"}, PerAuthor: true}, func(s *Site) { s.Stylesheet = false },
 			[]string{"authors/alice/feed.json", "authors/omar/feed.json", "feed.json"}},

@@ -12,7 +12,11 @@ import (
 // validators, 304s and a gzip copy made after the first request for it. The
 // header values are built with the entry, so that a poll allocates little.
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request) {
-	e, ok := s.feeds.Load().files[r.PathValue("path")]
+	path := r.PathValue("path")
+	if path == "" {
+		path = feed.IndexPath // /feeds/ is the HTML view of the feeds
+	}
+	e, ok := s.feeds.Load().files[path]
 	if !ok {
 		s.fail(w, r, http.StatusNotFound, errNotFound, nil)
 		return

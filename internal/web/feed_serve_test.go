@@ -390,3 +390,32 @@ func TestFeedValidatorsPerRepresentation(t *testing.T) {
 		t.Errorf("JSON Feed: Vary %q, want Accept-Encoding (its type never depends on Accept)", got)
 	}
 }
+
+// TestFeedPolicy checks the Content-Security-Policy of /feeds/: a feed may
+// load its same-origin stylesheet (a script, for CSP) and use inline
+// styles, the HTML view only inline styles, and herald's pages keep their
+// own policy.
+func TestFeedPolicy(t *testing.T) {
+	e := newEnv(t, nil)
+	files := append(testFeeds(), feed.File{Path: feed.IndexPath, ContentType: feed.TypeHTML, Data: []byte("<!doctype html><h1>Feeds</h1>"), Modified: feedModified})
+	e.srv.SetFeeds(files)
+	cases := []struct{ path, policy, body string }{
+		{"/feeds/feed.xml", feedPolicy, "<rss"},
+		{"/feeds/atom.xml", feedPolicy, "<feed"},
+		{"/feeds/", viewPolicy, "<h1>Feeds</h1>"},
+		{"/feeds/feed.json", viewPolicy, "version"},
+	}
+	for _, tc := range cases {
+		res, body := e.do(t, "GET", tc.path, nil, http.Header{"Accept": {"text/html"}})
+		if got := res.Header.Values("Content-Security-Policy"); len(got) != 1 || got[0] != tc.policy || !strings.Contains(body, tc.body) {
+			t.Errorf("%s: policy %q, body %.40q; want %q and %q", tc.path, got, body, tc.policy, tc.body)
+		}
+	}
+	if !strings.Contains(feedPolicy, "script-src 'self'") || strings.Contains(viewPolicy, "script") {
+		t.Errorf("feed policy %q must allow the same-origin stylesheet; view policy %q no scripts", feedPolicy, viewPolicy)
+	}
+	res, body := e.do(t, "GET", "/", nil, nil)
+	if strings.Contains(res.Header.Get("Content-Security-Policy"), "script-src") || !strings.Contains(body, `/feeds/">Every feed`) {
+		t.Errorf("home page: policy %q, link to the view missing: %v", res.Header.Get("Content-Security-Policy"), !strings.Contains(body, "/feeds/\">"))
+	}
+}

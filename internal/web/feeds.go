@@ -150,6 +150,28 @@ func reuseEntry(old *feedSet, f feed.File, now time.Time) *feedEntry {
 	return newFeedEntry(f, now)
 }
 
+// feedPolicy is the Content-Security-Policy of feed files, in place of the
+// pages' policy: a browser opening a feed may load its stylesheet,
+// style.xsl from the same origin (CSP counts an XSLT stylesheet as a
+// script), and the inline styles of the page the stylesheet makes; nothing
+// else, and no other page may frame it. viewPolicy, for the HTML view of
+// the feeds, allows only its inline styles.
+const (
+	feedPolicy = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; " +
+		"frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+	viewPolicy = "default-src 'none'; style-src 'unsafe-inline'; " +
+		"frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+
+// policyOf is the Content-Security-Policy of a file of contentType served
+// under /feeds/.
+func policyOf(contentType string) string {
+	if contentType == feed.TypeRSS || contentType == feed.TypeAtom {
+		return feedPolicy
+	}
+	return viewPolicy
+}
+
 func newFeedEntry(f feed.File, now time.Time) *feedEntry {
 	mod := f.Modified
 	if mod.IsZero() {
@@ -170,7 +192,8 @@ func newFeedEntry(f feed.File, now time.Time) *feedEntry {
 		vary = "Accept-Encoding, Accept" // browsers get another type
 	}
 	e.fixed = newFixedHeaders("Vary", vary, "Content-Type", e.contentType,
-		"Cache-Control", "public, max-age=300", "Last-Modified", e.lastModified)
+		"Cache-Control", "public, max-age=300", "Last-Modified", e.lastModified,
+		"Content-Security-Policy", policyOf(f.ContentType))
 	e.lengthH = []string{strconv.Itoa(len(f.Data))}
 	e.gzDone = make(chan struct{})
 	if len(f.Data) <= eagerGzip {

@@ -18,8 +18,11 @@ type pageData struct {
 	Action  string // the URL a page's form posts to
 	Name    string
 	Feeds   []feedLink
-	Posts   []postLink
-	Topics  []topicChoice
+	// FeedsView is the address of the HTML view of the feeds; "" when
+	// the build wrote none.
+	FeedsView string
+	Posts     []postLink
+	Topics    []topicChoice
 }
 
 // userError is what a person reads when a request fails: never the

@@ -15,6 +15,7 @@
   <xsl:template match="/">
     <xsl:variable name="title" select="rss/channel/title | atom:feed/atom:title"/>
     <xsl:variable name="lang" select="rss/channel/language | atom:feed/@xml:lang"/>
+    <xsl:variable name="self" select="rss/channel/atom:link[@rel='self']/@href | atom:feed/atom:link[@rel='self']/@href"/>
     <html lang="{$lang}">
       <head>
         <meta charset="UTF-8"/>
@@ -41,7 +42,10 @@
       <body>
         <p class="about">
           This is a web feed. Copy its address into a feed reader to follow new posts:
-          <code><xsl:value-of select="rss/channel/atom:link[@rel='self']/@href | atom:feed/atom:link[@rel='self']/@href"/></code>
+          <code><xsl:value-of select="$self"/></code>
+          <xsl:if test="contains($self, '/feeds/')">
+            <br/><a href="{concat(substring-before($self, '/feeds/'), '/feeds/')}">Every feed of this site, and how to subscribe</a>
+          </xsl:if>
         </p>
         <xsl:apply-templates select="rss/channel | atom:feed"/>
       </body>

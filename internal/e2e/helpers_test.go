@@ -1,0 +1,210 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// heraldBin is the herald binary TestMain built for these tests.
+var heraldBin string
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "herald-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	heraldBin = filepath.Join(dir, "herald")
+	build := exec.Command("go", "build", "-o", heraldBin, "github.com/heraldhq/herald/cmd/herald")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building herald: %v\n%s", err, out)
+		return 1
+	}
+	return m.Run()
+}
+
+// need returns the path of program, skipping the test with how to install
+// it when it is missing (failing under CI=true).
+func need(t *testing.T, program, pkg string) string {
+	t.Helper()
+	p, err := exec.LookPath(program)
+	if err == nil {
+		return p
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s is required in CI (.ci/run installs the Debian package %s): %v", program, pkg, err)
+	}
+	t.Skipf("%s is not installed: `apt-get install -y %s` to run this test", program, pkg)
+	return ""
+}
+
+// site is a blog folder with a herald.toml, and `herald serve` on it once
+// serve is called.
+type site struct {
+	dir, posts string
+	url        string // http://127.0.0.1:PORT, set by serve
+	log        *syncBuffer
+}
+
+// newSite writes a config for a site titled title, with extra appended to
+// it, and an empty posts folder.
+func newSite(t *testing.T, title, extra string) *site {
+	t.Helper()
+	dir := t.TempDir()
+	s := &site{dir: dir, posts: filepath.Join(dir, "posts"), log: &syncBuffer{}}
+	if err := os.MkdirAll(s.posts, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cfg := fmt.Sprintf("[site]\ntitle = %q\nbase_url = \"https://blog.example.org\"\n%s", title, extra)
+	if err := os.WriteFile(filepath.Join(dir, "herald.toml"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// writePost writes posts/name with a title, an RFC 3339 date and a body.
+func (s *site) writePost(t *testing.T, name, title, date, body string) {
+	t.Helper()
+	src := fmt.Sprintf("---\ntitle: %q\ndate: %s\n---\n%s\n", title, date, body)
+	if err := os.WriteFile(filepath.Join(s.posts, name), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// serve starts `herald serve` on a free loopback port and waits until it
+// answers /healthz; the test's cleanup stops it with SIGTERM.
+func (s *site) serve(t *testing.T) {
+	t.Helper()
+	addr := freeAddr(t)
+	s.url = "http://" + addr
+	cmd := exec.Command(heraldBin, "serve", "-config", filepath.Join(s.dir, "herald.toml"))
+	cmd.Dir = s.dir
+	cmd.Env = append(os.Environ(), "HERALD_SERVER_LISTEN="+addr)
+	cmd.Stdout, cmd.Stderr = s.log, s.log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+		if t.Failed() {
+			t.Logf("herald serve's log:\n%s", s.log.String())
+		}
+	})
+	s.waitFor(t, "herald serve to answer /healthz", func() bool {
+		select {
+		case <-done:
+			t.Fatalf("herald serve exited:\n%s", s.log.String())
+		default:
+		}
+		res, err := http.Get(s.url + "/healthz")
+		if err != nil {
+			return false
+		}
+		res.Body.Close()
+		return res.StatusCode < 500
+	})
+}
+
+// waitFor polls ok until it holds, failing after a minute: herald's
+// watcher and rebuild run on their own time, which the test cannot drive.
+func (s *site) waitFor(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for delay := 10 * time.Millisecond; !ok(); delay = min(2*delay, 500*time.Millisecond) {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("gave up waiting for %s", what)
+		case <-time.After(delay):
+		}
+	}
+}
+
+// get fetches path and returns its body, failing on an error status.
+func (s *site) get(t *testing.T, path string) string {
+	t.Helper()
+	res, err := http.Get(s.url + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %v", path, res.StatusCode, err)
+	}
+	return string(body)
+}
+
+// waitFeed waits until the feed at path contains every one of want and
+// none of gone.
+func (s *site) waitFeed(t *testing.T, path string, want, gone []string) {
+	t.Helper()
+	s.waitFor(t, fmt.Sprintf("%s to list %q and not %q", path, want, gone), func() bool {
+		body := s.get(t, path)
+		for _, w := range want {
+			if !strings.Contains(body, w) {
+				return false
+			}
+		}
+		for _, g := range gone {
+			if strings.Contains(body, g) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// syncBuffer is a bytes.Buffer that herald's stdout and stderr may write
+// to while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

@@ -1,0 +1,96 @@
+package feed
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"strings"
+
+	"github.com/heraldhq/herald/templates"
+)
+
+// IndexPath is where the HTML view of the feeds lives, in the output
+// folder (served at /feeds/) and, as feed/index.html, in the templates.
+const IndexPath = "index.html"
+
+// TypeHTML is the content type of IndexPath.
+const TypeHTML = "text/html; charset=utf-8"
+
+// IsFeed reports whether an output path is a feed, not the stylesheet or
+// the HTML view: what a WebSub hub is told about.
+func IsFeed(path string) bool { return path != StylesheetPath && path != IndexPath }
+
+// indexPosts is how many of its newest posts the view lists for each feed:
+// the site's, and a tag's or an author's.
+const indexPosts, indexTopicPosts = 10, 5
+
+// indexPage is what feed/index.html is executed with.
+type indexPage struct {
+	Title, Description, BaseURL, Lang string
+	Site                              indexFeed
+	Tags, Authors                     []indexFeed
+}
+
+type indexFeed struct {
+	Title string
+	Links []indexLink
+	Posts []indexPost
+}
+
+type indexLink struct{ Label, Type, URL string }
+
+type indexPost struct{ Title, URL, Date string }
+
+func (c *config) readIndex(fsys fs.FS) error {
+	if fsys == nil {
+		fsys = templates.Embedded()
+	}
+	t, err := template.ParseFS(fsys, "feed/"+IndexPath)
+	if err != nil {
+		return fmt.Errorf("%w: reading the feeds view: %w", ErrInvalid, err)
+	}
+	c.index = t
+	return nil
+}
+
+// renderIndex writes the HTML view of the feeds of specs.
+func (c *config) renderIndex(specs []*spec) ([]byte, error) {
+	page := indexPage{Title: clean(c.site.Title), Description: clean(c.site.Description),
+		BaseURL: c.site.BaseURL, Lang: c.site.Language}
+	for _, s := range specs {
+		switch {
+		case s.dir == "":
+			page.Site = c.indexFeed(s, indexPosts)
+		case strings.HasPrefix(s.dir, "tags/"):
+			page.Tags = append(page.Tags, c.indexFeed(s, indexTopicPosts))
+		default:
+			page.Authors = append(page.Authors, c.indexFeed(s, indexTopicPosts))
+		}
+	}
+	var buf bytes.Buffer
+	if err := c.index.Execute(&buf, page); err != nil {
+		return nil, fmt.Errorf("rendering the feeds view: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// formatLinks names each format for the view: its label and media type.
+var formatLinks = map[string]indexLink{
+	FormatRSS:  {Label: "RSS", Type: "application/rss+xml"},
+	FormatAtom: {Label: "Atom", Type: "application/atom+xml"},
+	FormatJSON: {Label: "JSON Feed", Type: "application/feed+json"},
+}
+
+func (c *config) indexFeed(s *spec, n int) indexFeed {
+	f := indexFeed{Title: clean(s.title)}
+	for _, format := range c.formats {
+		l := formatLinks[format]
+		l.URL = c.selfURL(filePath(s, format))
+		f.Links = append(f.Links, l)
+	}
+	for _, p := range s.posts[:min(n, len(s.posts))] {
+		f.Posts = append(f.Posts, indexPost{Title: clean(p.Title), URL: p.Permalink, Date: p.Date.Format("2 January 2006")})
+	}
+	return f
+}
