@@ -31,6 +31,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
+	statSources("../..")
 	heraldBin = filepath.Join(dir, "herald")
 	build := exec.Command("go", "build", "-o", heraldBin, "github.com/heraldhq/herald/cmd/herald")
 	if out, err := build.CombinedOutput(); err != nil {
@@ -38,6 +39,21 @@ func run(m *testing.M) int {
 		return 1
 	}
 	return m.Run()
+}
+
+// statSources looks at every source file of the module, so that `go test`
+// caches this package's results only while none of them changes: the
+// binary is built by another process, whose reads it does not see.
+func statSources(root string) {
+	filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err == nil && d.IsDir() && strings.HasPrefix(d.Name(), ".") && path != root {
+			return filepath.SkipDir
+		}
+		if err == nil && !d.IsDir() {
+			os.Stat(path) // recorded by the test cache
+		}
+		return nil
+	})
 }
 
 // need returns the path of program, skipping the test with how to install
