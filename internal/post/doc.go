@@ -63,9 +63,9 @@
 // length and hash, and reads the body again when first rendered; if the
 // file changed since it was parsed, the post renders an empty body rather
 // than another version's (the watcher's Update gives a new Post for the
-// new bytes). Posts parsed by Update, and by Parse, keep their body. Relative link and image
-// destinations become absolute URLs resolved against the post's permalink,
-// in Markdown and in the href and src attributes of raw HTML alike.
+// new bytes). Posts parsed by Update, and by Parse, keep their body. Relative URLs (links, images,
+// and the href, src, srcset and poster attributes of raw HTML, <noscript> included) become absolute,
+// resolved against the post's permalink; fragment-only links too (footnotes), and an empty href is dropped.
 //
 // # Shortcodes and Liquid
 //

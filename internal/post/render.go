@@ -121,7 +121,19 @@ func (m *markdown) html(src []byte, permalink string) string {
 	if err := m.gm().Renderer().Render(&buf, src, doc); err != nil {
 		return "" // the HTML renderer writes to a bytes.Buffer and cannot fail
 	}
-	return buf.String()
+	return fixLinks(buf.Bytes(), permalink)
+}
+
+// fixLinks drops empty href attributes (from [x]()) and makes the
+// fragment-only links the renderer writes itself (footnotes) absolute.
+// Text cannot hold either pattern: the renderer escapes its quotes.
+func fixLinks(out []byte, permalink string) string {
+	out = bytes.ReplaceAll(out, []byte(` href=""`), nil)
+	if u, err := url.Parse(permalink); err == nil && u.IsAbs() {
+		u.Fragment = ""
+		out = bytes.ReplaceAll(out, []byte(` href="#`), []byte(` href="`+htmlEscapeText(u.String())+`#`))
+	}
+	return string(out)
 }
 
 // absolutize rewrites relative link and image destinations in the AST.
