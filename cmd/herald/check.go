@@ -17,7 +17,13 @@ var checkCommand = command{
 	summary: "validate the config and every post, print all problems",
 	about: `Validates the config file and every post without writing anything, and prints every
 problem as file:line:col: message. A published post whose feed id would change is reported
-with both ids and how to pin the old one. Exit status 1 when there is any problem.`,
+with both ids and how to pin the old one. Exit status 1 when there is any problem.
+
+It also warns, naming the key to change, about settings that make mail less trusted by
+the large receivers: an http public_url with the newsletter on (no one-click unsubscribe),
+no DKIM key with a relay other than this machine, a dkim.domain not aligned with the From
+domain (DMARC), an Ed25519 DKIM key alone, an RSA key under 2048 bits. Warnings do not
+change the exit status.`,
 	run: runCheck,
 }
 
@@ -33,6 +39,9 @@ func runCheck(ctx context.Context, c *command, args []string, e env) error {
 	}
 	for _, w := range cfg.Warnings {
 		fmt.Fprintf(e.stderr, "warning: %s\n", w)
+	}
+	for _, a := range cfg.Deliverability() {
+		fmt.Fprintf(e.stderr, "warning: %s\n", a)
 	}
 	if err := cfg.CheckPostsDir(); err != nil {
 		return err

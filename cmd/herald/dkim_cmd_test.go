@@ -67,3 +67,23 @@ func TestDKIMRecord(t *testing.T) {
 		t.Errorf("without [dkim]: %v, want an error saying there is no key", err)
 	}
 }
+
+// TestCheckWarnsAboutDeliverability: herald check names the key behind
+// each deliverability warning and still exits 0 for warnings alone.
+func TestCheckWarnsAboutDeliverability(t *testing.T) {
+	site := newTestSite(t, "Test blog")
+	site.writePost(t, "good.md", "Good post", "2026-01-01")
+	site.writeConfig(t, fmt.Sprintf(testConfig, "Test blog")+newsletterConfig)
+	_, errOut, err := runCmd(t, "check", "-config", site.config)
+	if err != nil {
+		t.Fatalf("check: %v\n%s", err, errOut)
+	}
+	if !strings.Contains(errOut, "herald.toml:12: server.public_url: http with the newsletter on") {
+		t.Errorf("check does not warn about the http public_url:\n%s", errOut)
+	}
+	https := strings.Replace(fmt.Sprintf(testConfig, "Test blog"), "http://127.0.0.1:9", "https://news.example.com", 1)
+	site.writeConfig(t, https+newsletterConfig)
+	if _, errOut, err := runCmd(t, "check", "-config", site.config); err != nil || strings.Contains(errOut, "warning:") {
+		t.Errorf("check with https: %v, warnings:\n%s", err, errOut)
+	}
+}
