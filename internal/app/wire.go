@@ -173,15 +173,17 @@ func linkMaker(cfg *config.Config, signer *subscriber.Signer) func(int64) (strin
 	}
 }
 
-// NewNewsletter builds the newsletter engine from the config.
+// NewNewsletter builds the newsletter engine from the config; edits, when
+// given, adjust its options (herald send sets GiveUp).
 func NewNewsletter(cfg *config.Config, st store.Store, tr heraldmail.Transport, signer *subscriber.Signer,
-	posts func() []*post.Post, clock clock.Clock, log *slog.Logger, reg prometheus.Registerer) (*newsletter.Newsletter, error) {
+	posts func() []*post.Post, clock clock.Clock, log *slog.Logger, reg prometheus.Registerer,
+	edits ...func(*newsletter.Options)) (*newsletter.Newsletter, error) {
 	sched, err := NewSchedule(cfg)
 	if err != nil {
 		return nil, err
 	}
 	n := cfg.Newsletter
-	return newsletter.New(newsletter.Options{
+	opts := newsletter.Options{
 		Store: st, Transport: tr, Posts: posts, Schedule: sched,
 		Mode: newsletter.Mode(n.Mode), AfterVacation: newsletter.AfterVacation(n.AfterVacation), MaxLate: n.MaxLate,
 		From: FromAddress(cfg), ReplyTo: cfg.SMTP.ReplyTo, ListID: listID(n.ListID, cfg.Site.Title), Subject: n.Subject,
@@ -190,7 +192,11 @@ func NewNewsletter(cfg *config.Config, st store.Store, tr heraldmail.Transport, 
 		Site:      newsletter.Site{Title: cfg.Site.Title, URL: cfg.Site.BaseURL},
 		Workers:   cfg.SMTP.Connections, BounceLimit: n.BounceLimit, MaxAttempts: n.MaxAttempts,
 		RetryBase: n.RetryBase, Clock: clock, Logger: log, Registerer: reg,
-	})
+	}
+	for _, edit := range edits {
+		edit(&opts)
+	}
+	return newsletter.New(opts)
 }
 
 // listID is the List-Id of the newsletter: a bare list id gets the angle

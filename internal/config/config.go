@@ -177,8 +177,9 @@ type SMTP struct {
 	Rate         float64            // messages per second; 0: unlimited
 	DomainRates  map[string]float64 // recipient domain (lower case) -> messages per second
 	Timeout      time.Duration
-	Pipelining   bool   // send MAIL, RCPT and DATA together when the relay offers PIPELINING
-	OutboxDir    string // <data_dir>/outbox when Host is empty, else empty
+	GiveUpAfter  time.Duration // herald send stops after trying an unusable relay this long
+	Pipelining   bool          // send MAIL, RCPT and DATA together when the relay offers PIPELINING
+	OutboxDir    string        // <data_dir>/outbox when Host is empty, else empty
 }
 
 // DKIM holds the signing settings. Key is nil when KeyFile is empty.

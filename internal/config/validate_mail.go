@@ -34,6 +34,7 @@ func (l *loader) validateSMTP() {
 		}
 	}
 	l.positive("smtp.timeout", s.Timeout)
+	l.positive("smtp.give_up_after", s.GiveUpAfter)
 }
 
 // smtpKey names the key a relay value came from: the field, or smtp.url.

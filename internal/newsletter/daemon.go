@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/heraldhq/herald/internal/store"
@@ -25,19 +27,22 @@ func (n *Newsletter) Recover(ctx context.Context, singleInstance bool) error {
 	if err != nil {
 		return fmt.Errorf("recover deliveries: %w", err)
 	}
-	issues, err := n.unfinished(ctx)
+	return n.countUncertain(ctx, true)
+}
+
+// countUncertain sets the uncertain gauge to the uncertain deliveries of
+// every issue and, with logIt, logs each issue's.
+func (n *Newsletter) countUncertain(ctx context.Context, logIt bool) error {
+	per, err := n.opts.Store.UncertainCounts(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("count uncertain deliveries: %w", err)
 	}
 	total := 0
-	for _, is := range issues {
-		counts, err := n.opts.Store.DeliveryCounts(ctx, is.ID)
-		if err != nil {
-			return fmt.Errorf("count deliveries of issue %d: %w", is.ID, err)
-		}
-		if u := counts[store.DeliveryUncertain]; u > 0 {
-			total += u
-			n.log.Warn("Uncertain deliveries held; resend with herald send -resend-uncertain", "issue_id", is.ID, "uncertain", u)
+	for _, id := range slices.Sorted(maps.Keys(per)) {
+		total += per[id]
+		if logIt {
+			n.log.Warn("Uncertain deliveries held: the relay may have them; see herald issues show, resend with herald send -resend-uncertain",
+				"issue_id", id, "uncertain", per[id])
 		}
 	}
 	n.metrics.uncertain.Set(float64(total))
@@ -78,10 +83,31 @@ func (n *Newsletter) Resume(ctx context.Context) error {
 	return nil
 }
 
-// ResendUncertain puts the issue's uncertain deliveries back in the queue
-// and sends them; their Message-IDs are unchanged, so a mail client shows
-// a copy that did arrive only once. It returns how many were re-queued.
+// ResendUncertain puts the uncertain deliveries of issue issueID (of
+// every issue when 0, oldest first) back in the queue and sends them;
+// their Message-IDs are unchanged, so a mail client shows a copy that did
+// arrive only once. It returns how many were re-queued.
 func (n *Newsletter) ResendUncertain(ctx context.Context, issueID int64) (int, error) {
+	ids := []int64{issueID}
+	if issueID == 0 {
+		per, err := n.opts.Store.UncertainCounts(ctx)
+		if err != nil {
+			return 0, fmt.Errorf("count uncertain deliveries: %w", err)
+		}
+		ids = slices.Sorted(maps.Keys(per))
+	}
+	total := 0
+	for _, id := range ids {
+		k, err := n.resendUncertain(ctx, id)
+		total += k
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, n.countUncertain(ctx, false)
+}
+
+func (n *Newsletter) resendUncertain(ctx context.Context, issueID int64) (int, error) {
 	is, err := n.opts.Store.Issue(ctx, issueID)
 	if err != nil {
 		return 0, fmt.Errorf("load issue %d: %w", issueID, err)
@@ -94,7 +120,7 @@ func (n *Newsletter) ResendUncertain(ctx context.Context, issueID int64) (int, e
 		return 0, fmt.Errorf("reopen issue %d: %w", issueID, err)
 	}
 	is.Status = store.IssueSending
-	return k, n.deliverIssue(ctx, is, nil)
+	return k, n.deliverForeground(ctx, is, nil)
 }
 
 // Run is the daemon loop: it resumes unfinished issues, catches up the

@@ -73,18 +73,46 @@ func (n *Newsletter) splitPerPost(ctx context.Context, run store.Issue, report p
 }
 
 // runWorkers runs opts.Workers senders until no delivery of the issue is
-// left to send.
+// left to send, or one of them stops: then the others stop after their
+// transaction in flight, and this instance's claims go back to pending.
+// A worker stopped by the relay makes the result a *RelayError.
 func (n *Newsletter) runWorkers(ctx context.Context, c *content, report progress) error {
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stopRenewing := n.keepLeases(wctx)
 	var wg sync.WaitGroup
 	errs := make([]error, n.opts.Workers)
 	marks := newHandoffs(n.opts.Store, n.now)
-	rep := &reporter{n: n, fn: report}
+	rep := &reporter{n: n, fn: report, lastProgress: n.now()}
 	for i := range n.opts.Workers {
-		w := &worker{n: n, c: c, owner: n.workerOwner(i), marks: marks}
-		wg.Go(func() { errs[i] = w.run(ctx, rep) })
+		w := &worker{n: n, c: c, owner: n.workerOwner(i), marks: marks, rep: rep}
+		wg.Go(func() {
+			if errs[i] = w.run(wctx); errs[i] != nil {
+				cancel()
+			}
+		})
 	}
 	wg.Wait()
-	return errors.Join(errs...)
+	stopRenewing()
+	err := errors.Join(errs...)
+	if err == nil {
+		return nil
+	}
+	if rerr := n.releaseOwn(context.WithoutCancel(ctx)); rerr != nil {
+		err = errors.Join(err, fmt.Errorf("release claims: %w", rerr))
+	}
+	for _, e := range errs {
+		if re := asRelayError(e); re != nil {
+			return re
+		}
+		if errors.Is(e, ErrRetriesLater) {
+			return e
+		}
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
 }
 
 // reportEvery is how often, on the engine's clock, a send reports its
@@ -98,8 +126,23 @@ type reporter struct {
 	n  *Newsletter
 	fn progress
 
-	mu   sync.Mutex
-	last time.Time
+	mu           sync.Mutex
+	last         time.Time
+	lastProgress time.Time // when a message was last accepted (or the send began)
+}
+
+// progressed notes that a message was accepted.
+func (r *reporter) progressed() {
+	r.mu.Lock()
+	r.lastProgress = r.n.now()
+	r.mu.Unlock()
+}
+
+// idle returns how long no message was accepted.
+func (r *reporter) idle() time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.n.now().Sub(r.lastProgress)
 }
 
 func (r *reporter) report(ctx context.Context, issueID int64, force bool) {
@@ -118,18 +161,28 @@ func (r *reporter) report(ctx context.Context, issueID int64, force bool) {
 // claims, so a claim one worker lost can never be sent by its sibling.
 func (n *Newsletter) workerOwner(i int) string { return fmt.Sprintf("%s#%d", n.opts.Owner, i) }
 
+// ErrRetriesLater stops a foreground send (Options.GiveUp) whose only
+// deliveries left wait for a retry, with nothing accepted for GiveUp: the
+// issue stays open, to be finished by a later send or the daemon.
+var ErrRetriesLater = errors.New("deliveries wait for a later retry")
+
 // waitForRest reports done when no delivery of the issue is pending,
 // claimed or sending; else it waits a little for retries coming due or
-// for other instances' claims.
-func (n *Newsletter) waitForRest(ctx context.Context, issueID int64) (bool, error) {
+// for other instances' claims. With Options.GiveUp, a send that accepted
+// nothing for that long while retries wait stops with ErrRetriesLater.
+func (n *Newsletter) waitForRest(ctx context.Context, issueID int64, rep *reporter) (bool, error) {
 	counts, err := n.opts.Store.DeliveryCounts(ctx, issueID)
 	if err != nil {
 		return false, fmt.Errorf("count deliveries of issue %d: %w", issueID, err)
 	}
-	if counts[store.DeliveryPending]+counts[store.DeliveryClaimed]+counts[store.DeliverySending] == 0 {
+	pending := counts[store.DeliveryPending]
+	if pending+counts[store.DeliveryClaimed]+counts[store.DeliverySending] == 0 {
 		return true, nil
 	}
-	return false, clock.Sleep(ctx, n.opts.Clock, restPoll(counts[store.DeliveryPending] > 0, n.opts.RetryBase))
+	if n.opts.GiveUp > 0 && pending > 0 && rep.idle() >= n.opts.GiveUp {
+		return false, fmt.Errorf("issue %d: %d %w (nothing accepted for %s)", issueID, pending, ErrRetriesLater, n.opts.GiveUp)
+	}
+	return false, clock.Sleep(ctx, n.opts.Clock, restPoll(pending > 0, n.opts.RetryBase))
 }
 
 // restPoll is how long a worker with nothing to claim waits before looking

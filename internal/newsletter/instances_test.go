@@ -97,10 +97,18 @@ func TestInstancesKillOne(t *testing.T) {
 		t.Fatal(err)
 	}
 	victim.Wait()
+	killed := time.Now()
 	held := heldBy(t, dsn, "inst-1#")
 	t.Logf("killed inst-1 after %d messages; it held %d deliveries", srv.Stats().Delivered, held)
 	if held == 0 {
 		t.Error("the killed instance held no delivery: nothing was taken over")
+	}
+	// Its claims come back within about one lease, which the live
+	// instances keep renewing for their own: not after a fixed 5 minutes.
+	back := waitReleased(t, dsn, "inst-1#", instTimeout)
+	t.Logf("the killed instance's %d claims came back %s after the kill (lease %s)", held, back.Sub(killed).Round(10*time.Millisecond), instLease)
+	if took := back.Sub(killed); took > 5*instLease {
+		t.Errorf("the killed instance's claims took %s to come back, want about one lease (%s)", took, instLease)
 	}
 	for _, i := range []int{0, 2} {
 		if err := cmds[i].Wait(); err != nil {
@@ -113,7 +121,7 @@ func TestInstancesKillOne(t *testing.T) {
 func startInstance(t *testing.T, env []string, owner string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestInstanceHelper$")
-	cmd.Env, cmd.Stderr = append(env, envInstOwner+"="+owner), os.Stderr
+	cmd.Env, cmd.Stdout, cmd.Stderr = append(env, envInstOwner+"="+owner), os.Stderr, os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -166,6 +174,20 @@ func heldBy(t *testing.T, dsn, prefix string) int {
 		}
 	}
 	return n
+}
+
+// waitReleased polls until no delivery is held by an owner starting with
+// prefix and returns when that was seen; it fails after limit.
+func waitReleased(t *testing.T, dsn, prefix string, limit time.Duration) time.Time {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for heldBy(t, dsn, prefix) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("deliveries still held by %s after %s", prefix, limit)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return time.Now()
 }
 
 // onlyIssue returns the store's one issue, failing unless there is

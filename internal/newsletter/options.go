@@ -78,7 +78,15 @@ type Options struct {
 	MaxAttempts int           // attempts before a temporary failure becomes final; default 5
 	RetryBase   time.Duration // first retry delay, doubled each attempt, with jitter; default 1m
 	Owner       string        // this instance's id for leases; default "<hostname>-<pid>"
-	Lease       time.Duration // how long claimed deliveries stay ours; default 5m
+	// Lease is how long claimed deliveries stay ours without renewal; a
+	// live sender renews it every third of it, so the claims of a dead one
+	// come back to the others within Lease. Default 15s.
+	Lease time.Duration
+	// GiveUp, when set, makes a send stop rather than wait: on a relay it
+	// cannot use (unreachable, a 4xx at connect) after trying for GiveUp,
+	// and when only retries are left and nothing was accepted for GiveUp
+	// (`herald send` in the foreground). Zero keeps trying (the daemon).
+	GiveUp time.Duration
 
 	Clock      clock.Clock  // default the system clock
 	Logger     *slog.Logger // default slog.Default()
@@ -114,7 +122,7 @@ func (o *Options) check() error {
 	if o.AfterVacation != "" && o.AfterVacation != CatchUp && o.AfterVacation != SkipPending {
 		return fmt.Errorf("%w: after_vacation %q is not catch-up or skip", ErrBadOptions, o.AfterVacation)
 	}
-	if o.Workers < 0 || o.Batch < 0 || o.MaxAttempts < 0 || o.BounceLimit < 0 {
+	if o.Workers < 0 || o.Batch < 0 || o.MaxAttempts < 0 || o.BounceLimit < 0 || o.Lease < 0 || o.GiveUp < 0 {
 		return fmt.Errorf("%w: negative count", ErrBadOptions)
 	}
 	return nil
@@ -128,7 +136,7 @@ func (o *Options) defaults() {
 	o.Batch = cmpOr(o.Batch, 50)
 	o.MaxAttempts = cmpOr(o.MaxAttempts, 5)
 	o.RetryBase = cmpOr(o.RetryBase, time.Minute)
-	o.Lease = cmpOr(o.Lease, 5*time.Minute)
+	o.Lease = cmpOr(o.Lease, 15*time.Second)
 	o.ListID = cmpOr(o.ListID, "<newsletter."+domainOf(o.From.Address)+">")
 	if o.Owner == "" {
 		host, _ := os.Hostname()

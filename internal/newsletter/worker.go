@@ -18,12 +18,14 @@ type worker struct {
 	c     *content
 	owner string
 	marks *handoffs
+	rep   *reporter
 	sent  *store.Handoff // handed off and accepted, not yet recorded; nil when none
 }
 
 // run claims batches of deliveries and sends them until none is left.
 // Whatever the outcome, the last accepted delivery is recorded as sent.
-func (w *worker) run(ctx context.Context, rep *reporter) (err error) {
+func (w *worker) run(ctx context.Context) (err error) {
+	rep := w.rep
 	defer func() { err = errors.Join(err, w.flush(context.WithoutCancel(ctx))) }()
 	for {
 		if err := w.sendClaimed(ctx, rep); err != nil {
@@ -32,7 +34,7 @@ func (w *worker) run(ctx context.Context, rep *reporter) (err error) {
 		if err := w.flush(ctx); err != nil {
 			return err
 		}
-		done, err := w.n.waitForRest(ctx, w.c.issueID)
+		done, err := w.n.waitForRest(ctx, w.c.issueID, rep)
 		if done {
 			rep.report(ctx, w.c.issueID, true)
 		}
@@ -202,17 +204,21 @@ func (w *worker) deliver(ctx context.Context, p prepared) error {
 		}
 		return nil
 	}
+	// A transaction once begun runs to its end even when ctx ends (the
+	// transport bounds it by its timeout), so that a stop leaves nothing
+	// in doubt.
 	sendErr := n.opts.Transport.Send(ctx, msg)
 	if ok, err := w.settle(d, mark); !ok || err != nil {
 		return err
 	}
-	if sendErr != nil && ctx.Err() != nil {
-		return ctx.Err() // left "sending": uncertain once released
-	}
 	if sendErr == nil {
 		w.sent = &store.Handoff{IssueID: d.IssueID, SubscriberID: d.SubscriberID}
 		n.metrics.sent.Inc()
+		w.rep.progressed()
 		return nil
+	}
+	if handled, stop := n.outcome(ctx, d, sendErr); handled {
+		return stop
 	}
 	return n.record(context.WithoutCancel(ctx), d, sendErr)
 }

@@ -124,8 +124,12 @@ func (s *Store) MarkUnsent(ctx context.Context, issueID, subscriberID int64, err
 func (s *Store) RenewLease(ctx context.Context, owner string, until, now time.Time) (int, error) {
 	var n int64
 	err := s.withConn(ctx, fmt.Sprintf("renew the lease of %q", owner), func(tx dbtx) error {
-		tag, err := tx.Exec(ctx, `UPDATE deliveries SET lease_until = $1
-			WHERE owner = $2 AND status IN ('claimed', 'sending')`, codec.Nanos(until), owner)
+		// Rows a hand-off is marking right now are skipped, not waited
+		// for (the next renewal takes them): no lock order to deadlock on.
+		tag, err := tx.Exec(ctx, `UPDATE deliveries d SET lease_until = $1
+			FROM (SELECT issue_id, subscriber_id FROM deliveries
+				WHERE owner = $2 AND status IN ('claimed', 'sending') FOR UPDATE SKIP LOCKED) held
+			WHERE d.issue_id = held.issue_id AND d.subscriber_id = held.subscriber_id`, codec.Nanos(until), owner)
 		n = tag.RowsAffected()
 		return err
 	})

@@ -1,0 +1,242 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/heraldhq/herald/internal/app"
+	heraldmail "github.com/heraldhq/herald/internal/mail"
+	"github.com/heraldhq/herald/internal/newsletter"
+	"github.com/heraldhq/herald/internal/store"
+	"golang.org/x/term"
+)
+
+var sendCommand = command{
+	name:    "send",
+	summary: "finish unfinished issues and send one newsletter issue now (or a dry run, or a test copy)",
+	about: `First resumes the issues a crash, a stop or a relay failure left unfinished, oldest first; then
+sends an issue now with the posts published since the last one, through the configured SMTP server
+(or the outbox folder), recording every delivery in the ledger. Stop herald serve first when the
+store is SQLite; with PostgreSQL several senders share the work.
+
+On a database with no baseline (herald serve never ran with the newsletter on), the existing posts
+are recorded as sent and nothing is mailed: only posts published from then on go out.
+
+A relay that refuses herald (wrong password, TLS, a refused greeting or sender) stops the send at
+once; one it cannot reach is tried for smtp.give_up_after (default 60s). The issue then stays open,
+nobody's bounce is counted, and the exit status is 1: fix the setting named and run herald send
+again. Ctrl-C (or SIGTERM) lets the message in flight finish, puts the rest back and says what
+remains. Exit status 1 also when any delivery failed or is uncertain.
+
+  -dry-run DIR         write the messages each subscriber would get into DIR as .eml files (the
+                       same bytes as a real send now, DKIM signature and Message-IDs included);
+                       nothing else changes; works during a vacation
+  -to ADDR             send one test copy to ADDR (one per post in per-post mode); nothing is
+                       recorded; works during a vacation
+  -ignore-vacation     send even inside a declared vacation
+  -resend-uncertain    resend the deliveries the relay may or may not have (listed uncertain by
+                       herald issues), of every issue or of the one given with -issue`,
+	run: runSend,
+}
+
+func runSend(ctx context.Context, c *command, args []string, e env) error {
+	fs := newFlagSet(c, e)
+	cfgPath := fs.String("config", "", "config `file` (default $HERALD_CONFIG or herald.toml)")
+	var opts newsletter.SendOptions
+	fs.StringVar(&opts.DryRunDir, "dry-run", "", "write the messages into `dir` instead of sending")
+	fs.StringVar(&opts.To, "to", "", "send one test copy to `address`")
+	fs.BoolVar(&opts.IgnoreVacation, "ignore-vacation", false, "send even inside a vacation")
+	resend := fs.Bool("resend-uncertain", false, "resend the uncertain deliveries of every issue (or of -issue)")
+	issueID := fs.Int64("issue", 0, "with -resend-uncertain: only this issue `id`")
+	if err := parseFlags(fs, args, e); err != nil {
+		return err
+	}
+	if opts.DryRunDir != "" && (opts.To != "" || *resend) || opts.To != "" && *resend {
+		return fmt.Errorf("%w: -dry-run, -to and -resend-uncertain exclude each other", errUsage)
+	}
+	if *issueID != 0 && !*resend {
+		return fmt.Errorf("%w: -issue goes with -resend-uncertain", errUsage)
+	}
+	cfg, err := loadConfig(*cfgPath, e)
+	if err != nil {
+		return err
+	}
+	var transport heraldmail.Transport
+	if opts.DryRunDir != "" {
+		dkim, err := app.LoadDKIM(cfg)
+		if err != nil {
+			return err
+		}
+		transport = discard{dkim: dkim}
+	}
+	g, err := openEngine(ctx, cfg, e, transport, opts.DryRunDir == "" && opts.To == "")
+	if err != nil {
+		return err
+	}
+	defer g.close()
+	if *resend {
+		return resendUncertain(ctx, g, *issueID, e)
+	}
+	start := time.Now()
+	opts.SingleInstance = app.SingleInstance(cfg)
+	opts.Progress = progress(e.stderr, start)
+	opts.Resuming = func(is store.Issue, open int) {
+		fmt.Fprintf(e.stdout, "Resuming issue %d: %s pending\n", is.ID, grouped(open, "delivery"))
+	}
+	res, err := g.news.SendNow(ctx, opts)
+	if errors.Is(err, newsletter.ErrNothingNew) {
+		fmt.Fprintln(e.stdout, "Nothing new since the last issue; nothing sent")
+		return nil
+	}
+	printSendResult(e.stdout, opts, res, time.Since(start))
+	if err != nil {
+		return sendStopped(ctx, e.stdout, res, err)
+	}
+	if res.Failed > 0 || res.Uncertain > 0 {
+		return errFailed
+	}
+	return nil
+}
+
+func printSendResult(w io.Writer, opts newsletter.SendOptions, res newsletter.SendResult, took time.Duration) {
+	if res.Vacation != "" && (opts.DryRunDir != "" || opts.To != "" || len(res.Issues) > 0) {
+		fmt.Fprintf(w, "A vacation is on (%s)", res.Vacation)
+		switch {
+		case opts.DryRunDir != "" || opts.To != "":
+			fmt.Fprintln(w, "; subscribers get nothing until it ends")
+		default:
+			fmt.Fprintln(w, "; no new issue opened (use -ignore-vacation to send one)")
+		}
+	}
+	switch {
+	case res.FirstSend && opts.DryRunDir == "" && opts.To == "":
+		fmt.Fprintf(w, "First send on this database: %s recorded as sent; posts published from now on will be mailed\n",
+			grouped(res.Existing, "existing post"))
+	case res.FirstSend:
+		fmt.Fprintf(w, "First send on this database: %s would be recorded as sent and nothing mailed; nothing recorded\n",
+			grouped(res.Existing, "existing post"))
+	case opts.DryRunDir != "":
+		fmt.Fprintf(w, "Dry run: %s written to %s (%s without a matching post); nothing recorded\n",
+			count(res.Sent, "message"), opts.DryRunDir, count(res.Skipped, "subscriber"))
+	case opts.To != "":
+		fmt.Fprintf(w, "%s sent to %s; nothing recorded\n", capitalized(count(res.Sent, "test copy")), opts.To)
+	default:
+		for _, ir := range res.Issues {
+			fmt.Fprintf(w, "Issue %d%s: %s\n", ir.IssueID, postNote(ir), tally(ir.Sent, ir.Failed, ir.Skipped, ir.Uncertain, ir.Open))
+		}
+		if len(res.Issues) > 1 {
+			fmt.Fprintf(w, "Total: %s in %s\n", tally(res.Sent, res.Failed, res.Skipped, res.Uncertain, res.Open), took.Round(time.Millisecond))
+		} else if len(res.Issues) == 1 {
+			fmt.Fprintf(w, "Done in %s\n", took.Round(time.Millisecond))
+		}
+	}
+}
+
+func capitalized(s string) string {
+	if s == "" {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}
+
+// postNote names the post of a per-post issue.
+func postNote(ir newsletter.IssueResult) string {
+	if len(ir.PostIDs) == 1 && strings.Contains(ir.Key, "/") {
+		return " (post " + ir.PostIDs[0] + ")"
+	}
+	return ""
+}
+
+func tally(sent, failed, skipped, uncertain, open int) string {
+	s := fmt.Sprintf("%s sent, %s failed, %s skipped, %s uncertain", num(sent), num(failed), num(skipped), num(uncertain))
+	if open > 0 {
+		s += ", " + num(open) + " still pending"
+	}
+	return s
+}
+
+// sendStopped says why a send stopped and what remains, and returns the
+// error to exit with.
+func sendStopped(ctx context.Context, w io.Writer, res newsletter.SendResult, err error) error {
+	remains := ""
+	for _, ir := range res.Issues {
+		if ir.Open > 0 {
+			remains += fmt.Sprintf("; issue %d has %s pending", ir.IssueID, grouped(ir.Open, "delivery"))
+		}
+	}
+	var re *newsletter.RelayError
+	switch {
+	case ctx.Err() != nil:
+		fmt.Fprintf(w, "Stopped%s; run herald send again to finish\n", remains)
+		return errFailed
+	case errors.As(err, &re):
+		if remains == "" {
+			remains = "; the issue stays open"
+		}
+		return fmt.Errorf("%w%s; no subscriber was counted as bounced; run herald send again once the relay works", err, remains)
+	case errors.Is(err, newsletter.ErrRetriesLater):
+		return fmt.Errorf("%w%s; run herald send again later, or let herald serve finish it", err, remains)
+	}
+	if remains != "" {
+		return fmt.Errorf("%w%s", err, remains)
+	}
+	return err
+}
+
+// num writes n with thousands separators: 1,600.
+func num(n int) string {
+	s := strconv.Itoa(n)
+	neg := ""
+	if n < 0 {
+		neg, s = "-", s[1:]
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return neg + s
+}
+
+// grouped is count with thousands separators.
+func grouped(n int, thing string) string {
+	c := count(n, thing)
+	return num(n) + c[len(strconv.Itoa(n)):]
+}
+
+// progress reports count, rate and time left on a terminal; nil elsewhere.
+func progress(w io.Writer, start time.Time) func(done, total int) {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	return func(done, total int) {
+		elapsed := time.Since(start).Seconds()
+		rate := float64(done) / max(elapsed, 1e-3)
+		left := "?"
+		if rate > 0 && total >= done {
+			left = (time.Duration(float64(total-done)/rate) * time.Second).Round(time.Second).String()
+		}
+		fmt.Fprintf(w, "\r%d/%d sent, %.0f/s, %s left   ", done, total, rate, left)
+		if done >= total {
+			fmt.Fprintln(w)
+		}
+	}
+}
+
+func resendUncertain(ctx context.Context, g *engine, issueID int64, e env) error {
+	n, err := g.news.ResendUncertain(ctx, issueID)
+	if err != nil {
+		return err
+	}
+	where := "of every issue"
+	if issueID != 0 {
+		where = fmt.Sprintf("of issue %d", issueID)
+	}
+	fmt.Fprintf(e.stdout, "%s %s sent again (same Message-IDs)\n", capitalized(grouped(n, "uncertain delivery")), where)
+	return nil
+}
