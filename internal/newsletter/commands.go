@@ -94,4 +94,3 @@ func (n *Newsletter) newestContent() (*content, error) {
 	}
 	return nil, ErrNoPosts
 }
-
