@@ -1,0 +1,289 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/heraldhq/herald/internal/mail/smtptest"
+	"github.com/heraldhq/herald/internal/store"
+	"github.com/heraldhq/herald/internal/store/sqlite"
+	"github.com/heraldhq/herald/internal/subscriber"
+)
+
+// faultRecipients is the list size of the fault tests.
+const faultRecipients = 12
+
+func faultRcpt(i int) string { return fmt.Sprintf("r%02d@example.org", i) }
+
+// faultSite is a site with a baseline, one new post and faultRecipients
+// active subscribers, whose relay settings each run rewrites.
+type faultSite struct {
+	*testSite
+	db string
+}
+
+func newFaultSite(t *testing.T) *faultSite {
+	t.Helper()
+	site := &faultSite{testSite: newTestSite(t, "Fault blog")}
+	site.db = filepath.Join(site.dir, "data", "herald.db")
+	now := time.Now().UTC()
+	setBaseline(t, site.db, now.Add(-2*time.Hour))
+	site.writePost(t, "new.md", "A post for the relay", now.Add(-time.Hour).Format(time.RFC3339))
+	st := site.open(t)
+	defer st.Close()
+	subs := make([]subscriber.Subscriber, faultRecipients)
+	for i := range subs {
+		subs[i] = subscriber.Subscriber{Email: faultRcpt(i), EmailKey: faultRcpt(i), Status: subscriber.Active}
+	}
+	if _, err := st.Import(context.Background(), subs, now.Add(-3*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	return site
+}
+
+func (s *faultSite) open(t *testing.T) *sqlite.Store {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), s.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// relay points the config at host:port with extra [smtp] lines.
+func (s *faultSite) relay(t *testing.T, host string, port int, extra string) {
+	t.Helper()
+	s.writeConfig(t, fmt.Sprintf(testConfig, "Fault blog")+fmt.Sprintf(`
+[smtp]
+host = %q
+port = %d
+tls = "none"
+from = "news@blog.example.com"
+connections = 2
+timeout = "2s"
+%s
+[newsletter]
+enabled = true
+schedule = "0 9 * * 1"
+time_zone = "UTC"
+retry_base = "50ms"
+`, host, port, extra))
+}
+
+// send runs `herald send` in process and returns its output, exit status
+// and how long it took.
+func (s *faultSite) send(t *testing.T, ctx context.Context) (string, int, time.Duration) {
+	t.Helper()
+	var out bytes.Buffer
+	start := time.Now()
+	err := run(ctx, []string{"send", "-config", s.config}, env{stdout: &out, stderr: &out})
+	took := time.Since(start)
+	code := exitCode(err, &out)
+	return out.String(), code, took
+}
+
+// ledger returns the one issue's deliveries by address, and the
+// subscribers by address.
+func (s *faultSite) ledger(t *testing.T) (map[string]store.Delivery, map[string]subscriber.Subscriber) {
+	t.Helper()
+	st := s.open(t)
+	defer st.Close()
+	ctx := context.Background()
+	issues, err := st.ListIssues(ctx, 10)
+	if err != nil || len(issues) != 1 {
+		t.Fatalf("issues %v, %v; want exactly one", issues, err)
+	}
+	ds, err := st.ListDeliveries(ctx, issues[0].ID, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byAddr := map[string]store.Delivery{}
+	for _, d := range ds {
+		byAddr[d.Email] = d
+	}
+	subs, err := st.ListSubscribers(ctx, store.ListFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	people := map[string]subscriber.Subscriber{}
+	for _, sub := range subs {
+		people[sub.Email] = sub
+	}
+	return byAddr, people
+}
+
+// received counts the messages per recipient over the servers.
+func received(servers ...*smtptest.Server) map[string]int {
+	got := map[string]int{}
+	for _, srv := range servers {
+		if srv == nil {
+			continue
+		}
+		for _, m := range srv.Messages() {
+			for _, to := range m.To {
+				got[to]++
+			}
+		}
+	}
+	return got
+}
+
+// TestSendThroughFaultyRelays runs `herald send` against a relay that
+// misbehaves at one step, then again against a good relay, and checks
+// each recipient: nobody twice, nobody missing except those listed
+// uncertain, nobody bounced for the relay's fault; the first run's exit
+// status and message, and that it took about what its settings allow
+// (a fault for good stops at once; an unreachable relay after
+// smtp.give_up_after), not the backoff of a daemon.
+func TestSendThroughFaultyRelays(t *testing.T) {
+	type bad struct {
+		host  string
+		port  int
+		srv   *smtptest.Server // for the messages it kept; nil when scripted
+		extra string
+	}
+	started := func(t *testing.T, opts ...smtptest.Option) bad {
+		srv := smtptest.Start(t, opts...)
+		h, p := srv.Addr()
+		return bad{host: h, port: p, srv: srv}
+	}
+	tests := []struct {
+		name      string
+		relay     func(t *testing.T) bad
+		firstExit int
+		says      string        // in the first run's output
+		within    time.Duration // bound on the first run
+		uncertain []string      // listed uncertain after the first run
+		bounced   []string      // refused by the relay for themselves
+	}{
+		{name: "hang-up after the final dot", relay: func(t *testing.T) bad {
+			b := started(t)
+			b.srv.HangUpAfterData(faultRcpt(3), 1)
+			return b
+		}, firstExit: 1, says: "1 uncertain", within: 20 * time.Second, uncertain: []string{faultRcpt(3)}},
+		{name: "hang-up after the final dot without PIPELINING", relay: func(t *testing.T) bad {
+			b := started(t)
+			b.srv.HangUpAfterData(faultRcpt(5), 1)
+			b.extra = "pipelining = false"
+			return b
+		}, firstExit: 1, says: "1 uncertain", within: 20 * time.Second, uncertain: []string{faultRcpt(5)}},
+		{name: "no reply to the final dot", relay: func(t *testing.T) bad {
+			b := started(t)
+			b.srv.Stall(faultRcpt(7), 1)
+			return b
+		}, firstExit: 1, says: "1 uncertain", within: 20 * time.Second, uncertain: []string{faultRcpt(7)}},
+		{name: "wrong password", relay: func(t *testing.T) bad {
+			b := started(t, smtptest.WithAuth("news", "right"))
+			b.extra = "username = \"news\"\npassword = \"wrong\"\nauth = \"plain\""
+			return b
+		}, firstExit: 1, says: "check smtp.username and the password", within: 10 * time.Second},
+		{name: "STARTTLS required but not offered", relay: func(t *testing.T) bad {
+			b := started(t)
+			b.extra = "#starttls" // see below: tls is replaced
+			return b
+		}, firstExit: 1, says: "check smtp.tls", within: 10 * time.Second},
+		{name: "greeting refused", relay: func(t *testing.T) bad {
+			h, p := smtptest.Faulty(t, smtptest.FaultGreeting, 554).Addr()
+			return bad{host: h, port: p}
+		}, firstExit: 1, says: "554", within: 10 * time.Second},
+		{name: "EHLO refused", relay: func(t *testing.T) bad {
+			h, p := smtptest.Faulty(t, smtptest.FaultEHLO, 550).Addr()
+			return bad{host: h, port: p}
+		}, firstExit: 1, says: "check smtp.helo", within: 10 * time.Second},
+		{name: "sender refused", relay: func(t *testing.T) bad {
+			b := started(t)
+			b.srv.RefuseSender(553)
+			return b
+		}, firstExit: 1, says: "check smtp.from", within: 10 * time.Second},
+		{name: "unreachable", relay: func(t *testing.T) bad {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			port := ln.Addr().(*net.TCPAddr).Port
+			ln.Close()
+			return bad{host: "127.0.0.1", port: port, extra: `give_up_after = "1s"`}
+		}, firstExit: 1, says: "gave up after 1s", within: 8 * time.Second},
+		{name: "one recipient refused", relay: func(t *testing.T) bad {
+			b := started(t)
+			b.srv.Reply(faultRcpt(9), 550, 0)
+			return b
+		}, firstExit: 1, says: "1 failed", within: 10 * time.Second, bounced: []string{faultRcpt(9)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			site := newFaultSite(t)
+			b := tt.relay(t)
+			site.relay(t, b.host, b.port, b.extra)
+			if b.extra == "#starttls" {
+				site.writeConfig(t, strings.Replace(readFile(t, site.config), `tls = "none"`, `tls = "starttls"`, 1))
+			}
+			out, code, took := site.send(t, context.Background())
+			t.Logf("first run: exit %d in %s\n%s", code, took.Round(time.Millisecond), out)
+			if code != tt.firstExit || !strings.Contains(out, tt.says) {
+				t.Errorf("first run: exit %d, output lacks %q", code, tt.says)
+			}
+			if took > tt.within {
+				t.Errorf("first run took %s, want within %s", took, tt.within)
+			}
+			ds, people := site.ledger(t)
+			for _, addr := range tt.uncertain {
+				if ds[addr].Status != store.DeliveryUncertain {
+					t.Errorf("%s is %s after the first run, want uncertain", addr, ds[addr].Status)
+				}
+			}
+
+			good := smtptest.Start(t)
+			h, p := good.Addr()
+			site.relay(t, h, p, "")
+			out2, code2, _ := site.send(t, context.Background())
+			t.Logf("second run: exit %d\n%s", code2, out2)
+			wantCode2 := 0
+			if len(tt.uncertain)+len(tt.bounced) > 0 {
+				wantCode2 = 1 // the issue still holds its failed or uncertain deliveries
+			}
+			if code2 != wantCode2 && !strings.Contains(out2, "Nothing new") {
+				t.Errorf("second run: exit %d, want %d", code2, wantCode2)
+			}
+
+			got := received(b.srv, good)
+			ds, people = site.ledger(t)
+			for i := range faultRecipients {
+				addr := faultRcpt(i)
+				listed := ds[addr].Status == store.DeliveryUncertain
+				refused := slices.Contains(tt.bounced, addr)
+				switch {
+				case got[addr] > 1:
+					t.Errorf("%s received the issue %d times", addr, got[addr])
+				case got[addr] == 0 && !listed && !refused:
+					t.Errorf("%s received nothing and is %s, not listed uncertain", addr, ds[addr].Status)
+				case listed && !slices.Contains(tt.uncertain, addr):
+					t.Errorf("%s is uncertain, want only %v", addr, tt.uncertain)
+				}
+				if bounces := people[addr].Bounces; bounces != 0 && !refused {
+					t.Errorf("%s has %d bounces for the relay's fault", addr, bounces)
+				}
+				if refused && (people[addr].Bounces != 1 || ds[addr].Status != store.DeliveryFailed) {
+					t.Errorf("%s refused by the relay: %d bounces, %s; want 1 and failed", addr, people[addr].Bounces, ds[addr].Status)
+				}
+			}
+		})
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
