@@ -171,7 +171,7 @@ func fields() []field {
 			doc: "Messages per second per recipient domain, e.g. { \"gmail.com\" = 5 }."},
 		{key: "smtp.timeout", kind: kDuration, touches: TouchMail, def: "30s", ptr: func(c *Config) any { return &c.SMTP.Timeout },
 			doc: "Time allowed for each SMTP command."},
-		{key: "smtp.give_up_after", kind: kDuration, def: "60s", ptr: func(c *Config) any { return &c.SMTP.GiveUpAfter },
+		{key: "smtp.give_up_after", kind: kDuration, touches: TouchNewsletter, def: "60s", ptr: func(c *Config) any { return &c.SMTP.GiveUpAfter },
 			doc: "How long herald send keeps trying a relay it cannot use, or waits for retries, before it stops and exits non-zero (herald serve keeps trying)."},
 		{key: "smtp.pipelining", kind: kBool, touches: TouchMail, def: "true", ptr: func(c *Config) any { return &c.SMTP.Pipelining },
 			doc: "Send MAIL, RCPT and DATA together when the relay offers PIPELINING (RFC 2920); false for a relay that mishandles it."},
