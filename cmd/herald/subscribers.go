@@ -26,9 +26,10 @@ var subscribersCommand = command{
 	about: `Manages the subscriber list in the configured database; it can run while herald serve does.
 
   herald subscribers list [-status S] [-json]    one subscriber a line: email, status, topics, dates
-  herald subscribers add [-name N] [-confirmed] EMAIL
+  herald subscribers add [-name N] [-topics T] [-confirmed] EMAIL
                                                  add an address: active with -confirmed, else pending
-                                                 (they confirm through the form's email)
+                                                 (they confirm through the form's email); name and
+                                                 topics follow the form's rules
   herald subscribers remove EMAIL                delete an address and its data for good
   herald subscribers import [-skip-invalid] [-status S] FILE.csv
                                                  import a CSV with a header row (herald, Mailchimp or
@@ -89,15 +90,14 @@ func runSubscribers(ctx context.Context, c *command, args []string, e env) error
 }
 
 // applyDefaultStatus sets status on the rows whose file had no status
-// column (readSubscribersCSV leaves their Status empty).
+// column (subscriber.ReadCSV leaves their Status empty).
 func applyDefaultStatus(subs []subscriber.Subscriber, status string) error {
-	st := subscriber.Status(status)
-	switch st {
-	case "":
-		st = subscriber.Active
-	case subscriber.Pending, subscriber.Active, subscriber.Unsubscribed, subscriber.Bounced:
-	default:
-		return fmt.Errorf("%w: unknown -status %q: use active, pending, unsubscribed or bounced", errUsage, status)
+	st := subscriber.Active
+	if status != "" {
+		var err error
+		if st, err = subscriber.ParseStatus(status); err != nil {
+			return fmt.Errorf("%w: -status: %w", errUsage, err)
+		}
 	}
 	for i := range subs {
 		if subs[i].Status == "" {
@@ -138,11 +138,12 @@ func subscribersList(fs *flag.FlagSet) (string, func(context.Context, *cli) erro
 	status := fs.String("status", "", "only subscribers with this `status`: pending, active, unsubscribed or bounced")
 	asJSON := fs.Bool("json", false, "print a JSON array for scripts")
 	return "", func(ctx context.Context, c *cli) error {
-		st := subscriber.Status(*status)
-		switch st {
-		case "", subscriber.Pending, subscriber.Active, subscriber.Unsubscribed, subscriber.Bounced:
-		default:
-			return fmt.Errorf("%w: unknown status %q: use pending, active, unsubscribed or bounced", errUsage, *status)
+		var st subscriber.Status
+		if *status != "" {
+			var err error
+			if st, err = subscriber.ParseStatus(*status); err != nil {
+				return fmt.Errorf("%w: %w", errUsage, err)
+			}
 		}
 		next := pages(ctx, c.store, store.ListFilter{Status: st})
 		if *asJSON {
@@ -222,22 +223,18 @@ func optTime(t time.Time) *time.Time {
 
 func subscribersAdd(fs *flag.FlagSet) (string, func(context.Context, *cli) error) {
 	name := fs.String("name", "", "the subscriber's `name`")
+	topics := fs.String("topics", "", "`topics` they want, e.g. \"tag:go author:ana\" (default every post)")
 	confirmed := fs.Bool("confirmed", false, "add as active: they already agreed (no confirmation email)")
 	return "EMAIL", func(ctx context.Context, c *cli) error {
 		email, err := c.oneArg("EMAIL")
 		if err != nil {
 			return err
 		}
-		key, err := subscriber.Normalize(email)
+		s, err := newCLISubscriber(email, *name, *topics)
 		if err != nil {
 			return err
 		}
-		if strings.ContainsAny(*name, "\r\n") {
-			return errors.New("the name has a line break")
-		}
 		now := time.Now()
-		s := subscriber.Subscriber{Email: strings.TrimSpace(email), EmailKey: key, Name: *name,
-			Status: subscriber.Pending, Source: subscriber.SourceCLI}
 		created, err := c.store.CreateSubscriber(ctx, &s, now)
 		if err != nil {
 			return err
@@ -298,7 +295,7 @@ func subscribersImport(fs *flag.FlagSet) (string, func(context.Context, *cli) er
 			return fmt.Errorf("open import file: %w", err)
 		}
 		defer f.Close()
-		subs, rejected, err := readSubscribersCSV(f)
+		subs, rejected, err := subscriber.ReadCSV(f)
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
@@ -336,7 +333,7 @@ func subscribersExport(fs *flag.FlagSet) (string, func(context.Context, *cli) er
 			defer f.Close()
 			w = f
 		}
-		n, err := writeSubscribersCSV(w, pages(ctx, c.store, store.ListFilter{}))
+		n, err := subscriber.WriteCSV(w, pages(ctx, c.store, store.ListFilter{}))
 		if err != nil {
 			return fmt.Errorf("export subscribers: %w", err)
 		}
@@ -347,5 +344,33 @@ func subscribersExport(fs *flag.FlagSet) (string, func(context.Context, *cli) er
 			fmt.Fprintf(c.e.stderr, "Exported %s to %s\n", count(n, "subscriber"), *out)
 		}
 		return nil
+	}
+}
+
+// newCLISubscriber checks what `subscribers add` was given by the rules
+// the form and the import use.
+func newCLISubscriber(email, name, topics string) (subscriber.Subscriber, error) {
+	key, err := subscriber.Normalize(email)
+	if err != nil {
+		return subscriber.Subscriber{}, err
+	}
+	s := subscriber.Subscriber{Email: strings.TrimSpace(email), EmailKey: key, Status: subscriber.Pending, Source: subscriber.SourceCLI}
+	if s.Name, err = subscriber.CheckName(name); err != nil {
+		return s, err
+	}
+	s.Topics, err = subscriber.CheckTopics(subscriber.SplitTopics(topics))
+	return s, err
+}
+
+// pages returns a next function for subscriber.WriteCSV that reads the
+// store in keyset pages, so memory stays flat with the list's size.
+func pages(ctx context.Context, st store.Store, f store.ListFilter) func() ([]subscriber.Subscriber, error) {
+	f.Limit = 1000
+	return func() ([]subscriber.Subscriber, error) {
+		batch, err := st.ListSubscribers(ctx, f)
+		if len(batch) > 0 {
+			f.AfterID = batch[len(batch)-1].ID
+		}
+		return batch, err
 	}
 }

@@ -26,7 +26,6 @@ import (
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/store/storeopen"
 	"github.com/heraldhq/herald/internal/subscriber"
-	"github.com/heraldhq/herald/internal/web"
 	"github.com/heraldhq/herald/templates"
 )
 
@@ -78,10 +77,7 @@ func randomSecret() ([]byte, error) {
 func fileSecret(path string) ([]byte, error) {
 	b, err := os.ReadFile(path)
 	if err == nil {
-		if len(b) < subscriber.MinSecretLen {
-			return nil, fmt.Errorf("signing secret %s is %d bytes, need %d: delete it to generate a new one (links already sent stop working)", path, len(b), subscriber.MinSecretLen)
-		}
-		return b, nil
+		return b, subscriber.CheckSecret(b, path)
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("read signing secret: %w", err)
@@ -169,7 +165,7 @@ func NewSchedule(cfg *config.Config) (*schedule.Schedule, error) {
 func linkMaker(cfg *config.Config, signer *subscriber.Signer) func(int64) (string, string) {
 	base := cfg.Server.PublicURL
 	return func(id int64) (string, string) {
-		return web.UnsubscribeURL(base, signer, id), web.PreferencesURL(base, signer, id)
+		return subscriber.UnsubscribeURL(base, signer, id), subscriber.PreferencesURL(base, signer, id)
 	}
 }
 

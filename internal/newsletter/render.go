@@ -164,34 +164,20 @@ func (c *content) forTopics(topics []string) []*post.Post {
 	}
 	var out []*post.Post
 	for _, p := range c.posts {
-		if matches(p, topics) {
+		if subscriber.Matches(topics, p.Tags, authorKeys(p)) {
 			out = append(out, p)
 		}
 	}
 	return out
 }
 
-// matches reports whether p has a tag or author named by topics
-// ("tag:<tag>", "author:<key>"); tags compare case-insensitively.
-func matches(p *post.Post, topics []string) bool {
-	for _, t := range topics {
-		kind, name, _ := strings.Cut(t, ":")
-		switch kind {
-		case "tag":
-			for _, tag := range p.Tags {
-				if strings.EqualFold(tag, name) {
-					return true
-				}
-			}
-		case "author":
-			for _, a := range p.Authors {
-				if a.Key == name {
-					return true
-				}
-			}
-		}
+// authorKeys lists the keys of p's authors.
+func authorKeys(p *post.Post) []string {
+	keys := make([]string, len(p.Authors))
+	for i, a := range p.Authors {
+		keys[i] = a.Key
 	}
-	return false
+	return keys
 }
 
 // message renders the email of content c with posts (c's, or those of

@@ -2,8 +2,9 @@ package store
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
+
+	"github.com/heraldhq/herald/internal/subscriber"
 )
 
 // SecretKey is the settings key under which EnsureSecret keeps the link
@@ -25,7 +26,7 @@ func EnsureSecret(ctx context.Context, s Store, generate func() ([]byte, error))
 	if len(fresh) == 0 {
 		return nil, fmt.Errorf("generate signing secret: generator returned no bytes")
 	}
-	text, err := s.SetSettingIfAbsent(ctx, SecretKey, base64.StdEncoding.EncodeToString(fresh))
+	text, err := s.SetSettingIfAbsent(ctx, SecretKey, subscriber.EncodeSecret(fresh))
 	if err != nil {
 		return nil, fmt.Errorf("store signing secret: %w", err)
 	}
@@ -33,9 +34,9 @@ func EnsureSecret(ctx context.Context, s Store, generate func() ([]byte, error))
 }
 
 func decodeSecret(text string) ([]byte, error) {
-	b, err := base64.StdEncoding.DecodeString(text)
-	if err != nil || len(b) == 0 {
-		return nil, fmt.Errorf("read signing secret: setting %q is not base64 bytes", SecretKey)
+	b, err := subscriber.DecodeSecret(text)
+	if err != nil {
+		return nil, fmt.Errorf("read setting %q: %w", SecretKey, err)
 	}
 	return b, nil
 }

@@ -28,7 +28,7 @@ func (s *Server) sendConfirm(ctx context.Context, sub subscriber.Subscriber, now
 	c := s.cfg.Load()
 	expires := now.Add(c.ConfirmTTL)
 	d := emailData{Lang: c.Site.Language, Site: c.Site, Name: sub.Name, Expires: expires.In(c.Site.Location),
-		ConfirmURL: c.PublicURL + "/confirm/" + s.signer.Token(subscriber.PurposeConfirm, sub.ID, expires)}
+		ConfirmURL: subscriber.ConfirmURL(c.PublicURL, s.signer, sub.ID, expires)}
 	return s.sendEmail(ctx, c, "confirm", sub, d, nil, now)
 }
 
@@ -36,9 +36,9 @@ func (s *Server) sendConfirm(ctx context.Context, sub subscriber.Subscriber, now
 // unsubscribe links, with the unsubscribe headers (one-click over https).
 func (s *Server) sendWelcome(ctx context.Context, sub subscriber.Subscriber, now time.Time) error {
 	c := s.cfg.Load()
-	unsub := UnsubscribeURL(c.PublicURL, s.signer, sub.ID)
+	unsub := subscriber.UnsubscribeURL(c.PublicURL, s.signer, sub.ID)
 	d := emailData{Lang: c.Site.Language, Site: c.Site, Name: sub.Name, UnsubscribeURL: unsub,
-		PreferencesURL: PreferencesURL(c.PublicURL, s.signer, sub.ID)}
+		PreferencesURL: subscriber.PreferencesURL(c.PublicURL, s.signer, sub.ID)}
 	return s.sendEmail(ctx, c, "welcome", sub, d, heraldmail.UnsubscribeHeaders(unsub), now)
 }
 
@@ -65,18 +65,6 @@ func newMessageID(from string) string {
 	rand.Read(b[:]) // never fails
 	_, domain, _ := splitAddress(from)
 	return "web." + hex.EncodeToString(b[:]) + "@" + domain
-}
-
-// UnsubscribeURL is the personal unsubscribe link of subscriber id under
-// publicURL: the page of a button for people, and the RFC 8058 one-click
-// target for List-Unsubscribe. The newsletter builds its links with it.
-func UnsubscribeURL(publicURL string, signer *subscriber.Signer, id int64) string {
-	return publicURL + "/unsubscribe/" + signer.Token(subscriber.PurposeUnsubscribe, id, time.Time{})
-}
-
-// PreferencesURL is the personal preferences link of subscriber id.
-func PreferencesURL(publicURL string, signer *subscriber.Signer, id int64) string {
-	return publicURL + "/preferences/" + signer.Token(subscriber.PurposePreferences, id, time.Time{})
 }
 
 // SendConfirmation emails sub their confirmation link, as the form does,

@@ -7,19 +7,12 @@ import (
 	"mime"
 	"net/http"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/heraldhq/herald/internal/subscriber"
 )
 
-// Limits on what the subscribe form accepts.
-const (
-	maxNameLen   = 100 // characters
-	maxTopics    = 100
-	maxTopicLen  = 200 // bytes, prefix included
-	honeypotName = "website"
-)
+// honeypotName is the form field only robots fill in.
+const honeypotName = "website"
 
 // errFormTooLarge marks input refused by the body limit.
 var errFormTooLarge = errors.New("request body too large")
@@ -80,48 +73,9 @@ func (in *subscribeInput) validate() error {
 		return err
 	}
 	in.Email, in.emailKey = strings.TrimSpace(in.Email), key
-	in.Name = strings.TrimSpace(in.Name)
-	if err := checkName(in.Name); err != nil {
+	if in.Name, err = subscriber.CheckName(in.Name); err != nil {
 		return err
 	}
-	in.Topics, err = checkTopics(in.Topics)
+	in.Topics, err = subscriber.CheckTopics(in.Topics)
 	return err
-}
-
-// checkName refuses names that are too long, not UTF-8 or hold control
-// characters (CR and LF among them: the name goes into the To header).
-func checkName(name string) error {
-	switch {
-	case !utf8.ValidString(name):
-		return errors.New("the name is not valid text")
-	case utf8.RuneCountInString(name) > maxNameLen:
-		return fmt.Errorf("the name is longer than %d characters", maxNameLen)
-	case strings.IndexFunc(name, unicode.IsControl) >= 0:
-		return errors.New("the name contains control characters such as line breaks")
-	}
-	return nil
-}
-
-// checkTopics returns topics without duplicates or empty entries, or an
-// error when one is not "tag:<tag>" or "author:<key>".
-func checkTopics(topics []string) ([]string, error) {
-	if len(topics) > maxTopics {
-		return nil, fmt.Errorf("more than %d topics", maxTopics)
-	}
-	var out []string
-	seen := map[string]bool{}
-	for _, t := range topics {
-		t = strings.TrimSpace(t)
-		if t == "" || seen[t] {
-			continue
-		}
-		kind, value, _ := strings.Cut(t, ":")
-		if (kind != "tag" && kind != "author") || value == "" || len(t) > maxTopicLen ||
-			!utf8.ValidString(t) || strings.IndexFunc(t, unicode.IsControl) >= 0 {
-			return nil, fmt.Errorf("topic %q is not like tag:name or author:key", t)
-		}
-		seen[t] = true
-		out = append(out, t)
-	}
-	return out, nil
 }

@@ -73,7 +73,7 @@ func TestConfirmAfterUnsubscribeStaysOut(t *testing.T) {
 	e.postForm(t, "/subscribe", url.Values{"email": {"gone@example.org"}})
 	confirm := pathOf(t, link(t, e.emails(t)[0], "confirm"))
 	sub := e.subscriberByEmail(t, "gone@example.org")
-	e.postForm(t, pathOf(t, UnsubscribeURL(e.ts.URL, e.signer, sub.ID)), nil)
+	e.postForm(t, pathOf(t, subscriber.UnsubscribeURL(e.ts.URL, e.signer, sub.ID)), nil)
 	res, _ := e.postForm(t, confirm, nil)
 	if st := e.subscriberByEmail(t, "gone@example.org").Status; res.StatusCode != http.StatusGone || st != subscriber.Unsubscribed {
 		t.Fatalf("confirm after unsubscribe: %d, status %s", res.StatusCode, st)

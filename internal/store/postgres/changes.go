@@ -6,10 +6,11 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/store/internal/codec"
 	"github.com/heraldhq/herald/internal/subscriber"
-	"github.com/jackc/pgx/v5"
 )
 
 // transition runs update (whose last argument is the id) and returns the
@@ -107,7 +108,7 @@ func importOne(ctx context.Context, tx pgx.Tx, in subscriber.Subscriber, now tim
 		_, err = insertSubscriber(ctx, tx, &in)
 		return err
 	}
-	if err != nil || !codec.Merge(&known, in) {
+	if err != nil || !subscriber.Merge(&known, in) {
 		res.Unchanged++
 		return err
 	}

@@ -106,7 +106,7 @@ func importOne(ctx context.Context, tx *sql.Tx, in subscriber.Subscriber, now ti
 		_, err = insertSubscriber(ctx, tx, &in)
 		return err
 	}
-	if err != nil || !codec.Merge(&known, in) {
+	if err != nil || !subscriber.Merge(&known, in) {
 		res.Unchanged++
 		return err
 	}

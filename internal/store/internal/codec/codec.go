@@ -50,15 +50,6 @@ func ParseStrings(text string) ([]string, error) {
 	return list, nil
 }
 
-// ValidStatus reports whether st is one of the four subscriber statuses.
-func ValidStatus(st subscriber.Status) bool {
-	switch st {
-	case subscriber.Pending, subscriber.Active, subscriber.Unsubscribed, subscriber.Bounced:
-		return true
-	}
-	return false
-}
-
 // PrepareNew checks a subscriber about to be inserted and fills the
 // defaults: EmailKey from Email when empty, Status pending when empty,
 // CreatedAt and UpdatedAt at now, ConfirmedAt or UnsubscribedAt or
@@ -74,7 +65,7 @@ func PrepareNew(s *subscriber.Subscriber, now time.Time) error {
 	if s.Status == "" {
 		s.Status = subscriber.Pending
 	}
-	if !ValidStatus(s.Status) {
+	if !s.Status.Valid() {
 		return fmt.Errorf("check new subscriber %q: unknown status %q", s.Email, s.Status)
 	}
 	// A given CreatedAt is kept (an import or a migration carries the
@@ -96,29 +87,6 @@ func stampStatus(s *subscriber.Subscriber, now time.Time) {
 	case s.Status == subscriber.Bounced && s.BouncedAt.IsZero():
 		s.BouncedAt = now
 	}
-}
-
-// Frozen reports whether a known subscriber must not be changed by an
-// import: unsubscribed and bounced people stay as they are.
-func Frozen(st subscriber.Status) bool {
-	return st == subscriber.Unsubscribed || st == subscriber.Bounced
-}
-
-// Merge applies an imported row to a known subscriber: a non-empty name
-// and a non-empty topic list replace the known ones. It reports whether
-// anything changed; frozen subscribers never change.
-func Merge(known *subscriber.Subscriber, in subscriber.Subscriber) bool {
-	if Frozen(known.Status) {
-		return false
-	}
-	changed := false
-	if in.Name != "" && in.Name != known.Name {
-		known.Name, changed = in.Name, true
-	}
-	if len(in.Topics) > 0 && Strings(in.Topics) != Strings(known.Topics) {
-		known.Topics, changed = append([]string(nil), in.Topics...), true
-	}
-	return changed
 }
 
 // PrepareIssue checks an issue about to be inserted and fills the

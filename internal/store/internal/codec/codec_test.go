@@ -53,33 +53,6 @@ func TestStrings(t *testing.T) {
 	}
 }
 
-func TestMerge(t *testing.T) {
-	cases := []struct {
-		name    string
-		known   subscriber.Subscriber
-		in      subscriber.Subscriber
-		changed bool
-		want    subscriber.Subscriber
-	}{
-		{"new name", subscriber.Subscriber{Status: subscriber.Active, Name: "A"}, subscriber.Subscriber{Name: "B"}, true,
-			subscriber.Subscriber{Status: subscriber.Active, Name: "B"}},
-		{"empty name keeps", subscriber.Subscriber{Status: subscriber.Active, Name: "A"}, subscriber.Subscriber{}, false,
-			subscriber.Subscriber{Status: subscriber.Active, Name: "A"}},
-		{"same topics", subscriber.Subscriber{Status: subscriber.Pending, Topics: []string{"tag:go"}}, subscriber.Subscriber{Topics: []string{"tag:go"}}, false,
-			subscriber.Subscriber{Status: subscriber.Pending, Topics: []string{"tag:go"}}},
-		{"unsubscribed frozen", subscriber.Subscriber{Status: subscriber.Unsubscribed}, subscriber.Subscriber{Name: "B", Status: subscriber.Active}, false,
-			subscriber.Subscriber{Status: subscriber.Unsubscribed}},
-		{"bounced frozen", subscriber.Subscriber{Status: subscriber.Bounced}, subscriber.Subscriber{Topics: []string{"tag:go"}}, false,
-			subscriber.Subscriber{Status: subscriber.Bounced}},
-	}
-	for _, tc := range cases {
-		known := tc.known
-		if changed := Merge(&known, tc.in); changed != tc.changed || !reflect.DeepEqual(known, tc.want) {
-			t.Errorf("%s: Merge = %v, %+v; want %v, %+v", tc.name, changed, known, tc.changed, tc.want)
-		}
-	}
-}
-
 func TestPrepareNew(t *testing.T) {
 	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
 	cases := []struct {

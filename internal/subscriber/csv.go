@@ -1,16 +1,12 @@
-package main
+package subscriber
 
 import (
-	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"time"
-
-	"github.com/heraldhq/herald/internal/store"
-	"github.com/heraldhq/herald/internal/subscriber"
 )
 
 // csvColumns maps the header names used by herald, Mailchimp and listmonk
@@ -25,27 +21,30 @@ var csvColumns = map[string]string{
 }
 
 // importStatus maps the status words of herald, Mailchimp and listmonk.
-var importStatus = map[string]subscriber.Status{
-	"": subscriber.Active, "active": subscriber.Active, "subscribed": subscriber.Active,
-	"enabled": subscriber.Active, "confirmed": subscriber.Active,
-	"pending": subscriber.Pending, "unconfirmed": subscriber.Pending,
-	"unsubscribed": subscriber.Unsubscribed, "blocklisted": subscriber.Unsubscribed,
-	"disabled": subscriber.Unsubscribed,
-	"bounced":  subscriber.Bounced, "cleaned": subscriber.Bounced,
+var importStatus = map[string]Status{
+	"": Active, "active": Active, "subscribed": Active,
+	"enabled": Active, "confirmed": Active,
+	"pending": Pending, "unconfirmed": Pending,
+	"unsubscribed": Unsubscribed, "blocklisted": Unsubscribed,
+	"disabled": Unsubscribed,
+	"bounced":  Bounced, "cleaned": Bounced,
 }
 
-// rowError is one rejected CSV row.
-type rowError struct {
+// RowError is one rejected CSV row.
+type RowError struct {
 	Line int
 	Msg  string
 }
 
-func (r rowError) Error() string { return fmt.Sprintf("line %d: %s", r.Line, r.Msg) }
+func (r RowError) Error() string { return fmt.Sprintf("line %d: %s", r.Line, r.Msg) }
 
-// readSubscribersCSV reads a header row and then one subscriber a row. It
-// returns the good rows and every rejected row with its line number; err is
-// only for a file that cannot be read as CSV at all.
-func readSubscribersCSV(r io.Reader) (subs []subscriber.Subscriber, rejected []rowError, err error) {
+// ReadCSV reads a header row (herald's, Mailchimp's or listmonk's column
+// names) and then one subscriber a row, checked by the same rules as the
+// form (CheckName, CheckTopics, Normalize). It returns the good rows and
+// every rejected row with its line number; err is only for a file that
+// cannot be read as CSV at all. A row of a file without a status column
+// has an empty Status: the caller decides.
+func ReadCSV(r io.Reader) (subs []Subscriber, rejected []RowError, err error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
@@ -65,7 +64,7 @@ func readSubscribersCSV(r io.Reader) (subs []subscriber.Subscriber, rejected []r
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				rejected = append(rejected, rowError{pe.Line, pe.Err.Error()})
+				rejected = append(rejected, RowError{pe.Line, pe.Err.Error()})
 				continue
 			}
 			return nil, nil, fmt.Errorf("read csv: %w", err)
@@ -76,7 +75,7 @@ func readSubscribersCSV(r io.Reader) (subs []subscriber.Subscriber, rejected []r
 			msg = fmt.Sprintf("%s repeats line %d", s.Email, seen[s.EmailKey])
 		}
 		if msg != "" {
-			rejected = append(rejected, rowError{line, msg})
+			rejected = append(rejected, RowError{line, msg})
 			continue
 		}
 		seen[s.EmailKey] = line
@@ -100,7 +99,7 @@ func mapColumns(header []string) (map[string]int, error) {
 	return cols, nil
 }
 
-func rowSubscriber(rec []string, cols map[string]int) (subscriber.Subscriber, string) {
+func rowSubscriber(rec []string, cols map[string]int) (Subscriber, string) {
 	get := func(f string) string {
 		if i, ok := cols[f]; ok && i < len(rec) {
 			return strings.TrimSpace(rec[i])
@@ -108,27 +107,31 @@ func rowSubscriber(rec []string, cols map[string]int) (subscriber.Subscriber, st
 		return ""
 	}
 	email := get("email")
-	key, err := subscriber.Normalize(email)
+	key, err := Normalize(email)
 	if err != nil {
-		return subscriber.Subscriber{}, err.Error()
+		return Subscriber{}, err.Error()
 	}
 	status, ok := importStatus[strings.ToLower(get("status"))]
 	if _, has := cols["status"]; !has {
 		status = "" // decided by the caller (-status)
 	}
 	if !ok {
-		return subscriber.Subscriber{}, fmt.Sprintf("unknown status %q (use active, pending, unsubscribed or bounced)", get("status"))
+		return Subscriber{}, fmt.Sprintf("unknown status %q (use active, pending, unsubscribed or bounced)", get("status"))
 	}
 	name := get("name")
 	if name == "" {
 		name = strings.TrimSpace(get("first") + " " + get("last"))
 	}
-	if strings.ContainsAny(name, "\r\n") || len(name) > 200 {
-		return subscriber.Subscriber{}, "name has a line break or is longer than 200 characters"
+	if name, err = CheckName(name); err != nil {
+		return Subscriber{}, err.Error()
 	}
-	return subscriber.Subscriber{
+	topics, err := CheckTopics(SplitTopics(get("topics")))
+	if err != nil {
+		return Subscriber{}, err.Error()
+	}
+	return Subscriber{
 		Email: email, EmailKey: key, Name: name, Status: status,
-		Topics: splitTopics(get("topics")), Source: subscriber.SourceImport,
+		Topics: topics, Source: SourceImport,
 		CreatedAt: parseCSVTime(get("created")),
 	}, ""
 }
@@ -145,19 +148,11 @@ func parseCSVTime(s string) time.Time {
 	return time.Time{}
 }
 
-func splitTopics(s string) []string {
-	var out []string
-	for _, t := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ';' || r == ',' }) {
-		out = append(out, t)
-	}
-	return out
-}
-
 var exportHeader = []string{"email", "name", "status", "topics", "source", "created_at", "confirmed_at", "unsubscribed_at"}
 
-// writeSubscribersCSV writes subscribers in the format readSubscribersCSV
-// reads back.
-func writeSubscribersCSV(w io.Writer, next func() ([]subscriber.Subscriber, error)) (int, error) {
+// WriteCSV writes the subscribers that next returns, batch by batch until
+// an empty one, in the format ReadCSV reads back; it returns how many.
+func WriteCSV(w io.Writer, next func() ([]Subscriber, error)) (int, error) {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(exportHeader); err != nil {
 		return 0, err
@@ -185,17 +180,4 @@ func csvTime(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
-}
-
-// pages returns a next function for writeSubscribersCSV that reads the
-// store in keyset pages, so memory stays flat with the list's size.
-func pages(ctx context.Context, st store.Store, f store.ListFilter) func() ([]subscriber.Subscriber, error) {
-	f.Limit = 1000
-	return func() ([]subscriber.Subscriber, error) {
-		batch, err := st.ListSubscribers(ctx, f)
-		if len(batch) > 0 {
-			f.AfterID = batch[len(batch)-1].ID
-		}
-		return batch, err
-	}
 }

@@ -1,12 +1,10 @@
-package main
+package subscriber
 
 import (
 	"bytes"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/heraldhq/herald/internal/subscriber"
 )
 
 func TestReadSubscribersCSV(t *testing.T) {
@@ -14,7 +12,7 @@ func TestReadSubscribersCSV(t *testing.T) {
 		name     string
 		in       string
 		emails   []string
-		statuses []subscriber.Status
+		statuses []Status
 		names    []string
 		rejected []int // line numbers
 	}{
@@ -22,21 +20,21 @@ func TestReadSubscribersCSV(t *testing.T) {
 			name:     "mailchimp export",
 			in:       "\ufeffEmail Address,First Name,Last Name,MEMBER_RATING\nann@example.com,Ann,Lee,2\nbob@example.org,Bob,,1\n",
 			emails:   []string{"ann@example.com", "bob@example.org"},
-			statuses: []subscriber.Status{"", ""}, // no status column: the caller decides
+			statuses: []Status{"", ""}, // no status column: the caller decides
 			names:    []string{"Ann Lee", "Bob"},
 		},
 		{
 			name:     "listmonk export",
 			in:       "uuid,email,name,attributes,status,created_at\nx,ann@example.com,Ann,{},enabled,2020\ny,bob@example.org,Bob,{},blocklisted,2020\n",
 			emails:   []string{"ann@example.com", "bob@example.org"},
-			statuses: []subscriber.Status{subscriber.Active, subscriber.Unsubscribed},
+			statuses: []Status{Active, Unsubscribed},
 			names:    []string{"Ann", "Bob"},
 		},
 		{
 			name:     "bad rows are reported with their lines",
 			in:       "email,name,status\nann@example.com,Ann,active\nnot-an-address,X,active\ncat@example.com,Cat,sleeping\ndan@example.com,Da\"n\nANN@example.com,Ann again,active\n",
 			emails:   []string{"ann@example.com"},
-			statuses: []subscriber.Status{subscriber.Active},
+			statuses: []Status{Active},
 			names:    []string{"Ann"},
 			rejected: []int{3, 4, 5, 6},
 		},
@@ -48,7 +46,7 @@ func TestReadSubscribersCSV(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			subs, rejected, err := readSubscribersCSV(strings.NewReader(tt.in))
+			subs, rejected, err := ReadCSV(strings.NewReader(tt.in))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -63,7 +61,7 @@ func TestReadSubscribersCSV(t *testing.T) {
 				t.Fatalf("got %d subscribers, want %d: %+v", len(subs), len(tt.emails), subs)
 			}
 			for i, s := range subs {
-				if s.Email != tt.emails[i] || s.Status != tt.statuses[i] || s.Name != tt.names[i] || s.Source != subscriber.SourceImport {
+				if s.Email != tt.emails[i] || s.Status != tt.statuses[i] || s.Name != tt.names[i] || s.Source != SourceImport {
 					t.Errorf("row %d = %q %q %q %q", i, s.Email, s.Status, s.Name, s.Source)
 				}
 			}
@@ -72,20 +70,20 @@ func TestReadSubscribersCSV(t *testing.T) {
 }
 
 func TestReadSubscribersCSVNeedsEmailColumn(t *testing.T) {
-	_, _, err := readSubscribersCSV(strings.NewReader("name,status\nAnn,active\n"))
+	_, _, err := ReadCSV(strings.NewReader("name,status\nAnn,active\n"))
 	if err == nil || !strings.Contains(err.Error(), "no email column") {
 		t.Fatalf("err = %v, want one naming the missing email column", err)
 	}
 }
 
 func TestSubscribersCSVRoundTrip(t *testing.T) {
-	in := []subscriber.Subscriber{
-		{Email: "Ann@Example.com", Name: "Ann, \"the\" first", Status: subscriber.Active, Topics: []string{"tag:go", "author:mike"}},
-		{Email: "bob@example.org", Status: subscriber.Unsubscribed, CreatedAt: time.Date(2019, 5, 6, 7, 8, 9, 0, time.UTC)},
+	in := []Subscriber{
+		{Email: "Ann@Example.com", Name: "Ann, \"the\" first", Status: Active, Topics: []string{"tag:go", "author:mike"}},
+		{Email: "bob@example.org", Status: Unsubscribed, CreatedAt: time.Date(2019, 5, 6, 7, 8, 9, 0, time.UTC)},
 	}
 	var buf bytes.Buffer
 	calls := 0
-	n, err := writeSubscribersCSV(&buf, func() ([]subscriber.Subscriber, error) {
+	n, err := WriteCSV(&buf, func() ([]Subscriber, error) {
 		calls++
 		if calls == 1 {
 			return in, nil
@@ -95,7 +93,7 @@ func TestSubscribersCSVRoundTrip(t *testing.T) {
 	if err != nil || n != 2 {
 		t.Fatalf("write: n=%d err=%v", n, err)
 	}
-	out, rejected, err := readSubscribersCSV(&buf)
+	out, rejected, err := ReadCSV(&buf)
 	if err != nil || len(rejected) > 0 {
 		t.Fatalf("read back: %v %v", err, rejected)
 	}
