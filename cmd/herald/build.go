@@ -59,6 +59,9 @@ func runBuild(ctx context.Context, c *command, args []string, e env) error {
 }
 
 func printProblems(e env, r publish.Result) {
+	for _, n := range r.Notes {
+		fmt.Fprintf(e.stderr, "note: %s\n", n.Error())
+	}
 	for _, p := range r.Problems {
 		fmt.Fprintf(e.stderr, "error: %s\n", p.Error())
 	}

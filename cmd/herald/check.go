@@ -56,7 +56,7 @@ func runCheck(ctx context.Context, c *command, args []string, e env) error {
 	}
 	snap := lib.Snapshot()
 	now := time.Now()
-	r := publish.Result{Problems: append(snap.Problems(), snap.DuplicateIDs()...), IDWarnings: ids.Check(snap.Published(now))}
+	r := publish.Result{Problems: append(snap.Problems(), snap.DuplicateIDs()...), Notes: snap.Notes(), IDWarnings: ids.Check(snap.Published(now))}
 	r.Published, r.Drafts, r.Future = snap.Counts(now)
 	printProblems(e, r)
 	printUndeclaredAuthors(e, snap.UndeclaredAuthors())

@@ -75,6 +75,9 @@ func (d *Daemon) rebuild(reason string) {
 	d.builtAt = now
 	r, err := d.pub.Publish(now)
 	d.metrics.observe(r, err)
+	for _, n := range r.Notes {
+		d.log.Info("Skipped in the posts folder", "note", n.Error())
+	}
 	for _, p := range r.Problems {
 		d.log.Error("Post skipped", "problem", p.Error())
 	}

@@ -3,12 +3,16 @@ package post
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/heraldhq/herald/internal/linkrule"
 )
 
 // Library is the set of posts in a folder, kept current by Update. Snapshot
@@ -108,6 +112,15 @@ func (l *Library) collect(p string, c *change) {
 	}
 	if rel != "" && hiddenPath(rel) {
 		return
+	}
+	if info, err := os.Lstat(p); err == nil && rel != "" && info.Mode()&fs.ModeSymlink != 0 {
+		if _, err := linkrule.Check(l.linksOn(path.Dir(rel)), p); err != nil {
+			c.scopes = append(c.scopes, scope{rel: rel}, scope{rel: rel, dir: true})
+			if isPostFile(rel) || !strings.Contains(err.Error(), "nowhere") {
+				c.problems = append(c.problems, Problem{Path: rel, Msg: err.Error(), Note: true})
+			}
+			return
+		}
 	}
 	info, err := os.Stat(p)
 	if err == nil && info.IsDir() {

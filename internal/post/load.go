@@ -11,6 +11,8 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+
+	"github.com/heraldhq/herald/internal/linkrule"
 )
 
 // walkBatch is how many file names the walker hands the parsers at once.
@@ -24,16 +26,18 @@ const walkBatch = 64
 func (l *Library) parseTree(ctx context.Context, rel string) (change, error) {
 	batches := make(chan []string, 16)
 	var walkErr error
+	var notes []Problem
 	go func() {
 		defer close(batches)
-		walkErr = l.walk(rel, func(rels []string) { batches <- rels })
+		notes, walkErr = l.walk(rel, func(rels []string) { batches <- rels })
 	}()
 	dir, err := openFolder(l.dir)
 	if err == nil {
 		defer dir.close()
 	} // else the walk reports it
 	c := l.parseAll(ctx, dir, batches)
-	return c, errors.Join(walkErr, ctx.Err()) // parseAll drained batches: the walk is over
+	c.problems = append(c.problems, notes...) // parseAll drained batches: the walk is over
+	return c, errors.Join(walkErr, ctx.Err())
 }
 
 // parseAll parses the files of every batch with one worker per GOMAXPROCS,
@@ -108,21 +112,42 @@ func (l *Library) parseInto(dir *folder, rel string, c *change, buf []byte, lazy
 
 // walk lists the post files under the folder rel ("" for Dir itself), as
 // slash-separated paths relative to Dir, handing them to emit in batches,
-// in no particular order. Hidden files and folders are skipped; symbolic
-// links to folders are not followed (the folder rel itself may be one).
-func (l *Library) walk(rel string, emit func([]string)) error {
-	w := walker{emit: emit, rels: make([]string, 0, walkBatch)}
+// in no particular order. Hidden files and folders are skipped. Symbolic
+// links follow linkrule: one that leads outside Dir is followed (a file,
+// or a folder walked as if it were in Dir), any other is skipped with a
+// note, returned.
+func (l *Library) walk(rel string, emit func([]string)) ([]Problem, error) {
+	w := walker{emit: emit, rels: make([]string, 0, walkBatch), walking: l.linksOn(rel)}
 	err := w.dir(filepath.Join(l.dir, filepath.FromSlash(rel)), rel)
 	if len(w.rels) > 0 {
 		emit(w.rels)
 	}
-	return err
+	return w.notes, err
+}
+
+// linksOn returns Dir and the linked folders on the way from Dir to the
+// folder rel, outermost first: what a walk of rel is inside of.
+func (l *Library) linksOn(rel string) []string {
+	walking := []string{l.dir}
+	abs := l.dir
+	for elem := range strings.SplitSeq(rel, "/") {
+		if elem == "" || elem == "." {
+			continue
+		}
+		abs = filepath.Join(abs, elem)
+		if info, err := os.Lstat(abs); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+			walking = append(walking, abs)
+		}
+	}
+	return walking
 }
 
 // walker lists one folder tree for walk.
 type walker struct {
-	emit func([]string)
-	rels []string // the batch being filled
+	emit    func([]string)
+	rels    []string  // the batch being filled
+	walking []string  // Dir, then the linked folders the walk is in, outermost first
+	notes   []Problem // the links skipped
 }
 
 // dir lists the folder at abs, which is rel relative to Dir, and the
@@ -146,13 +171,42 @@ func (w *walker) dir(abs, rel string) error {
 		if rel != "" {
 			r = rel + "/" + name
 		}
-		if e.IsDir() {
-			if err := w.dir(abs+string(filepath.Separator)+name, r); err != nil {
+		path := abs + string(filepath.Separator) + name
+		switch {
+		case e.Type()&fs.ModeSymlink != 0:
+			if err := w.link(path, r); err != nil {
 				return err
 			}
-		} else if isPostFile(r) {
+		case e.IsDir():
+			if err := w.dir(path, r); err != nil {
+				return err
+			}
+		case isPostFile(r):
 			w.add(r)
 		}
+	}
+	return nil
+}
+
+// link applies linkrule to the symbolic link at abs (rel relative to Dir).
+func (w *walker) link(abs, rel string) error {
+	target, err := linkrule.Check(w.walking, abs)
+	if err != nil {
+		if isPostFile(rel) || !strings.Contains(err.Error(), "nowhere") {
+			w.notes = append(w.notes, Problem{Path: rel, Msg: err.Error(), Note: true})
+		}
+		return nil
+	}
+	info, err := os.Stat(target)
+	switch {
+	case err != nil:
+		return nil // gone since Check
+	case info.IsDir():
+		w.walking = append(w.walking, abs)
+		defer func() { w.walking = w.walking[:len(w.walking)-1] }()
+		return w.dir(abs, rel)
+	case isPostFile(rel):
+		w.add(rel)
 	}
 	return nil
 }

@@ -59,6 +59,10 @@ type Problem struct {
 	Line int
 	Col  int
 	Msg  string
+	// Note marks a file skipped on purpose (a symbolic link that leads
+	// back into the posts folder), which is no error: Snapshot.Notes
+	// lists these, Snapshot.Problems the others.
+	Note bool
 }
 
 func (p Problem) Error() string {

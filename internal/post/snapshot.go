@@ -65,7 +65,15 @@ func (s *Snapshot) Published(now time.Time) []*Post {
 }
 
 // Problems returns the files that could not be read, sorted by path.
-func (s *Snapshot) Problems() []Problem { return slices.Clone(s.problems) }
+func (s *Snapshot) Problems() []Problem {
+	return slices.DeleteFunc(slices.Clone(s.problems), func(p Problem) bool { return p.Note })
+}
+
+// Notes returns the files skipped on purpose (see Problem.Note), sorted by
+// path.
+func (s *Snapshot) Notes() []Problem {
+	return slices.DeleteFunc(slices.Clone(s.problems), func(p Problem) bool { return !p.Note })
+}
 
 // Counts returns how many posts are published at now, how many are drafts
 // (expired posts count as drafts), and how many are not drafts but dated

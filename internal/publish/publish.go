@@ -42,6 +42,7 @@ type Result struct {
 	Written, Unchanged, Removed        int
 	Unsupported                        int // shortcodes and Liquid tags removed from the published posts
 	Problems                           []post.Problem
+	Notes                              []post.Problem // files skipped on purpose: see post.Problem.Note
 	IDWarnings                         []post.Warning
 	Duration                           time.Duration
 }
@@ -93,7 +94,7 @@ func (p *Publisher) Publish(now time.Time) (Result, error) {
 	published := snap.Published(now)
 	var r Result
 	r.Published, r.Drafts, r.Future = snap.Counts(now)
-	r.Problems = snap.Problems()
+	r.Problems, r.Notes = snap.Problems(), snap.Notes()
 	r.Skipped = len(r.Problems)
 	for _, q := range published {
 		r.Unsupported += len(q.Unsupported)

@@ -2,12 +2,15 @@ package watch
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/heraldhq/herald/internal/linkrule"
 )
 
 // coalescer gathers the paths of one burst and says when it is due: after
@@ -128,8 +131,11 @@ func (w *Watcher) handle(ev fsnotify.Event) []string {
 		return []string{path}
 	}
 	info, err := os.Lstat(path)
+	if err == nil && sc == inTree && info.Mode()&fs.ModeSymlink != 0 && ev.Has(fsnotify.Create) {
+		info, err = w.throughLink(path) // a folder to watch through the link, or the link itself
+	}
 	if err != nil || !info.IsDir() {
-		return []string{path} // a file, or already gone again: report it
+		return []string{path} // a file, a link not followed, or already gone again: report it
 	}
 	if sc != inTree || !ev.Has(fsnotify.Create) {
 		return nil // folders themselves are not changes
@@ -139,6 +145,23 @@ func (w *Watcher) handle(ev fsnotify.Event) []string {
 		w.report(err)
 	}
 	return files
+}
+
+// throughLink returns what the new link at path leads to when linkrule
+// follows it, else the link's own information (not a folder).
+func (w *Watcher) throughLink(path string) (os.FileInfo, error) {
+	link, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	target, err := linkrule.Check(w.roots.linksOn(filepath.Dir(path)), path)
+	if err != nil {
+		return link, nil
+	}
+	if info, err := os.Stat(target); err == nil {
+		return info, nil
+	}
+	return link, nil
 }
 
 // failed reports an fsnotify error; after a kernel queue overflow, events

@@ -3,9 +3,12 @@ package watch
 import (
 	"errors"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/heraldhq/herald/internal/linkrule"
 )
 
 // scope says how a path relates to the watched roots.
@@ -122,33 +125,88 @@ func temporary(name string) bool {
 }
 
 // watchTree adds an OS watch on dir and every folder below it that is not
-// hidden, and returns the files found there (temporaries left out). Entries
-// that vanish during the walk are not errors; other failures are joined.
+// hidden, and returns the files found there (temporaries left out).
+// Symbolic links follow linkrule, as the post loader does: a link to a
+// folder outside the tree is watched through the link (its events carry
+// the link's path); any other link is reported as a file, for the loader
+// to skip with a note. Entries that vanish during the walk are not errors;
+// other failures are joined.
 func (w *Watcher) watchTree(dir string) ([]string, error) {
-	var files []string
-	var errs []error
-	walkErr := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if !errors.Is(err, fs.ErrNotExist) {
-				errs = append(errs, err)
-			}
-			return nil
+	t := treeWalk{w: w, walking: w.roots.linksOn(dir)}
+	t.walk(dir)
+	return t.files, errors.Join(t.errs...)
+}
+
+// treeWalk is one watchTree.
+type treeWalk struct {
+	w       *Watcher
+	walking []string // the tree's root, then the linked folders the walk is in
+	files   []string
+	errs    []error
+}
+
+func (t *treeWalk) walk(dir string) {
+	if err := t.w.watchDir(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		t.errs = append(t.errs, err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		t.errs = append(t.errs, err)
+	}
+	for _, e := range entries {
+		path := filepath.Join(dir, e.Name())
+		switch {
+		case hidden(e.Name()):
+		case e.IsDir():
+			t.walk(path)
+		case e.Type()&fs.ModeSymlink != 0 && t.linkedDir(path):
+			t.walking = append(t.walking, path)
+			t.walk(path)
+			t.walking = t.walking[:len(t.walking)-1]
+		case !temporary(e.Name()):
+			t.files = append(t.files, path)
 		}
-		if path != dir && hidden(d.Name()) {
-			return skipHidden(d)
+	}
+}
+
+// linkedDir reports whether the link at path is a folder to watch
+// through.
+func (t *treeWalk) linkedDir(path string) bool {
+	target, err := linkrule.Check(t.walking, path)
+	if err != nil {
+		return false
+	}
+	info, err := os.Stat(target)
+	return err == nil && info.IsDir()
+}
+
+// linksOn returns the tree that holds path and the symbolic links on the
+// way from it to path, outermost first.
+func (r *roots) linksOn(path string) []string {
+	r.mu.Lock()
+	var root string
+	for tree := range r.trees {
+		if _, ok := below(tree, path); (ok || tree == path) && len(tree) > len(root) {
+			root = tree
 		}
-		if !d.IsDir() {
-			if !temporary(d.Name()) {
-				files = append(files, path)
-			}
-			return nil
+	}
+	r.mu.Unlock()
+	if root == "" {
+		return []string{path}
+	}
+	walking := []string{root}
+	rel, _ := below(root, path)
+	abs := root
+	for elem := range strings.SplitSeq(rel, string(filepath.Separator)) {
+		if elem == "" {
+			continue
 		}
-		if err := w.watchDir(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			errs = append(errs, err)
+		abs = filepath.Join(abs, elem)
+		if info, err := os.Lstat(abs); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+			walking = append(walking, abs)
 		}
-		return nil
-	})
-	return files, errors.Join(append(errs, walkErr)...)
+	}
+	return walking
 }
 
 func skipHidden(d fs.DirEntry) error {
