@@ -49,6 +49,26 @@ func TestScheduleCommand(t *testing.T) {
 			t.Errorf("schedule output lacks %q:\n%s", w, out.String())
 		}
 	}
+	// -n 2 ends inside a long vacation: the first run after it still shows.
+	long := strings.Replace(newsletterConfig, "until = 2030-01-15", "until = 2030-06-01", 1)
+	site.writeConfig(t, fmt.Sprintf(testConfig, "Test blog")+long)
+	out.Reset()
+	inVacation := clocktest.New(mustTime(t, "2030-01-02T00:00:00Z"))
+	err = run(t.Context(), []string{"schedule", "-config", site.config, "-n", "2"}, env{stdout: &out, stderr: &out, clock: inVacation})
+	if err != nil {
+		t.Fatal(err, out.String())
+	}
+	want = []string{
+		"Mon 2030-01-07 09:00 UTC  skip: vacation until 2030-06-01: Winter break",
+		"Mon 2030-01-14 09:00 UTC  skip: vacation until 2030-06-01: Winter break",
+		"...                       19 more runs skipped",
+		"Mon 2030-06-03 09:00 UTC  send: first run after the vacation",
+	}
+	for _, w := range want {
+		if !strings.Contains(out.String(), w) {
+			t.Errorf("schedule -n 2 output lacks %q:\n%s", w, out.String())
+		}
+	}
 	if _, _, err := runCmd(t, "schedule", "-config", site.config, "-n", "0"); !errors.Is(err, errUsage) {
 		t.Errorf("-n 0: err = %v, want a usage error", err)
 	}
