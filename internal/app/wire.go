@@ -162,10 +162,10 @@ func NewSchedule(cfg *config.Config) (*schedule.Schedule, error) {
 }
 
 // linkMaker returns the personal unsubscribe and preferences URLs.
-func linkMaker(cfg *config.Config, signer *subscriber.Signer) func(int64) (string, string) {
+func linkMaker(cfg *config.Config, signer *subscriber.Signer) func(subscriber.Subscriber) (string, string) {
 	base := cfg.Server.PublicURL
-	return func(id int64) (string, string) {
-		return subscriber.UnsubscribeURL(base, signer, id), subscriber.PreferencesURL(base, signer, id)
+	return func(sub subscriber.Subscriber) (string, string) {
+		return subscriber.UnsubscribeURL(base, signer, sub), subscriber.PreferencesURL(base, signer, sub)
 	}
 }
 

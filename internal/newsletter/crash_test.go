@@ -206,7 +206,8 @@ func crashOptions(st store.Store, tr mail.Transport) Options {
 	return Options{
 		Store: st, Transport: tr, Posts: func() []*post.Post { return []*post.Post{p} }, Schedule: sched,
 		From: netmail.Address{Address: "news@blog.example.com"},
-		Links: func(id int64) (string, string) {
+		Links: func(sub subscriber.Subscriber) (string, string) {
+			id := sub.ID
 			return "https://h.example.com/unsubscribe/" + strconv.FormatInt(id, 10), "https://h.example.com/preferences/x"
 		},
 		Templates: templates.Embedded(), Site: Site{Title: "Blog", URL: "https://blog.example.com/"},

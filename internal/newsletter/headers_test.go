@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/heraldhq/herald/internal/subscriber"
 )
 
 // TestOneClickOnlyOverHTTPS: an issue whose unsubscribe link is http has
@@ -16,7 +18,8 @@ func TestOneClickOnlyOverHTTPS(t *testing.T) {
 			f := newFixture(t)
 			n := f.engine(daily(t), func(o *Options) {
 				o.ReplyTo, o.ListID = "editor@blog.example.com", "Zoë’s Notes <news.blog.example.com>"
-				o.Links = func(id int64) (string, string) {
+				o.Links = func(sub subscriber.Subscriber) (string, string) {
+					id := sub.ID
 					return fmt.Sprintf("%s://herald.example.com/unsubscribe/u%d", scheme, id), "https://herald.example.com/p"
 				}
 			})

@@ -170,7 +170,8 @@ func (f *fixture) options(sched *schedule.Schedule) Options {
 	return Options{
 		Store: f.st, Transport: f.tr, Posts: f.published, Schedule: sched,
 		From: netmail.Address{Name: "Blog", Address: "news@blog.example.com"}, PublicURL: "https://herald.example.com",
-		Links: func(id int64) (string, string) {
+		Links: func(sub subscriber.Subscriber) (string, string) {
+			id := sub.ID
 			return fmt.Sprintf("https://herald.example.com/unsubscribe/u%d", id), fmt.Sprintf("https://herald.example.com/preferences/p%d", id)
 		},
 		Templates: templates.Embedded(), Site: Site{Title: "The Blog", URL: "https://blog.example.com/"},

@@ -18,6 +18,7 @@ import (
 	"github.com/heraldhq/herald/internal/post"
 	"github.com/heraldhq/herald/internal/schedule"
 	"github.com/heraldhq/herald/internal/store"
+	"github.com/heraldhq/herald/internal/subscriber"
 )
 
 // Mode says how posts are grouped into emails.
@@ -68,7 +69,7 @@ type Options struct {
 	PublicURL string
 	// Links returns the one-click unsubscribe URL (https, used in the
 	// List-Unsubscribe header) and the preferences URL of a subscriber.
-	Links     func(subscriberID int64) (unsubscribeURL, preferencesURL string)
+	Links     func(sub subscriber.Subscriber) (unsubscribeURL, preferencesURL string)
 	Templates fs.FS // holds email/newsletter.html, email/newsletter.txt, email/subject.txt
 	Site      Site
 

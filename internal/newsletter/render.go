@@ -183,7 +183,7 @@ func authorKeys(p *post.Post) []string {
 // message renders the email of content c with posts (c's, or those of
 // them a subscriber's topics select) for sub.
 func (n *Newsletter) message(c *content, sub subscriber.Subscriber, posts []*post.Post, msgID string) (*mail.Message, error) {
-	unsub, prefs := n.opts.Links(sub.ID)
+	unsub, prefs := n.opts.Links(sub)
 	subject, html, text, err := n.render(c, posts, &readerValues{sub.Name, sub.Email, unsub, prefs})
 	if err != nil {
 		return nil, err

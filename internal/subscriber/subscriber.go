@@ -43,4 +43,12 @@ type Subscriber struct {
 	UnsubscribedAt time.Time
 	BouncedAt      time.Time
 	Bounces        int // permanent failures counted towards Bounced
+
+	// TokenKey is random (hex, TokenKeyLen bytes), set by the store when
+	// the subscriber is created and never changed: every link token
+	// carries it, so no link outlives its subscriber.
+	TokenKey string
+	// LegacyTokens is true for subscribers created before token keys: their
+	// links without a key, sent before the upgrade, keep working.
+	LegacyTokens bool
 }

@@ -147,7 +147,7 @@ func TestBrowserSubscribeFlow(t *testing.T) {
 	wantStatus("pressing confirm", subscriber.Active)
 
 	sub := e.subscriberByEmail(t, "browser@example.org")
-	res, body := e.do(t, "POST", subscriber.UnsubscribeURL(e.ts.URL, e.signer, sub.ID), strings.NewReader("List-Unsubscribe=One-Click"),
+	res, body := e.do(t, "POST", subscriber.UnsubscribeURL(e.ts.URL, e.signer, sub), strings.NewReader("List-Unsubscribe=One-Click"),
 		http.Header{"Content-Type": {"application/x-www-form-urlencoded"}})
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("one-click unsubscribe: %d %s", res.StatusCode, body)

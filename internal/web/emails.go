@@ -28,7 +28,7 @@ func (s *Server) sendConfirm(ctx context.Context, sub subscriber.Subscriber, now
 	c := s.cfg.Load()
 	expires := now.Add(c.ConfirmTTL)
 	d := emailData{Lang: c.Site.Language, Site: c.Site, Name: sub.Name, Expires: expires.In(c.Site.Location),
-		ConfirmURL: subscriber.ConfirmURL(c.PublicURL, s.signer, sub.ID, expires)}
+		ConfirmURL: subscriber.ConfirmURL(c.PublicURL, s.signer, sub, expires)}
 	return s.sendEmail(ctx, c, "confirm", sub, d, nil, now)
 }
 
@@ -36,9 +36,9 @@ func (s *Server) sendConfirm(ctx context.Context, sub subscriber.Subscriber, now
 // unsubscribe links, with the unsubscribe headers (one-click over https).
 func (s *Server) sendWelcome(ctx context.Context, sub subscriber.Subscriber, now time.Time) error {
 	c := s.cfg.Load()
-	unsub := subscriber.UnsubscribeURL(c.PublicURL, s.signer, sub.ID)
+	unsub := subscriber.UnsubscribeURL(c.PublicURL, s.signer, sub)
 	d := emailData{Lang: c.Site.Language, Site: c.Site, Name: sub.Name, UnsubscribeURL: unsub,
-		PreferencesURL: subscriber.PreferencesURL(c.PublicURL, s.signer, sub.ID)}
+		PreferencesURL: subscriber.PreferencesURL(c.PublicURL, s.signer, sub)}
 	return s.sendEmail(ctx, c, "welcome", sub, d, heraldmail.UnsubscribeHeaders(unsub), now)
 }
 

@@ -52,7 +52,7 @@ func TestSubscribeConfirmUnsubscribeFlow(t *testing.T) {
 		t.Fatalf("want a welcome email with List-Unsubscribe and no List-Unsubscribe-Post over http, got %d:\n%s", len(mails), strings.Join(mails, "\n---\n"))
 	}
 
-	oneClick := subscriber.UnsubscribeURL(e.ts.URL, e.signer, sub.ID)
+	oneClick := subscriber.UnsubscribeURL(e.ts.URL, e.signer, sub)
 	if got := link(t, mails[1], "unsubscribe"); got != oneClick {
 		t.Errorf("welcome unsubscribe link %s, want %s", got, oneClick)
 	}
@@ -168,7 +168,7 @@ func TestPreferencesSaveAndLeave(t *testing.T) {
 	e := newEnv(t, nil)
 	e.postForm(t, "/subscribe", url.Values{"email": {"prefs@example.org"}})
 	sub := e.subscriberByEmail(t, "prefs@example.org")
-	path := pathOf(t, subscriber.PreferencesURL(e.ts.URL, e.signer, sub.ID))
+	path := pathOf(t, subscriber.PreferencesURL(e.ts.URL, e.signer, sub))
 
 	res, body := e.do(t, "GET", path, nil, nil)
 	if res.StatusCode != http.StatusOK || !strings.Contains(body, "Save my preferences") {
@@ -197,7 +197,7 @@ func TestOneClickMultipart(t *testing.T) {
 	e.postForm(t, "/subscribe", url.Values{"email": {"mp@example.org"}})
 	sub := e.subscriberByEmail(t, "mp@example.org")
 	body := "--B\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--B--\r\n"
-	res, got := e.do(t, "POST", subscriber.UnsubscribeURL(e.ts.URL, e.signer, sub.ID), strings.NewReader(body),
+	res, got := e.do(t, "POST", subscriber.UnsubscribeURL(e.ts.URL, e.signer, sub), strings.NewReader(body),
 		http.Header{"Content-Type": {"multipart/form-data; boundary=B"}})
 	if res.StatusCode != http.StatusOK || got != "unsubscribed\n" {
 		t.Fatalf("multipart one-click: %d %q", res.StatusCode, got)

@@ -19,8 +19,8 @@ func TestPagesAfterLeaving(t *testing.T) {
 	e.postForm(t, "/subscribe", url.Values{"email": {"gone@example.org"}, "name": {"Lin"}})
 	e.postForm(t, pathOf(t, link(t, e.emails(t)[0], "confirm")), nil)
 	sub := e.subscriberByEmail(t, "gone@example.org")
-	prefs := pathOf(t, subscriber.PreferencesURL(e.ts.URL, e.signer, sub.ID))
-	unsub := pathOf(t, subscriber.UnsubscribeURL(e.ts.URL, e.signer, sub.ID))
+	prefs := pathOf(t, subscriber.PreferencesURL(e.ts.URL, e.signer, sub))
+	unsub := pathOf(t, subscriber.UnsubscribeURL(e.ts.URL, e.signer, sub))
 	if res, body := e.postForm(t, unsub, nil); res.StatusCode != 200 || !strings.Contains(body, "You are unsubscribed") {
 		t.Fatalf("unsubscribe: %d\n%s", res.StatusCode, body)
 	}

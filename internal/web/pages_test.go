@@ -63,7 +63,7 @@ func TestPreferencesOffersTopics(t *testing.T) {
 	e.srv.SetPosts(testPosts())
 	e.postForm(t, "/subscribe", url.Values{"email": {"topics@example.org"}, "topics": {"tag:go", "tag:retired"}})
 	sub := e.subscriberByEmail(t, "topics@example.org")
-	_, body := e.do(t, "GET", pathOf(t, subscriber.PreferencesURL(e.ts.URL, e.signer, sub.ID)), nil, nil)
+	_, body := e.do(t, "GET", pathOf(t, subscriber.PreferencesURL(e.ts.URL, e.signer, sub)), nil, nil)
 	wants := []string{`value="author:ada"> Posts by Ada Lovelace`, `value="tag:go" checked> Posts tagged go`,
 		`value="tag:web"> Posts tagged web`, `value="tag:retired" checked> tag:retired`}
 	for _, want := range wants {
@@ -86,10 +86,10 @@ func TestNoExternalResources(t *testing.T) {
 	e.postForm(t, "/subscribe", url.Values{"email": {"pages@example.org"}})
 	sub := e.subscriberByEmail(t, "pages@example.org")
 	confirm := pathOf(t, link(t, e.emails(t)[0], "confirm"))
-	unsub := pathOf(t, subscriber.UnsubscribeURL(e.ts.URL, e.signer, sub.ID))
+	unsub := pathOf(t, subscriber.UnsubscribeURL(e.ts.URL, e.signer, sub))
 	pages := []struct{ name, method, path string }{
 		{"home", "GET", "/"}, {"subscribe_done", "POST", "/subscribe"}, {"confirm", "GET", confirm},
-		{"confirmed", "POST", confirm}, {"preferences", "GET", pathOf(t, subscriber.PreferencesURL(e.ts.URL, e.signer, sub.ID))},
+		{"confirmed", "POST", confirm}, {"preferences", "GET", pathOf(t, subscriber.PreferencesURL(e.ts.URL, e.signer, sub))},
 		{"unsubscribe", "GET", unsub}, {"unsubscribed", "POST", unsub}, {"error", "GET", "/confirm/forged"},
 	}
 	for _, p := range pages {

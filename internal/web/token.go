@@ -10,9 +10,10 @@ import (
 
 // subscriberFor checks the {token} of r for purpose p and loads its
 // subscriber. On failure it has answered (400 forged or altered, 410
-// expired or gone, 500 store error) and ok is false.
+// expired, or gone: the subscriber was removed, or the token was made for
+// another subscriber who had the id; 500 store error) and ok is false.
 func (s *Server) subscriberFor(w http.ResponseWriter, r *http.Request, p subscriber.Purpose) (sub subscriber.Subscriber, ok bool) {
-	id, err := s.signer.Verify(p, r.PathValue("token"), s.now())
+	claims, err := s.signer.Verify(p, r.PathValue("token"), s.now())
 	switch {
 	case errors.Is(err, subscriber.ErrExpiredToken):
 		s.fail(w, r, http.StatusGone, errExpiredLink, nil)
@@ -21,11 +22,11 @@ func (s *Server) subscriberFor(w http.ResponseWriter, r *http.Request, p subscri
 		s.fail(w, r, http.StatusBadRequest, errBadLink, nil)
 		return sub, false
 	}
-	sub, err = s.store.Subscriber(r.Context(), id)
+	sub, err = s.store.Subscriber(r.Context(), claims.ID)
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, store.ErrNotFound) || (err == nil && !claims.Matches(sub)):
 		s.fail(w, r, http.StatusGone, errGoneLink, nil)
-		return sub, false
+		return subscriber.Subscriber{}, false
 	case err != nil:
 		s.fail(w, r, http.StatusInternalServerError, errInternal, err)
 		return sub, false

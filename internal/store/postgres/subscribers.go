@@ -13,14 +13,14 @@ import (
 )
 
 const subscriberColumns = `id, email, email_key, name, status, topics, source, created_at, updated_at,
-	confirm_sent_at, confirmed_at, unsubscribed_at, bounced_at, bounces`
+	confirm_sent_at, confirmed_at, unsubscribed_at, bounced_at, bounces, token_key, legacy_tokens`
 
 func scanSubscriber(row pgx.Row) (subscriber.Subscriber, error) {
 	var s subscriber.Subscriber
 	var status, source, topics string
 	var t [6]int64
 	err := row.Scan(&s.ID, &s.Email, &s.EmailKey, &s.Name, &status, &topics, &source,
-		&t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &s.Bounces)
+		&t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &s.Bounces, &s.TokenKey, &s.LegacyTokens)
 	if err != nil {
 		return s, notFound(err)
 	}
@@ -39,11 +39,11 @@ func getSubscriber(ctx context.Context, tx dbtx, where string, arg any) (subscri
 // whether a row was added and sets s.ID when so.
 func insertSubscriber(ctx context.Context, tx pgx.Tx, s *subscriber.Subscriber) (bool, error) {
 	err := tx.QueryRow(ctx, `INSERT INTO subscribers (email, email_key, name, status, topics, source,
-		created_at, updated_at, confirm_sent_at, confirmed_at, unsubscribed_at, bounced_at, bounces)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (email_key) DO NOTHING RETURNING id`,
+		created_at, updated_at, confirm_sent_at, confirmed_at, unsubscribed_at, bounced_at, bounces, token_key, legacy_tokens)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (email_key) DO NOTHING RETURNING id`,
 		s.Email, s.EmailKey, s.Name, string(s.Status), codec.Strings(s.Topics), string(s.Source),
 		codec.Nanos(s.CreatedAt), codec.Nanos(s.UpdatedAt), codec.Nanos(s.ConfirmSentAt),
-		codec.Nanos(s.ConfirmedAt), codec.Nanos(s.UnsubscribedAt), codec.Nanos(s.BouncedAt), s.Bounces).Scan(&s.ID)
+		codec.Nanos(s.ConfirmedAt), codec.Nanos(s.UnsubscribedAt), codec.Nanos(s.BouncedAt), s.Bounces, s.TokenKey, s.LegacyTokens).Scan(&s.ID)
 	if err = notFound(err); err == store.ErrNotFound {
 		return false, nil
 	}

@@ -17,15 +17,46 @@ type migration = migrations.Migration
 
 func loadMigrations(fsys fs.FS) ([]migration, error) { return migrations.Load(fsys) }
 
-// migrate applies every migration not yet recorded, all in one transaction.
+// migrate applies every migration not yet recorded, all in one
+// transaction. Foreign keys are off meanwhile, so that a migration may
+// rebuild a table others refer to (SQLite's way to change a table), and
+// checked before the commit.
 func (s *Store) migrate(ctx context.Context) error {
 	list, err := loadMigrations(migrationFiles)
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, "migrate sqlite schema", func(tx *sql.Tx) error {
-		return applyMigrations(ctx, tx, list)
+	if _, err := s.write.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil { // the one write connection
+		return fmt.Errorf("migrate sqlite schema: %w", err)
+	}
+	err = s.inTx(ctx, "migrate sqlite schema", func(tx *sql.Tx) error {
+		if err := applyMigrations(ctx, tx, list); err != nil {
+			return err
+		}
+		return checkForeignKeys(ctx, tx)
 	})
+	if _, fkErr := s.write.ExecContext(ctx, `PRAGMA foreign_keys = ON`); err == nil && fkErr != nil {
+		err = fmt.Errorf("migrate sqlite schema: %w", fkErr)
+	}
+	return err
+}
+
+// checkForeignKeys fails when a row refers to a missing one.
+func checkForeignKeys(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return fmt.Errorf("check foreign keys: %w", err)
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var table string
+		var rowid sql.NullInt64
+		var parent string
+		var fkid int
+		rows.Scan(&table, &rowid, &parent, &fkid)
+		return fmt.Errorf("check foreign keys: row %d of %s refers to a missing %s row", rowid.Int64, table, parent)
+	}
+	return rows.Err()
 }
 
 func applyMigrations(ctx context.Context, tx *sql.Tx, list []migration) error {

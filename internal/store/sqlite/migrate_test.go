@@ -103,3 +103,94 @@ func TestOpenBadPath(t *testing.T) {
 		}
 	}
 }
+
+// TestMigrateTokenKeys upgrades a database made before token keys, whose
+// newest subscriber was removed: deliveries survive the table rebuild,
+// every subscriber gets its own key and keeps its old links (legacy), ids
+// are never reused from then on, and an old link of the removed subscriber
+// matches nobody, even the subscriber given its id.
+func TestMigrateTokenKeys(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "herald.db")
+	ctx := context.Background()
+	db, err := openDB(path, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := loadMigrations(migrationFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before []migration
+	for _, m := range list {
+		if m.Version <= 3 {
+			before = append(before, m)
+		}
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := applyMigrations(ctx, tx, before); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO subscribers (id, email, email_key, status, created_at, updated_at) VALUES
+			(1, 'a@example.com', 'a@example.com', 'active', 1, 1),
+			(2, 'b@example.com', 'b@example.com', 'active', 1, 1),
+			(3, 'gone@example.com', 'gone@example.com', 'pending', 1, 1)`,
+		`INSERT INTO issues (id, key, scheduled_at, status, created_at) VALUES (1, 'k', 1, 'sent', 1)`,
+		`INSERT INTO deliveries (issue_id, subscriber_id, email, status, message_id, next_attempt_at, updated_at) VALUES
+			(1, 1, 'a@example.com', 'sent', 'm1', 1, 1), (1, 2, 'b@example.com', 'sent', 'm2', 1, 1)`,
+		`DELETE FROM subscribers WHERE id = 3`,
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	s := openAt(t, path)
+	if n := countRows(t, s, `SELECT count(*) FROM deliveries`); n != 2 {
+		t.Fatalf("%d deliveries after the upgrade, want the 2 from before", n)
+	}
+	a, b := getOrFail(t, s, 1), getOrFail(t, s, 2)
+	if !a.LegacyTokens || !b.LegacyTokens || len(a.TokenKey) != 2*subscriber.TokenKeyLen || a.TokenKey == b.TokenKey {
+		t.Fatalf("after the upgrade: %+v\n%+v\nwant legacy subscribers with distinct keys", a, b)
+	}
+	if !(subscriber.Claims{ID: 1}).Matches(a) {
+		t.Error("a link from before the upgrade no longer works")
+	}
+	next := subscriber.Subscriber{Email: "new@example.com"}
+	if _, err := s.CreateSubscriber(ctx, &next, time.Unix(2, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if (subscriber.Claims{ID: next.ID}).Matches(next) {
+		t.Errorf("a keyless link for id %d acts on the subscriber created after the upgrade", next.ID)
+	}
+	if err := s.DeleteSubscriber(ctx, next.ID); err != nil {
+		t.Fatal(err)
+	}
+	again := subscriber.Subscriber{Email: "again@example.com"}
+	if _, err := s.CreateSubscriber(ctx, &again, time.Unix(3, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if again.ID <= next.ID {
+		t.Errorf("id %d reused after its subscriber was removed (new id %d)", next.ID, again.ID)
+	}
+	var fk string
+	if err := s.write.QueryRow(`PRAGMA foreign_keys`).Scan(&fk); err != nil || fk != "1" {
+		t.Errorf("foreign_keys %q (%v) on the write connection after migrating, want 1", fk, err)
+	}
+}
+
+func getOrFail(t *testing.T, s *Store, id int64) subscriber.Subscriber {
+	t.Helper()
+	sub, err := s.Subscriber(context.Background(), id)
+	if err != nil {
+		t.Fatalf("Subscriber(%d): %v", id, err)
+	}
+	return sub
+}

@@ -14,7 +14,7 @@ import (
 )
 
 const subscriberColumns = `id, email, email_key, name, status, topics, source, created_at, updated_at,
-	confirm_sent_at, confirmed_at, unsubscribed_at, bounced_at, bounces`
+	confirm_sent_at, confirmed_at, unsubscribed_at, bounced_at, bounces, token_key, legacy_tokens`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -23,7 +23,7 @@ func scanSubscriber(row scanner) (subscriber.Subscriber, error) {
 	var topics string
 	var t [6]int64
 	err := row.Scan(&s.ID, &s.Email, &s.EmailKey, &s.Name, &s.Status, &topics, &s.Source,
-		&t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &s.Bounces)
+		&t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &s.Bounces, &s.TokenKey, &s.LegacyTokens)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, store.ErrNotFound
 	}
@@ -49,11 +49,11 @@ func getSubscriber(ctx context.Context, q querier, where string, arg any) (subsc
 // whether a row was added and sets s.ID when so.
 func insertSubscriber(ctx context.Context, tx *sql.Tx, s *subscriber.Subscriber) (bool, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO subscribers (email, email_key, name, status, topics, source,
-		created_at, updated_at, confirm_sent_at, confirmed_at, unsubscribed_at, bounced_at, bounces)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email_key) DO NOTHING`,
+		created_at, updated_at, confirm_sent_at, confirmed_at, unsubscribed_at, bounced_at, bounces, token_key, legacy_tokens)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email_key) DO NOTHING`,
 		s.Email, s.EmailKey, s.Name, s.Status, codec.Strings(s.Topics), s.Source,
 		codec.Nanos(s.CreatedAt), codec.Nanos(s.UpdatedAt), codec.Nanos(s.ConfirmSentAt),
-		codec.Nanos(s.ConfirmedAt), codec.Nanos(s.UnsubscribedAt), codec.Nanos(s.BouncedAt), s.Bounces)
+		codec.Nanos(s.ConfirmedAt), codec.Nanos(s.UnsubscribedAt), codec.Nanos(s.BouncedAt), s.Bounces, s.TokenKey, s.LegacyTokens)
 	if err != nil {
 		return false, err
 	}

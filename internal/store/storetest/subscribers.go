@@ -17,9 +17,12 @@ func runSubscribers(t *testing.T, open Opener) {
 		if err != nil || !created || sub.ID == 0 {
 			t.Fatalf("CreateSubscriber = %v, %v, id %d; want created with an id", created, err, sub.ID)
 		}
+		if len(sub.TokenKey) != 2*subscriber.TokenKeyLen || sub.LegacyTokens {
+			t.Fatalf("new subscriber's token key %q (legacy %v); want %d hex digits, not legacy", sub.TokenKey, sub.LegacyTokens, 2*subscriber.TokenKeyLen)
+		}
 		want := subscriber.Subscriber{ID: sub.ID, Email: "Ada@Example.com", EmailKey: "ada@example.com", Name: "Ada",
 			Status: subscriber.Pending, Topics: []string{"tag:go", "author:ada"}, Source: subscriber.SourceCLI,
-			CreatedAt: t0, UpdatedAt: t0}
+			CreatedAt: t0, UpdatedAt: t0, TokenKey: sub.TokenKey}
 		wantEqual(t, "returned subscriber", sub, want)
 		wantEqual(t, "stored subscriber", f.get(sub.ID), want)
 		byKey, err := f.s.SubscriberByEmail(f.ctx, "ada@example.com")
@@ -64,6 +67,8 @@ func runSubscribers(t *testing.T, open Opener) {
 	t.Run("Transitions", func(t *testing.T) { runTransitions(t, open) })
 	t.Run("Edits", func(t *testing.T) { runEdits(t, newFixture(t, open)) })
 	t.Run("ListAndCount", func(t *testing.T) { runList(t, newFixture(t, open)) })
+	t.Run("IDsNeverReused", func(t *testing.T) { runIDsNeverReused(t, newFixture(t, open)) })
+	t.Run("TokenKeys", func(t *testing.T) { runTokenKeys(t, newFixture(t, open)) })
 }
 
 func runSubscriberNotFound(t *testing.T, f *fixture) {

@@ -75,6 +75,11 @@ func PrepareNew(s *subscriber.Subscriber, now time.Time) error {
 	}
 	s.CreatedAt, s.UpdatedAt = s.CreatedAt.UTC(), now.UTC()
 	stampStatus(s, now.UTC())
+	// A given TokenKey is kept (a copy between stores keeps the links
+	// working); otherwise the subscriber gets a fresh one.
+	if s.TokenKey == "" {
+		s.TokenKey, s.LegacyTokens = subscriber.NewTokenKey(), false
+	}
 	return nil
 }
 
