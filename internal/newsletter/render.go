@@ -1,6 +1,8 @@
 package newsletter
 
 import (
+	"github.com/heraldhq/herald/internal/newsletter/skeleton"
+
 	"bytes"
 	"context"
 	"errors"
@@ -73,9 +75,9 @@ type templateSet struct {
 	text    *texttemplate.Template
 	subject *texttemplate.Template
 	size    atomic.Int64 // the largest buffer a render needed, to start the next at
-	// plan renders an issue once per skeleton (skeleton.go); nil when the
-	// templates do not allow it, for the reason in whole.
-	plan  *plan
+	// plan renders an issue once per skeleton (package skeleton); nil when
+	// the templates do not allow it, for the reason in whole.
+	plan  *skeleton.Plan
 	whole string
 }
 
@@ -104,7 +106,8 @@ func loadTemplates(fsys fs.FS, subject string) (*templateSet, error) {
 		return nil, fmt.Errorf("parse subject template %q: %w", subject, err)
 	}
 	t := &templateSet{html: html, text: text, subject: subj}
-	t.plan, t.whole = newPlan(t)
+	t.plan, t.whole = skeleton.New(skeleton.Templates{HTML: html, Text: text, Subject: subj},
+		readerPaths[:], funcs(), &Data{Posts: []PostData{{}}})
 	return t, nil
 }
 
@@ -154,7 +157,7 @@ type content struct {
 	vacation *VacationData
 	next     time.Time
 	// skeletons are the renderings shared by the messages of this content.
-	skeletons skeletons
+	skeletons skeleton.Cache
 }
 
 // forTopics returns the posts of c matching topics (all when empty).
@@ -197,57 +200,57 @@ func (n *Newsletter) message(c *content, sub subscriber.Subscriber, posts []*pos
 
 // render renders the templates for posts of c and a reader with values v:
 // from the skeleton of the posts and v's shape when the templates allow it,
-// whole otherwise.
+// whole otherwise (which also meets any error the skeleton met, or shows
+// there was none).
 func (n *Newsletter) render(c *content, posts []*post.Post, v *readerValues) (subject, html, text string, err error) {
-	if sk := n.skeleton(c, posts, v); sk != nil {
-		p := n.tpl.plan
-		if html, err = p.fill(&sk.html, v); err == nil {
-			if text, err = p.fill(&sk.text, v); err == nil {
-				return sk.subject, html, text, nil
-			}
-		}
+	standIn := func(values []string) (any, string, error) {
+		var sv readerValues
+		copy(sv[:], values)
+		d := n.data(c, posts, &sv)
+		err := n.tpl.renderSubject(&bytes.Buffer{}, d)
+		return d, d.Subject, err
 	}
-	// The whole render also meets any error the skeleton met, or shows
-	// there was none.
+	if subject, html, text, ok := n.tpl.plan.Render(&c.skeletons, topicGroup(c, posts), v[:], standIn); ok {
+		return subject, html, text, nil
+	}
 	return n.tpl.render(n.data(c, posts, v))
 }
 
-// skeleton returns the skeleton of posts (of c) for readers shaped as v,
-// rendering it on first use; nil when the templates or their errors do not
-// allow one, or c holds as many as it keeps.
-func (n *Newsletter) skeleton(c *content, posts []*post.Post, v *readerValues) *skeleton {
-	p := n.tpl.plan
-	if p == nil {
-		return nil
-	}
-	bits, standIns := v.shape()
-	key := skeletonKey(c, posts, bits)
-	sk, room := c.skeletons.get(key)
-	if sk != nil || !room {
-		return sk
-	}
-	d := n.data(c, posts, &standIns)
-	if err := n.tpl.renderSubject(&bytes.Buffer{}, d); err != nil {
-		return nil
-	}
-	if sk, err := p.skeleton(d, d.Subject); err == nil {
-		c.skeletons.put(key, sk)
-		return sk
-	}
-	return nil
-}
-
-// skeletonKey names the skeleton of posts (of c) for readers of shape.
-func skeletonKey(c *content, posts []*post.Post, shape byte) string {
+// topicGroup names posts (of c) among the skeletons of c.
+func topicGroup(c *content, posts []*post.Post) string {
 	if slices.Equal(posts, c.posts) {
-		return string(rune('a' + shape))
+		return ""
 	}
 	var b strings.Builder
-	b.WriteByte('a' + shape)
 	for _, p := range posts {
 		b.WriteString("\x00" + p.ID)
 	}
 	return b.String()
+}
+
+// readerField is one per-subscriber value of Data.
+type readerField int
+
+const (
+	fieldName readerField = iota
+	fieldEmail
+	fieldUnsubscribe
+	fieldPreferences
+	readerFields
+)
+
+// readerPaths are the field paths of the readerFields, as templates write
+// them after the dot or $.
+var readerPaths = [readerFields][]string{
+	{"Subscriber", "Name"}, {"Subscriber", "Email"}, {"UnsubscribeURL"}, {"PreferencesURL"},
+}
+
+// readerValues are one subscriber's readerFields.
+type readerValues [readerFields]string
+
+func (v *readerValues) set(d *Data) {
+	d.Subscriber = Reader{Name: v[fieldName], Email: v[fieldEmail]}
+	d.UnsubscribeURL, d.PreferencesURL = v[fieldUnsubscribe], v[fieldPreferences]
 }
 
 // data is what the templates see for posts of c and a reader with values v.

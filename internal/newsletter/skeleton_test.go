@@ -3,15 +3,18 @@ package newsletter
 import (
 	"fmt"
 	"io/fs"
-	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
 
+	"github.com/heraldhq/herald/internal/newsletter/skeleton"
 	"github.com/heraldhq/herald/internal/post"
 	"github.com/heraldhq/herald/internal/schedule"
 	"github.com/heraldhq/herald/templates"
 )
+
+// These tests render the newsletter's own data through package skeleton
+// and whole; skeleton's tests cover the escaping and the refusals.
 
 // skeletonReaders are subscribers whose values need escaping in every way.
 var skeletonReaders = []readerValues{
@@ -57,7 +60,7 @@ func skeletonContent() *content {
 
 // renderBoth renders c for every reader through the skeleton and whole,
 // fails on any difference, and returns the templates' plan.
-func renderBoth(t *testing.T, files fstest.MapFS, subject string) *plan {
+func renderBoth(t *testing.T, files fstest.MapFS, subject string) *skeleton.Plan {
 	t.Helper()
 	tpl, err := loadTemplates(files, subject)
 	if err != nil {
@@ -86,14 +89,6 @@ func renderBoth(t *testing.T, files fstest.MapFS, subject string) *plan {
 	return tpl.plan
 }
 
-func templateFiles(html, text string) fstest.MapFS {
-	return fstest.MapFS{
-		htmlFile:    {Data: []byte(html)},
-		textFile:    {Data: []byte(text)},
-		subjectFile: {Data: []byte("{{(index .Posts 0).Title}}")},
-	}
-}
-
 func TestSkeletonMatchesWholeRenderOfDefaultTemplates(t *testing.T) {
 	files := fstest.MapFS{}
 	for _, name := range []string{htmlFile, textFile, subjectFile} {
@@ -106,56 +101,6 @@ func TestSkeletonMatchesWholeRenderOfDefaultTemplates(t *testing.T) {
 	p := renderBoth(t, files, "")
 	if p == nil {
 		t.Fatal("the default templates render whole; they should render from skeletons")
-	}
-	if len(p.holes) != 6 {
-		t.Errorf("%d holes, want 6 (name, preferences and unsubscribe links, in HTML and text)", len(p.holes))
-	}
-}
-
-// TestSkeletonEscapesLikeTheTemplate puts reader values in every context
-// html/template knows, so that a hole filled with the wrong escaping shows.
-func TestSkeletonEscapesLikeTheTemplate(t *testing.T) {
-	var html strings.Builder
-	for _, c := range escapeContexts {
-		for _, field := range []string{".Subscriber.Name", "$.Subscriber.Email", ".UnsubscribeURL", ".PreferencesURL"} {
-			html.WriteString(c[0] + "{{" + field + "}}" + c[1] + "\n")
-		}
-	}
-	html.WriteString("{{range .Posts}}<p>{{.Title}} for {{$.Subscriber.Name}}</p>{{end}}\n")
-	html.WriteString("{{if .Subscriber.Name}}<p>Hi {{.Subscriber.Name}}</p>{{else if .UnsubscribeURL}}x{{else}}<p>Hi</p>{{end}}")
-	text := "{{if .Subscriber.Name}}{{.Subscriber.Name}}{{end}} <{{.Subscriber.Email}}> {{.UnsubscribeURL}}"
-	if p := renderBoth(t, templateFiles(html.String(), text), ""); p == nil {
-		t.Fatal("no skeleton for templates that only print and test reader values")
-	}
-}
-
-// TestSkeletonNotUsedWhenTemplatesUseTheReader checks that templates
-// using reader values beyond printing and testing them render whole, and
-// still right.
-func TestSkeletonNotUsedWhenTemplatesUseTheReader(t *testing.T) {
-	const plain = "{{.UnsubscribeURL}}"
-	tests := []struct {
-		name, html, text, subject string
-	}{
-		{"comparison", `{{if eq .Subscriber.Name "Ann"}}<p>Ann!</p>{{end}}`, plain, ""},
-		{"function", `<p>{{printf "%.3s" .Subscriber.Name}}</p>`, plain, ""},
-		{"pipeline", `<p>{{.Subscriber.Email | urlquery}}</p>`, plain, ""},
-		{"with", `{{with .Subscriber}}<p>{{.Name}}</p>{{end}}`, plain, ""},
-		{"variable", `{{$n := .Subscriber.Name}}<p>{{$n}}</p>`, plain, ""},
-		{"whole data", `{{$d := .}}<p>{{$d.Subscriber.Name}}</p>`, plain, ""},
-		{"whole reader", `<p>{{.Subscriber}}</p>`, plain, ""},
-		{"other template", `{{define "n"}}<b>{{.}}</b>{{end}}{{template "n" .Subscriber.Name}}`, plain, ""},
-		{"text template", `<p>{{.Subscriber.Name}}</p>`, `{{len .Subscriber.Email}}`, ""},
-		{"subject", `<title>{{.Subject}}</title>`, plain, `News for {{.Subscriber.Name}}`},
-		{"subject with", `<title>{{.Subject}}</title>`, plain, `News{{with .Subscriber}} for {{.Name}}{{end}}`},
-		{"chain", `<p>{{(.Subscriber).Name}}</p>`, plain, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if p := renderBoth(t, templateFiles(tt.html, tt.text), tt.subject); p != nil {
-				t.Errorf("templates got a skeleton plan with %d holes; want whole renders", len(p.holes))
-			}
-		})
 	}
 }
 
@@ -173,31 +118,9 @@ func TestSkeletonsAreSharedByTopicSetAndShape(t *testing.T) {
 	}
 	// Three topic sets; readers with and without a name, and one without
 	// an unsubscribe link.
-	if got := len(c.skeletons.m); got != 9 {
+	if got := c.skeletons.Len(); got != 9 {
 		t.Errorf("%d skeletons, want 9", got)
 	}
-}
-
-func FuzzSkeletonMatchesWholeRender(f *testing.F) {
-	for _, v := range skeletonReaders {
-		f.Add(v[fieldName], v[fieldEmail], v[fieldUnsubscribe])
-	}
-	n, tpl := defaultSkeletonNewsletter(f)
-	c := skeletonContent()
-	f.Fuzz(func(t *testing.T, name, email, link string) {
-		v := readerValues{name, email, link, link + "&p=1"}
-		subj, html, text, err := n.render(c, c.posts, &v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ws, wh, wt, err := tpl.render(n.data(c, c.posts, &v))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if subj != ws || html != wh || text != wt {
-			t.Errorf("skeleton render differs from the whole render for %q %q %q", name, email, link)
-		}
-	})
 }
 
 // TestSkeletonsStopAtTheirLimit renders more topic sets than a content
@@ -205,12 +128,12 @@ func FuzzSkeletonMatchesWholeRender(f *testing.F) {
 func TestSkeletonsStopAtTheirLimit(t *testing.T) {
 	n, tpl := defaultSkeletonNewsletter(t)
 	c := skeletonContent()
-	for i := range 11 { // 2^11 topic sets, more than maxSkeletons
+	for i := range 11 { // 2^11 topic sets, more than skeleton.Max
 		c.posts = append(c.posts, &post.Post{ID: fmt.Sprint("p", i), Title: fmt.Sprint("Post ", i), Date: t0,
 			Permalink: fmt.Sprintf("https://blog.example.com/posts/%d/", i)})
 	}
 	v := skeletonReaders[0]
-	for set := 1; set <= maxSkeletons+50; set++ {
+	for set := 1; set <= skeleton.Max+50; set++ {
 		var posts []*post.Post
 		for i, p := range c.posts {
 			if set&(1<<i) != 0 {
@@ -225,7 +148,7 @@ func TestSkeletonsStopAtTheirLimit(t *testing.T) {
 			t.Fatalf("topic set %b renders differently from the whole render", set)
 		}
 	}
-	if got := len(c.skeletons.m); got != maxSkeletons {
-		t.Errorf("%d skeletons kept, want the limit, %d", got, maxSkeletons)
+	if got := c.skeletons.Len(); got != skeleton.Max {
+		t.Errorf("%d skeletons kept, want the limit, %d", got, skeleton.Max)
 	}
 }

@@ -1,4 +1,4 @@
-package newsletter
+package skeleton
 
 import (
 	"fmt"
@@ -13,13 +13,14 @@ import (
 // readerUses counts the actions and {{if}}s of tree that print or test a
 // reader value, and gives the reason when tree uses one any other way, or
 // could (the whole data passed on, another template called).
-func readerUses(tree *parse.Tree) (uses int, reason string) {
-	u := &usage{}
+func (p *Plan) readerUses(tree *parse.Tree) (uses int, reason string) {
+	u := &usage{p: p}
 	u.list(tree.Root, true)
 	return u.uses, u.reason
 }
 
 type usage struct {
+	p      *Plan
 	uses   int
 	reason string
 }
@@ -64,7 +65,7 @@ func (u *usage) pipe(p *parse.PipeNode, root, sole bool) {
 	if p == nil {
 		return
 	}
-	if _, ok := soleReaderRef(p); ok && sole && (root || !isField(p.Cmds[0].Args[0])) {
+	if _, ok := u.p.soleReaderRef(p); ok && sole && (root || !isField(p.Cmds[0].Args[0])) {
 		u.uses++
 		return
 	}
@@ -78,13 +79,13 @@ func (u *usage) pipe(p *parse.PipeNode, root, sole bool) {
 func (u *usage) arg(n parse.Node, root bool) {
 	switch n := n.(type) {
 	case *parse.FieldNode:
-		if mentionsReader(n.Ident) {
+		if u.p.mentionsReader(n.Ident) {
 			u.fail("%s uses the subscriber other than to print or test it", n)
 		}
 	case *parse.VariableNode:
 		if len(n.Ident) == 1 && n.Ident[0] == "$" {
 			u.fail("$ passes the whole data on")
-		} else if mentionsReader(n.Ident[1:]) {
+		} else if u.p.mentionsReader(n.Ident[1:]) {
 			u.fail("%s uses the subscriber other than to print or test it", n)
 		}
 	case *parse.DotNode:
@@ -93,7 +94,7 @@ func (u *usage) arg(n parse.Node, root bool) {
 		}
 	case *parse.ChainNode:
 		u.arg(n.Node, root)
-		if mentionsReader(n.Field) {
+		if u.p.mentionsReader(n.Field) {
 			u.fail("%s uses the subscriber other than to print or test it", n)
 		}
 	case *parse.PipeNode:
@@ -109,22 +110,22 @@ func isField(n parse.Node) bool {
 	return ok
 }
 
-// mentionsReader reports whether idents name a Data field that holds a
+// mentionsReader reports whether idents name a data field that holds a
 // reader value.
-func mentionsReader(idents []string) bool {
+func (p *Plan) mentionsReader(idents []string) bool {
 	return slices.ContainsFunc(idents, func(s string) bool {
-		return slices.ContainsFunc(readerPaths[:], func(path []string) bool { return path[0] == s })
+		return slices.ContainsFunc(p.fields, func(path []string) bool { return path[0] == s })
 	})
 }
 
 // soleReaderRef reports whether p is one reader value and nothing else:
 // .Subscriber.Name or $.Subscriber.Name, say.
-func soleReaderRef(p *parse.PipeNode) (readerField, bool) {
-	if len(p.Decl) != 0 || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
+func (p *Plan) soleReaderRef(pipe *parse.PipeNode) (int, bool) {
+	if len(pipe.Decl) != 0 || len(pipe.Cmds) != 1 || len(pipe.Cmds[0].Args) != 1 {
 		return 0, false
 	}
 	var path []string
-	switch n := p.Cmds[0].Args[0].(type) {
+	switch n := pipe.Cmds[0].Args[0].(type) {
 	case *parse.FieldNode:
 		path = n.Ident
 	case *parse.VariableNode:
@@ -135,9 +136,9 @@ func soleReaderRef(p *parse.PipeNode) (readerField, bool) {
 	default:
 		return 0, false
 	}
-	for f, want := range readerPaths {
+	for f, want := range p.fields {
 		if slices.Equal(path, want) {
-			return readerField(f), true
+			return f, true
 		}
 	}
 	return 0, false
