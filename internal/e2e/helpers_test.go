@@ -17,7 +17,8 @@ import (
 	"time"
 )
 
-// heraldBin is the herald binary TestMain built for these tests.
+// heraldBin is the herald binary TestMain built for these tests, or the
+// one HERALD_TEST_BIN names.
 var heraldBin string
 
 func TestMain(m *testing.M) {
@@ -31,6 +32,10 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
+	if bin := os.Getenv("HERALD_TEST_BIN"); bin != "" {
+		heraldBin = bin // another build, to compare (a test must fail on one without the fix)
+		return m.Run()
+	}
 	statSources("../..")
 	heraldBin = filepath.Join(dir, "herald")
 	build := exec.Command("go", "build", "-o", heraldBin, "github.com/heraldhq/herald/cmd/herald")
