@@ -2,9 +2,10 @@ package config
 
 import (
 	"crypto"
+	"crypto/ed25519"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -206,7 +207,8 @@ func (l *loader) readSecret(key, other, current, path string) string {
 	return s
 }
 
-// readKey parses a PEM private key (PKCS#1 RSA or PKCS#8 RSA/Ed25519).
+// readKey parses a PEM private key (PKCS#1 RSA or PKCS#8 RSA/Ed25519):
+// herald's one PEM reader.
 func readKey(path string) (crypto.Signer, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -223,9 +225,11 @@ func readKey(path string) (crypto.Signer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse private key %s: %w", path, err)
 	}
-	signer, ok := k.(crypto.Signer)
-	if !ok {
-		return nil, errors.New("key in " + path + " cannot sign")
+	switch k := k.(type) {
+	case *rsa.PrivateKey:
+		return k, nil
+	case ed25519.PrivateKey:
+		return k, nil
 	}
-	return signer, nil
+	return nil, fmt.Errorf("key in %s is a %T: DKIM signs with RSA or Ed25519 keys", path, k)
 }

@@ -1,10 +1,13 @@
 package config
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -65,5 +68,54 @@ func TestEd25519KeyNeedsRSAKey(t *testing.T) {
 	_, err := Load(path, nil)
 	if err == nil || !strings.Contains(err.Error(), "dkim.key_file is required with dkim.ed25519_key_file") {
 		t.Errorf("got %v, want dkim.key_file required", err)
+	}
+}
+
+// TestDKIMKeyFileErrors checks the one PEM reader herald has: every bad
+// key file is reported at the key's line, and a PKCS#1 or PKCS#8 key
+// loads.
+func TestDKIMKeyFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkcs8, _ := x509.MarshalPKCS8PrivateKey(rsaKey)
+	ecKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ecDER, _ := x509.MarshalPKCS8PrivateKey(ecKey)
+	pemOf := func(typ string, der []byte) string {
+		return string(pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}))
+	}
+	tests := []struct {
+		name, content, want string // want "" loads
+	}{
+		{"rsa pkcs1", pemOf("RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(rsaKey)), ""},
+		{"rsa pkcs8", pemOf("PRIVATE KEY", pkcs8), ""},
+		{"ed25519 pkcs8", ed25519PEM(t), ""},
+		{"missing file", "", "dkim.key_file: read key"},
+		{"not PEM", "hello", "dkim.key_file: no PEM block"},
+		{"public key block", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n", "dkim.key_file: parse private key"},
+		{"broken PKCS#1", "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n", "dkim.key_file: parse private key"},
+		{"ecdsa key", pemOf("PRIVATE KEY", ecDER), "dkim.key_file: key in " + filepath.Join(dir, "key7.pem") + " is a *ecdsa.PrivateKey"},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			key := filepath.Join(dir, fmt.Sprint("key", i, ".pem"))
+			if tt.name != "missing file" {
+				mustWrite(t, key, tt.content)
+			}
+			path := filepath.Join(dir, "config.toml")
+			mustWrite(t, path, minimal+"[dkim]\ndomain = \"example.com\"\nselector = \"s\"\nkey_file = \""+key+"\"\n")
+			c, err := Load(path, nil)
+			if tt.want == "" {
+				if err != nil || c.DKIM.Key == nil {
+					t.Fatalf("Load: %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want an error containing %q", err, tt.want)
+			}
+		})
 	}
 }

@@ -92,6 +92,8 @@ func TestSMTPURL(t *testing.T) {
 			relay{Host: "mail.example.com", Port: 465, TLS: "implicit", Auth: "plain", Username: "news", Password: "pw"}},
 		{"smtp with parameters", `url = "smtp://u:p%40ss@mail.example.com:2525?tls=opportunistic&auth=login"`, nil,
 			relay{Host: "mail.example.com", Port: 2525, TLS: "opportunistic", Auth: "login", Username: "u", Password: "p@ss"}},
+		{"smtp defaults: starttls on 587", `url = "smtp://mail.example.com"`, nil,
+			relay{Host: "mail.example.com", Port: 587, TLS: "starttls", Auth: "none"}},
 		{"local test server", `url = "smtp://127.0.0.1:1025?tls=none"`, nil,
 			relay{Host: "127.0.0.1", Port: 1025, TLS: "none", Auth: "none"}},
 		{"fields", "host = \"mail.example.com\"\ntls = \"implicit\"", nil,

@@ -13,67 +13,6 @@ import (
 	"time"
 )
 
-func TestParseSMTPURL(t *testing.T) {
-	tests := []struct {
-		name string
-		url  string
-		want SMTPConfig
-	}{
-		{"smtp defaults", "smtp://mail.example.com",
-			SMTPConfig{Host: "mail.example.com", Port: 587, TLS: TLSOpportunistic}},
-		{"smtp with port and starttls", "smtp://mail.example.com:2525?tls=starttls",
-			SMTPConfig{Host: "mail.example.com", Port: 2525, TLS: TLSStartTLS}},
-		{"smtp without tls", "smtp://localhost:25?tls=none",
-			SMTPConfig{Host: "localhost", Port: 25, TLS: TLSNone}},
-		{"smtps with user", "smtps://ada:p%40ss@mail.example.com",
-			SMTPConfig{Host: "mail.example.com", Port: 465, TLS: TLSImplicit, Username: "ada", Password: "p@ss"}},
-		{"all parameters", "smtp://u:p@relay.example:587?auth=cram-md5&connections=4&rate=12.5&timeout=10s&helo=blog.example",
-			SMTPConfig{Host: "relay.example", Port: 587, TLS: TLSOpportunistic, Username: "u", Password: "p",
-				Auth: AuthCRAMMD5, Connections: 4, Rate: 12.5, Timeout: 10 * time.Second, HELO: "blog.example"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseSMTPURL(tt.url)
-			if err != nil {
-				t.Fatalf("ParseSMTPURL: %v", err)
-			}
-			if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", tt.want) {
-				t.Errorf("got  %+v\nwant %+v", got, tt.want)
-			}
-		})
-	}
-}
-
-func TestParseSMTPURLErrors(t *testing.T) {
-	tests := []struct {
-		name, url, want string
-	}{
-		{"wrong scheme", "http://ada:hunter2@mail.example.com", `scheme "http"`},
-		{"no host", "smtp://ada:hunter2@:25", "want scheme://host"},
-		{"path", "smtp://ada:hunter2@mail.example.com/x", "no path"},
-		{"bad port", "smtp://ada:hunter2@mail.example.com:0", "port"},
-		{"unknown tls", "smtp://ada:hunter2@mail.example.com?tls=maybe", `smtp tls "maybe"`},
-		{"tls on smtps", "smtps://ada:hunter2@mail.example.com?tls=none", "always implicit"},
-		{"unknown auth", "smtp://ada:hunter2@mail.example.com?auth=ntlm", `smtp auth "ntlm"`},
-		{"unknown parameter", "smtp://ada:hunter2@mail.example.com?pool=3", `unknown parameter "pool"`},
-		{"bad rate", "smtp://ada:hunter2@mail.example.com?rate=fast", "parameter rate"},
-		{"negative connections", "smtp://ada:hunter2@mail.example.com?connections=-1", "may be negative"},
-		{"bad timeout", "smtp://ada:hunter2@mail.example.com?timeout=5", "parameter timeout"},
-		{"unparsable", "smtp://ada:hunter2@mail example.com", "parse smtp url"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseSMTPURL(tt.url)
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("error %v, want one mentioning %q", err, tt.want)
-			}
-			if strings.Contains(err.Error(), "hunter2") {
-				t.Errorf("error reveals the password: %v", err)
-			}
-		})
-	}
-}
-
 func TestNewSMTPConfigErrors(t *testing.T) {
 	ok := SMTPConfig{Host: "mail.example.com", Port: 587}
 	tests := []struct {

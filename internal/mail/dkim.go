@@ -7,10 +7,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/pem"
-	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/emersion/go-msgauth/dkim"
@@ -40,20 +37,6 @@ type DKIM struct {
 type dkimKey struct {
 	selector string
 	key      crypto.Signer
-}
-
-// LoadDKIM reads a PEM private key (RSA or Ed25519; PKCS#1 or PKCS#8) from
-// keyFile and returns a signer for domain and selector.
-func LoadDKIM(domain, selector, keyFile string) (*DKIM, error) {
-	raw, err := os.ReadFile(keyFile)
-	if err != nil {
-		return nil, fmt.Errorf("read dkim key: %w", err)
-	}
-	key, err := parseKey(raw)
-	if err != nil {
-		return nil, fmt.Errorf("dkim key %s: %w", keyFile, err)
-	}
-	return NewDKIM(domain, selector, key)
 }
 
 // NewDKIM returns a signer for domain and selector with an RSA or Ed25519
@@ -169,31 +152,4 @@ func txtValue(pub crypto.PublicKey) (string, error) {
 		return "v=DKIM1; k=ed25519; p=" + base64.StdEncoding.EncodeToString(pub), nil
 	}
 	return "", fmt.Errorf("dkim public key type %T is not RSA or Ed25519", pub)
-}
-
-func parseKey(raw []byte) (crypto.Signer, error) {
-	block, _ := pem.Decode(raw)
-	if block == nil {
-		return nil, errors.New("no PEM block found")
-	}
-	switch block.Type {
-	case "RSA PRIVATE KEY":
-		k, err := x509.ParsePKCS1PrivateKey(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("parse PKCS#1 key: %w", err)
-		}
-		return k, nil
-	case "PRIVATE KEY":
-		k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("parse PKCS#8 key: %w", err)
-		}
-		signer, ok := k.(crypto.Signer)
-		if !ok {
-			return nil, fmt.Errorf("PKCS#8 key type %T cannot sign", k)
-		}
-		return signer, nil
-	default:
-		return nil, fmt.Errorf("PEM block %q is not a private key (want RSA PRIVATE KEY or PRIVATE KEY)", block.Type)
-	}
 }

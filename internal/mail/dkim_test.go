@@ -10,35 +10,12 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/pem"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/emersion/go-msgauth/dkim"
 )
-
-// writeKey writes key as PEM (PKCS#1 when pkcs1, else PKCS#8) and returns the path.
-func writeKey(t *testing.T, key crypto.Signer, pkcs1 bool) string {
-	t.Helper()
-	block := &pem.Block{Type: "PRIVATE KEY"}
-	if pkcs1 {
-		block = &pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key.(*rsa.PrivateKey))}
-	} else {
-		der, err := x509.MarshalPKCS8PrivateKey(key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		block.Bytes = der
-	}
-	path := filepath.Join(t.TempDir(), "dkim.pem")
-	if err := os.WriteFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
 
 // txtRecord is the DNS TXT record publishing key's public half.
 func txtRecord(t *testing.T, key crypto.Signer) string {
@@ -67,19 +44,17 @@ func TestDKIMVerifies(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []struct {
-		name  string
-		key   crypto.Signer
-		pkcs1 bool
+		name string
+		key  crypto.Signer
 	}{
-		{"rsa pkcs1", rsaKey, true},
-		{"rsa pkcs8", rsaKey, false},
-		{"ed25519 pkcs8", edKey, false},
+		{"rsa", rsaKey},
+		{"ed25519", edKey},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d, err := LoadDKIM("example.com", "herald", writeKey(t, tt.key, tt.pkcs1))
+			d, err := NewDKIM("example.com", "herald", tt.key)
 			if err != nil {
-				t.Fatalf("LoadDKIM: %v", err)
+				t.Fatalf("NewDKIM: %v", err)
 			}
 			raw, err := Build(sampleMessage(), d)
 			if err != nil {
@@ -170,32 +145,25 @@ func containsFold(list []string, s string) bool {
 	return false
 }
 
-func TestLoadDKIMErrors(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, content string) string {
-		p := filepath.Join(dir, name)
-		os.WriteFile(p, []byte(content), 0o600)
-		return p
-	}
+// TestNewDKIMErrors checks the keys and names NewDKIM refuses; reading
+// the key file is package config's (TestDKIMKeyFileErrors).
+func TestNewDKIMErrors(t *testing.T) {
 	ecKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	_, edKey, _ := ed25519.GenerateKey(rand.Reader)
 	tests := []struct {
-		name, domain, selector, file, want string
+		name, domain, selector string
+		key                    crypto.Signer
+		want                   string
 	}{
-		{"missing file", "example.com", "s", filepath.Join(dir, "nope.pem"), "read dkim key"},
-		{"not PEM", "example.com", "s", write("junk.pem", "hello"), "no PEM block"},
-		{"public key block", "example.com", "s", write("pub.pem", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"), "is not a private key"},
-		{"broken PKCS#1", "example.com", "s", write("bad1.pem", "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n"), "parse PKCS#1 key"},
-		{"broken PKCS#8", "example.com", "s", write("bad8.pem", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"), "parse PKCS#8 key"},
-		{"ecdsa key", "example.com", "s", writeKey(t, ecKey, false), "is not RSA or Ed25519"},
-		{"empty domain", "", "s", writeKey(t, edKey, false), "dkim domain"},
-		{"bad selector", "example.com", "a;b", writeKey(t, edKey, false), "dkim selector"},
+		{"ecdsa key", "example.com", "s", ecKey, "is not RSA or Ed25519"},
+		{"empty domain", "", "s", edKey, "dkim domain"},
+		{"bad selector", "example.com", "a;b", edKey, "dkim selector"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := LoadDKIM(tt.domain, tt.selector, tt.file)
+			_, err := NewDKIM(tt.domain, tt.selector, tt.key)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("LoadDKIM error %v, want one mentioning %q", err, tt.want)
+				t.Errorf("NewDKIM error %v, want one mentioning %q", err, tt.want)
 			}
 		})
 	}

@@ -10,7 +10,7 @@
 // List-Unsubscribe-Post, List-Id, Precedence...). A CR or LF in any header
 // value, or an address without @, is refused (header injection). The same
 // Message always builds to the same bytes, so a resent copy is identical.
-// With a *DKIM (LoadDKIM) the message is signed relaxed/relaxed with
+// With a *DKIM (NewDKIM, its key read by package config) the message is signed relaxed/relaxed with
 // github.com/emersion/go-msgauth.
 //
 // # Transports
@@ -18,7 +18,7 @@
 // NewOutbox writes each message atomically as an .eml file: the default when
 // no SMTP server is configured, and the dry-run target.
 //
-// NewSMTP (or ParseSMTPURL then NewSMTP) sends through a relay:
+// NewSMTP sends through a relay (package config reads smtp.url):
 //
 //   - Connections connections, each dialled once (TLS, greeting, EHLO, AUTH
 //     with go-mail's smtp client) and then
