@@ -82,6 +82,7 @@ type Daemon struct {
 	stopHub context.CancelFunc
 	reg     *prometheus.Registry
 	db      dbState
+	retry   retryState // a failing streak of rebuilds
 
 	stopNews  context.CancelFunc
 	newsDone  chan struct{}
@@ -180,7 +181,7 @@ func (d *Daemon) loadPosts(ctx context.Context) error {
 
 func (d *Daemon) webOptions(cfg *config.Config, mailer heraldmail.Transport) web.Options {
 	o := WebOptions(cfg, d.store, d.signer, mailer, d.log)
-	o.Now, o.Registerer, o.Gatherer, o.Health = d.clock.Now, d.reg, d.reg, d.health
+	o.Now, o.Registerer, o.Gatherer, o.Health, o.Degraded = d.clock.Now, d.reg, d.reg, d.health, d.degraded
 	return o
 }
 

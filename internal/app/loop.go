@@ -13,8 +13,9 @@ import (
 	"github.com/heraldhq/herald/internal/schedule"
 )
 
-// loop owns the config and the publisher: it rebuilds on post changes and
-// at the next publication time, and reloads on config edits and SIGHUP.
+// loop owns the config and the publisher: it rebuilds on post changes, at
+// the next publication time and after a failed rebuild (see retry.go),
+// and reloads on config edits and SIGHUP, which also rebuilds every feed.
 func (d *Daemon) loop(ctx context.Context) error {
 	for {
 		wake := d.nextWake()
@@ -31,10 +32,17 @@ func (d *Daemon) loop(ctx context.Context) error {
 				d.log.Warn("File watcher problem", "err", err)
 			}
 		case <-d.e.Hup:
-			d.log.Info("SIGHUP received: reloading config", "file", d.cfg.File)
+			d.log.Info("SIGHUP received: reloading config and rebuilding every feed", "file", d.cfg.File)
+			pub := d.pub
 			d.reload(ctx)
+			if d.pub == pub { // else the reload read the posts and rebuilt already
+				d.fullRebuild(ctx)
+			}
 		case <-wake:
 			d.rebuild("scheduled publication")
+		case <-d.retry.timer:
+			d.retry.timer = nil
+			d.rebuild("retry after a failed rebuild")
 		}
 	}
 }
@@ -85,12 +93,13 @@ func (d *Daemon) rebuild(reason string) {
 		d.log.Warn("Feed id would change", "path", w.Path, "old_id", w.OldID, "new_id", w.NewID, "fix", "add `id: "+w.OldID+"` to its front matter")
 	}
 	if err != nil {
-		d.log.Error("Feeds not rebuilt; the last good feeds stay online", "reason", reason, "err", err)
+		d.failed(reason, err)
 		return
 	}
 	d.web.SetFeeds(d.pub.Files())
 	d.notifyHub()
 	d.web.SetPosts(d.pub.Last()) // the posts just published, shared: neither changes them
+	d.succeeded()
 	d.log.Info("Feeds built", "reason", reason, "published", r.Published, "skipped", r.Skipped,
 		"written", r.Written, "unchanged", r.Unchanged, "removed", r.Removed, "duration", r.Duration)
 }

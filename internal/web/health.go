@@ -10,7 +10,7 @@ import (
 const healthTimeout = 2 * time.Second
 
 // checkHealth answers 200 "ok" when the store answers and Options.Health
-// passes, else 503 "store unavailable" or "health check failed". The body
+// passes (200 "degraded: why" when Options.Degraded says so), else 503 "store unavailable" or "health check failed". The body
 // never carries the error: a database error names its host, user and
 // database, and /healthz may be public. The log gets the error.
 func (s *Server) checkHealth(w http.ResponseWriter, r *http.Request) {
@@ -21,6 +21,12 @@ func (s *Server) checkHealth(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte(failed + "\n"))
 		return
+	}
+	if s.degrade != nil {
+		if why := s.degrade(); why != "" {
+			w.Write([]byte("degraded: " + why + "\n")) // still 200: the last good feeds are served
+			return
+		}
 	}
 	w.Write([]byte("ok\n"))
 }

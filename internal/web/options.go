@@ -86,6 +86,10 @@ type Options struct {
 	// with both nil, /metrics serves the private registry.
 	Gatherer prometheus.Gatherer // fixed
 	Health   func() error        // fixed; extra readiness check for /healthz; nil means none
+	// Degraded says why herald works only in part (the feeds cannot be
+	// written, the last good ones are served): /healthz then answers 200
+	// "degraded: " and that text. "" or nil means all is well. fixed.
+	Degraded func() string
 }
 
 // withDefaults returns o with zero fields defaulted, or an error wrapping

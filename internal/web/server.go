@@ -24,6 +24,7 @@ type Server struct {
 	now     func() time.Time
 	log     *slog.Logger
 	health  func() error
+	degrade func() string // Options.Degraded
 	views   *views
 	metrics *metrics
 	handler http.Handler
@@ -53,7 +54,7 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{store: opts.Store, signer: opts.Signer,
-		now: opts.Now, log: opts.Logger, health: opts.Health}
+		now: opts.Now, log: opts.Logger, health: opts.Health, degrade: opts.Degraded}
 	if s.now == nil {
 		s.now = time.Now
 	}
