@@ -213,11 +213,13 @@ func PostOptions(cfg *config.Config) post.Options {
 	for k, a := range cfg.Authors {
 		authors[k] = post.Author{Key: k, Name: a.Name, Email: a.Email, ShowEmail: a.ShowEmail, URL: a.URL, Bio: a.Bio}
 	}
-	return post.Options{
+	opts := post.Options{
 		Dir: cfg.Posts.Dir, BaseURL: cfg.Site.BaseURL, Permalink: cfg.Posts.Permalink,
 		Location: cfg.Site.Location, Authors: authors, SummaryWords: cfg.Posts.SummaryWords,
 		MaxSize: int64(cfg.Posts.MaxSize),
 	}
+	opts.Site, opts.DataAuthors = cfg.Generator.PostSite(), cfg.Generator.PostAuthors()
+	return opts
 }
 
 // FeedSettings maps the config onto the feed builder's site and options.

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"os"
 	"time"
+
+	"github.com/heraldhq/herald/internal/siteconfig"
 )
 
 // Config is herald's effective configuration: the file, its defaults and the
@@ -31,6 +33,10 @@ type Config struct {
 	DKIM        DKIM
 	Newsletter  Newsletter
 	Vacations   []Vacation // in file order; may overlap
+
+	// Generator is the Hugo or Jekyll site posts.dir lies in; nil for a
+	// plain folder. Site values herald.toml does not set come from it.
+	Generator *siteconfig.Site
 
 	// Warnings are problems that do not stop herald, such as an unknown
 	// HERALD_* environment variable. The caller logs them.

@@ -82,6 +82,7 @@ func (l *loader) run(raw map[string]any, environ []string) {
 	l.decode(raw)
 	l.environment(environ)
 	l.resolvePaths()
+	l.fromSite()
 	l.derive()
 	l.readFiles()
 	l.validate()
@@ -220,7 +221,22 @@ func (l *loader) isSet(key string) bool { return l.source(key) != "default" }
 // fail records a problem with key's value at the value's position, or the
 // environment variable that set it.
 func (l *loader) fail(key, msg string) {
+	if l.cfg.Generator != nil && l.fromSiteFile(key) {
+		if e, ok := siteError(l.source(key), key, msg); ok {
+			l.errs = append(l.errs, e)
+			return
+		}
+	}
 	l.errs = append(l.errs, keyError(l.file, l.loc, l.source(key), key, msg))
+}
+
+// fromSiteFile reports whether key's value came from the site's config.
+func (l *loader) fromSiteFile(key string) bool {
+	if key == "posts.permalink" {
+		return false
+	}
+	v, ok := l.cfg.Generator.Value(key)
+	return ok && l.source(key) == v.Source
 }
 
 // keyError is a problem with key's value, at the value's position in file

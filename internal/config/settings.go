@@ -89,6 +89,9 @@ func (l *loader) record() {
 			c.addAuthors()
 		}
 	}
+	if sp := c.SitePermalink(); sp != "" {
+		c.values["posts.permalink"] = sp
+	}
 	for i, v := range c.Vacations {
 		c.add(vacKey(i, "from"), v.From.Format(time.RFC3339))
 		c.add(vacKey(i, "until"), v.Until.Format(time.RFC3339))

@@ -65,6 +65,9 @@ func (l *loader) validateAuthors() {
 
 func (l *loader) validatePosts() {
 	p := l.cfg.Posts
+	if p.Permalink == "" && l.cfg.Generator != nil {
+		p.Permalink = "/{slug}" // the site's own rule applies: nothing of herald's to check
+	}
 	if !strings.HasPrefix(p.Permalink, "/") {
 		l.fail("posts.permalink", fmt.Sprintf("want a path starting with /, got %q", p.Permalink))
 	}

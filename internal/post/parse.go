@@ -174,7 +174,12 @@ func (r *reader) fill(p *Post, m meta, nameSlug, section string, body []byte, bo
 	if v, ok := m.get("published"); ok && isBool(v) {
 		p.Draft = p.Draft || !boolValue(v) // Jekyll's published: false
 	}
-	p.Permalink = r.permalinkFor(p.Date, p.Slug, section)
+	if p.Permalink, err = r.generatorPermalink(p, m, nameSlug); err != nil {
+		return err
+	}
+	if p.Permalink == "" {
+		p.Permalink = r.permalinkFor(p.Date, p.Slug, section)
+	}
 	if p.ID, err = m.text("id"); err == nil && p.ID == "" {
 		p.ID = r.tagURI(p.Date, p.Slug)
 	}
@@ -256,19 +261,23 @@ func authorName(v value) (string, error) {
 
 // resolveAuthor gives the Author a post names: the declared author
 // ([authors.<key>]) whose key is name, else whose Name equals name ignoring
-// case, else the Jekyll _data/authors.yml entry of that key, else an
-// undeclared author with that name and a key slugified from it.
+// case; else the same in Jekyll's _data/authors.yml (whose keys the site
+// reader lowercases); else an undeclared author with that name and a key
+// slugified from it.
 func (r *reader) resolveAuthor(name string) Author {
-	if a, ok := r.opts.Authors[name]; ok {
-		return withKey(a, name)
-	}
-	for _, k := range slices.Sorted(maps.Keys(r.opts.Authors)) {
-		if a := r.opts.Authors[k]; strings.EqualFold(a.Name, name) {
-			return withKey(a, k)
+	for i, declared := range []map[string]Author{r.opts.Authors, r.opts.DataAuthors} {
+		key := name
+		if i == 1 {
+			key = strings.ToLower(name)
 		}
-	}
-	if a, ok := r.opts.DataAuthors[name]; ok {
-		return withKey(a, name)
+		if a, ok := declared[key]; ok {
+			return withKey(a, key)
+		}
+		for _, k := range slices.Sorted(maps.Keys(declared)) {
+			if a := declared[k]; strings.EqualFold(a.Name, name) {
+				return withKey(a, k)
+			}
+		}
 	}
 	return Author{Key: cmp.Or(Slugify(name), name), Name: name, Undeclared: true}
 }
