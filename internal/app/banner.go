@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"net"
 	"strings"
 	"time"
 
@@ -25,7 +26,32 @@ func (d *Daemon) printBanner() {
 		fmt.Fprintf(w, "  mail:        SMTP %s:%d\n", cfg.SMTP.Host, cfg.SMTP.Port)
 	}
 	fmt.Fprintf(w, "  newsletter:  %s\n", d.newsletterLine())
-	fmt.Fprintf(w, "  health:      %s/healthz   metrics: %s/metrics\n", base, base)
+	local := localURL(d.addr)
+	fmt.Fprintf(w, "  health:      %s/healthz   metrics: %s/metrics\n", local, local)
+}
+
+// localURL is where the operator reaches herald on this machine, from the
+// address it listens on: the health and metrics URLs, which are for the
+// operator, not the public (public_url may be a proxy that hides them).
+func localURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// warnPublicURL logs PublicURLMismatch's warning, when there is one, for
+// the address herald really listens on (listen may ask for port 0).
+func (d *Daemon) warnPublicURL(cfg *config.Config) {
+	c := *cfg
+	c.Server.Listen = d.addr
+	if w := c.PublicURLMismatch(); w != "" {
+		d.log.Warn("Public URL points at another port of this machine", "problem", w)
+	}
 }
 
 // envOverrides lists the HERALD_* variables in force.
