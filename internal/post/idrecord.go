@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -110,9 +109,6 @@ func (r *IDRecord) index() map[string]string {
 	}
 	return r.byID
 }
-
-// IDs returns a copy of the record: path -> id.
-func (r *IDRecord) IDs() map[string]string { return maps.Clone(r.ids) }
 
 // Save writes the record atomically: a temporary file in the same folder,
 // then a rename.

@@ -104,18 +104,6 @@ func (s *Snapshot) NextPublication(now time.Time) time.Time {
 	return next
 }
 
-// ByPath returns the post at the slash-separated path relative to the
-// posts folder, or nil when no post was read from that path.
-func (s *Snapshot) ByPath(rel string) *Post {
-	i, ok := slices.BinarySearchFunc(s.byPath, rel, func(p *Post, rel string) int {
-		return strings.Compare(p.Path, rel)
-	})
-	if !ok {
-		return nil
-	}
-	return s.byPath[i]
-}
-
 // Len returns the number of parsed posts, drafts and future posts included.
 func (s *Snapshot) Len() int { return len(s.byPath) }
 

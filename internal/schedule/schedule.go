@@ -41,7 +41,6 @@ var ErrBadSpec = errors.New("invalid schedule")
 // Schedule is a parsed cron expression in a location, with vacations. A
 // Schedule is immutable and safe for concurrent use.
 type Schedule struct {
-	spec      string
 	loc       *time.Location
 	cron      *cron.SpecSchedule
 	vacations []Vacation
@@ -73,11 +72,8 @@ func New(spec string, loc *time.Location, vacations []Vacation) (*Schedule, erro
 				ErrBadSpec, i+1, v.Until.Format(time.RFC3339), v.From.Format(time.RFC3339))
 		}
 	}
-	return &Schedule{spec: spec, loc: loc, cron: &c, vacations: append([]Vacation(nil), vacations...)}, nil
+	return &Schedule{loc: loc, cron: &c, vacations: append([]Vacation(nil), vacations...)}, nil
 }
-
-// Spec returns the expression the schedule was made from.
-func (s *Schedule) Spec() string { return s.spec }
 
 // Location returns the schedule's time zone.
 func (s *Schedule) Location() *time.Location { return s.loc }

@@ -73,8 +73,8 @@ func TestEnsureSecretErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, s := context.Background(), openStore(t)
 			if tc.stored != "" {
-				if err := s.SetSetting(ctx, store.SecretKey, tc.stored); err != nil {
-					t.Fatalf("SetSetting: %v", err)
+				if _, err := s.SetSettingIfAbsent(ctx, store.SecretKey, tc.stored); err != nil {
+					t.Fatalf("SetSettingIfAbsent: %v", err)
 				}
 			}
 			secret, err := store.EnsureSecret(ctx, s, tc.generate)
@@ -105,7 +105,7 @@ func TestEnsureInstallIDKeepsTheFirst(t *testing.T) {
 
 func TestEnsureInstallIDRefusesABadValue(t *testing.T) {
 	ctx, s := context.Background(), openStore(t)
-	if err := s.SetSetting(ctx, store.InstallIDKey, "Not.An-Id"); err != nil {
+	if _, err := s.SetSettingIfAbsent(ctx, store.InstallIDKey, "Not.An-Id"); err != nil {
 		t.Fatal(err)
 	}
 	if id, err := store.EnsureInstallID(ctx, s); err == nil {

@@ -137,7 +137,6 @@ type Store interface {
 	// SetSettingIfAbsent stores value unless key is set, and returns the
 	// value in force afterwards. Concurrent callers all see the same value.
 	SetSettingIfAbsent(ctx context.Context, key, value string) (string, error)
-	SetSetting(ctx context.Context, key, value string) error
 
 	// Issues.
 

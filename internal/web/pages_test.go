@@ -251,16 +251,19 @@ func TestMetricsCountRoutes(t *testing.T) {
 
 func TestSetSite(t *testing.T) {
 	e := newEnv(t, nil)
-	if err := e.srv.SetSite(Site{Title: "Renamed"}); err != nil {
+	opts := e.srv.cfg.Load().Options
+	opts.Site = Site{Title: "Renamed"}
+	if err := e.srv.SetOptions(opts); err != nil {
 		t.Fatal(err)
 	}
 	if _, body := e.do(t, "GET", "/", nil, nil); !strings.Contains(body, "<h1>Renamed</h1>") {
-		t.Fatalf("home after SetSite:\n%s", body)
+		t.Fatalf("home after SetOptions with a new site:\n%s", body)
 	}
-	if err := e.srv.SetSite(Site{}); !errors.Is(err, ErrInvalidOptions) {
+	opts.Site = Site{}
+	if err := e.srv.SetOptions(opts); !errors.Is(err, ErrInvalidOptions) {
 		t.Fatalf("empty site: %v", err)
 	}
 	if _, body := e.do(t, "GET", "/", nil, nil); !strings.Contains(body, "<h1>Renamed</h1>") {
-		t.Fatalf("a refused SetSite changed the site")
+		t.Fatalf("refused options changed the site")
 	}
 }

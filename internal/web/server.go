@@ -111,13 +111,6 @@ func (s *Server) SetOptions(opts Options) error {
 	return nil
 }
 
-// SetSite replaces the site description shown on pages and in emails.
-func (s *Server) SetSite(site Site) error {
-	opts := s.cfg.Load().Options
-	opts.Site = site
-	return s.SetOptions(opts)
-}
-
 func reuseLimiter(old *settings, pick func(*settings) *keyedLimiter, perHour int) *keyedLimiter {
 	if old != nil && pick(old).SamePerHour(perHour) {
 		return pick(old)

@@ -34,15 +34,6 @@ func (s *Store) SetSettingIfAbsent(ctx context.Context, key, value string) (stri
 	return stored, err
 }
 
-// SetSetting stores value under key, replacing any previous value.
-func (s *Store) SetSetting(ctx context.Context, key, value string) error {
-	return s.withConn(ctx, fmt.Sprintf("set setting %q", key), func(tx dbtx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
-		return err
-	})
-}
-
 const issueColumns = `id, key, scheduled_at, status, reason, since, until, post_ids, created_at, completed_at`
 
 func scanIssue(row pgx.Row) (store.Issue, error) {
