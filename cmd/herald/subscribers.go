@@ -167,7 +167,7 @@ func listText(c *cli, next func() ([]subscriber.Subscriber, error)) error {
 			if topics == "" {
 				topics = "all"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Email, s.Status, topics,
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", subscriber.Display(s.Email), s.Status, topics,
 				day(s.CreatedAt), day(s.ConfirmedAt), day(s.UnsubscribedAt))
 		}
 	}
@@ -240,19 +240,19 @@ func subscribersAdd(fs *flag.FlagSet) (string, func(context.Context, *cli) error
 			return err
 		}
 		if !created {
-			return fmt.Errorf("%s is already on the list (%s); use herald subscribers remove first to start over", s.Email, s.Status)
+			return fmt.Errorf("%s is already on the list (%s); use herald subscribers remove first to start over", subscriber.Display(s.Email), s.Status)
 		}
 		if *confirmed {
 			if s, err = c.store.Confirm(ctx, s.ID, now); err != nil {
 				return err
 			}
-			fmt.Fprintf(c.e.stdout, "Added %s as %s\n", s.Email, s.Status)
+			fmt.Fprintf(c.e.stdout, "Added %s as %s\n", subscriber.Display(s.Email), s.Status)
 			return nil
 		}
 		if err := c.sendConfirmation(ctx, s); err != nil {
-			return fmt.Errorf("added %s as pending, but the confirmation email failed: %w (they can subscribe again through the form)", s.Email, err)
+			return fmt.Errorf("added %s as pending, but the confirmation email failed: %w (they can subscribe again through the form)", subscriber.Display(s.Email), err)
 		}
-		fmt.Fprintf(c.e.stdout, "Added %s as pending; the confirmation email is on its way\n", s.Email)
+		fmt.Fprintf(c.e.stdout, "Added %s as pending; the confirmation email is on its way\n", subscriber.Display(s.Email))
 		return nil
 	}
 }
@@ -277,7 +277,7 @@ func subscribersRemove(*flag.FlagSet) (string, func(context.Context, *cli) error
 		if err := c.store.DeleteSubscriber(ctx, s.ID); err != nil {
 			return err
 		}
-		fmt.Fprintf(c.e.stdout, "Removed %s and all their data\n", s.Email)
+		fmt.Fprintf(c.e.stdout, "Removed %s and all their data\n", subscriber.Display(s.Email))
 		return nil
 	}
 }

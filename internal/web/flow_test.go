@@ -18,11 +18,11 @@ func TestSubscribeConfirmUnsubscribeFlow(t *testing.T) {
 		t.Fatalf("subscribe: %d\n%s", res.StatusCode, body)
 	}
 	sub := e.subscriberByEmail(t, "reader@example.org")
-	if sub.Status != subscriber.Pending || sub.Name != "Ada" || sub.Email != "Reader@Example.org" || len(sub.Topics) != 1 {
+	if sub.Status != subscriber.Pending || sub.Name != "Ada" || sub.Email != "Reader@example.org" || len(sub.Topics) != 1 {
 		t.Fatalf("after subscribe: %+v", sub)
 	}
 	mails := e.emails(t)
-	if len(mails) != 1 || !strings.Contains(mails[0], "To: \"Ada\" <Reader@Example.org>") {
+	if len(mails) != 1 || !strings.Contains(mails[0], "To: \"Ada\" <Reader@example.org>") {
 		t.Fatalf("want one confirmation to Ada, got %d:\n%s", len(mails), strings.Join(mails, "\n---\n"))
 	}
 	if !strings.Contains(mails[0], "@blog.example.com>") {

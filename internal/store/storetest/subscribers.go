@@ -20,7 +20,7 @@ func runSubscribers(t *testing.T, open Opener) {
 		if len(sub.TokenKey) != 2*subscriber.TokenKeyLen || sub.LegacyTokens {
 			t.Fatalf("new subscriber's token key %q (legacy %v); want %d hex digits, not legacy", sub.TokenKey, sub.LegacyTokens, 2*subscriber.TokenKeyLen)
 		}
-		want := subscriber.Subscriber{ID: sub.ID, Email: "Ada@Example.com", EmailKey: "ada@example.com", Name: "Ada",
+		want := subscriber.Subscriber{ID: sub.ID, Email: "Ada@example.com", EmailKey: "ada@example.com", Name: "Ada",
 			Status: subscriber.Pending, Topics: []string{"tag:go", "author:ada"}, Source: subscriber.SourceCLI,
 			CreatedAt: t0, UpdatedAt: t0, TokenKey: sub.TokenKey}
 		wantEqual(t, "returned subscriber", sub, want)

@@ -51,10 +51,16 @@ func ParseStrings(text string) ([]string, error) {
 }
 
 // PrepareNew checks a subscriber about to be inserted and fills the
-// defaults: EmailKey from Email when empty, Status pending when empty,
+// defaults: Email with its domain in ASCII, lower case (Canonical),
+// EmailKey from Email when empty, Status pending when empty,
 // CreatedAt and UpdatedAt at now, ConfirmedAt or UnsubscribedAt or
 // BouncedAt at now when the status says so and the time is unset.
 func PrepareNew(s *subscriber.Subscriber, now time.Time) error {
+	canonical, err := subscriber.Canonical(s.Email) // the domain in ASCII, lower case
+	if err != nil {
+		return fmt.Errorf("check new subscriber: %w", err)
+	}
+	s.Email = canonical
 	if s.EmailKey == "" {
 		key, err := subscriber.Normalize(s.Email)
 		if err != nil {
