@@ -1,6 +1,8 @@
 package main
 
 import (
+	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,5 +44,50 @@ func TestCheckAndBuildReportRemovedShortcodes(t *testing.T) {
 	}
 	if !strings.Contains(feed, "Kept text.") || !strings.Contains(feed, "youtube.com/watch?v=43Yq24I0KNI") {
 		t.Errorf("feed lacks the note's text or the video link:\n%s", feed)
+	}
+}
+
+var updateGolden = flag.Bool("update-sites", false, "rewrite the golden feeds of the Hugo and Jekyll fixtures in testdata/sites")
+
+// TestFixtureSitesGoldenFeeds builds the feeds of the Hugo and Jekyll
+// fixture sites (internal/siteconfig/testdata) with a herald.toml that
+// names only the title, the base URL and the posts folder, and compares
+// them with testdata/sites/*. Run with -update-sites to rewrite them.
+func TestFixtureSitesGoldenFeeds(t *testing.T) {
+	for _, tc := range []struct{ name, posts, title, base string }{
+		{"hugo", "hugo/content", "Fixture Hugo Blog", "https://hugo.example.org/"},
+		{"jekyll", "jekyll", "Fixture Jekyll Blog", "https://jekyll.example.net/blog"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			posts, err := filepath.Abs(filepath.Join("..", "..", "internal", "siteconfig", "testdata", filepath.FromSlash(tc.posts)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			cfg := filepath.Join(dir, "herald.toml")
+			writeFile(t, cfg, fmt.Sprintf("data_dir = \"data\"\n[site]\ntitle = %q\nbase_url = %q\n[posts]\ndir = %q\n", tc.title, tc.base, posts))
+			out, errOut, err := runCmd(t, "build", "-config", cfg)
+			if err != nil {
+				t.Fatalf("build: %v\n%s\n%s", err, out, errOut)
+			}
+			for _, name := range []string{"atom.xml", "rss.xml", "feed.json"} {
+				got, err := os.ReadFile(filepath.Join(dir, "data", "feeds", name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				golden := filepath.Join("testdata", "sites", tc.name+"-"+name)
+				if *updateGolden {
+					writeFile(t, golden, string(got))
+					continue
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v (run with -update-sites to create it)", err)
+				}
+				if string(got) != string(want) {
+					t.Errorf("%s differs from %s (run with -update-sites and review the diff):\n%s", name, golden, got)
+				}
+			}
+		})
 	}
 }

@@ -200,6 +200,7 @@ func (r *reader) fill(p *Post, m meta, nameSlug, section string, body []byte, bo
 // posts may not be read yet; one that names no post links to the home page.
 func (r *reader) scanDirectives(p *Post, m meta, body []byte, bodyLine int) {
 	env := &expandEnv{md: r.md, site: r.opts.Site, base: r.base, permalink: p.Permalink, page: pageVars(m, p), lookup: r.lookup}
+	env.page["url"] = strings.TrimPrefix(env.page["url"], env.basePath()) // Jekyll's page.url is under baseurl
 	if dir := r.opts.Dir; dir != "" {
 		env.postDir = filepath.Join(dir, filepath.FromSlash(path.Dir(p.Path)))
 	}
