@@ -22,7 +22,7 @@ import (
 // were not in it, commits the next batch. On a busy issue most commits
 // carry the marks of several connections.
 type handoffs struct {
-	st  store.Store
+	st  Store
 	now func() time.Time
 
 	mu     sync.Mutex
@@ -41,7 +41,7 @@ type pendingMark struct {
 	result, err   error
 }
 
-func newHandoffs(st store.Store, now func() time.Time) *handoffs {
+func newHandoffs(st Store, now func() time.Time) *handoffs {
 	return &handoffs{st: st, now: now}
 }
 

@@ -17,7 +17,6 @@ import (
 	"github.com/heraldhq/herald/internal/mail"
 	"github.com/heraldhq/herald/internal/post"
 	"github.com/heraldhq/herald/internal/schedule"
-	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/subscriber"
 )
 
@@ -51,7 +50,7 @@ type Site struct {
 // From, Links and Templates are required; every other zero value takes the
 // default named on the field.
 type Options struct {
-	Store     store.Store
+	Store     Store
 	Transport mail.Transport
 	// Posts returns the published posts, newest first (a library snapshot).
 	Posts    func() []*post.Post

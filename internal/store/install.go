@@ -33,7 +33,7 @@ func NewInstallID() string {
 // databases (a fresh install, a restored copy moved elsewhere, another
 // driver) where row ids repeat. On first use it stores a fresh one; when
 // several instances start at once, all get the one stored first.
-func EnsureInstallID(ctx context.Context, s Store) (string, error) {
+func EnsureInstallID(ctx context.Context, s Settings) (string, error) {
 	id, err := InstallID(ctx, s)
 	if !errors.Is(err, ErrNotFound) {
 		return id, err
@@ -47,7 +47,7 @@ func EnsureInstallID(ctx context.Context, s Store) (string, error) {
 
 // InstallID returns the stored install id without writing one:
 // ErrNotFound when the database has none yet.
-func InstallID(ctx context.Context, s Store) (string, error) {
+func InstallID(ctx context.Context, s Settings) (string, error) {
 	id, err := s.Setting(ctx, InstallIDKey)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {

@@ -15,7 +15,7 @@ const SecretKey = "signing_secret"
 // using s. On first use it stores the bytes from generate; when several
 // instances start at once, all of them get the one value stored first.
 // The secret is kept base64-encoded in the settings table.
-func EnsureSecret(ctx context.Context, s Store, generate func() ([]byte, error)) ([]byte, error) {
+func EnsureSecret(ctx context.Context, s Settings, generate func() ([]byte, error)) ([]byte, error) {
 	if text, err := s.Setting(ctx, SecretKey); err == nil {
 		return decodeSecret(text)
 	}

@@ -96,6 +96,13 @@ type ImportResult struct {
 	Unchanged int // known and kept as they were (unsubscribed people stay unsubscribed)
 }
 
+// Settings is the part of a Store that EnsureSecret and EnsureInstallID
+// use.
+type Settings interface {
+	Setting(ctx context.Context, key string) (string, error)
+	SetSettingIfAbsent(ctx context.Context, key, value string) (string, error)
+}
+
 // Store is implemented by sqlite.Store and postgres.Store. Every method is
 // one transaction; nothing is half-written after a crash. Methods are safe
 // for concurrent use.

@@ -13,7 +13,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	heraldmail "github.com/heraldhq/herald/internal/mail"
-	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/subscriber"
 )
 
@@ -53,7 +52,7 @@ type Options struct {
 	// routes are served from "/", pages link under the path.
 	PublicURL string
 
-	Store     store.Store          // fixed
+	Store     Store                // fixed
 	Signer    *subscriber.Signer   // fixed
 	Mailer    heraldmail.Transport // a reload may bring a new one (the relay changed)
 	Templates fs.FS                // fixed; templates.FS(dir): pages/*.html, pages/style.css, email/*

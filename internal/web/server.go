@@ -12,14 +12,13 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/subscriber"
 )
 
 // Server is herald's http.Handler. Build it with New; its Set methods are
 // safe to call while it serves.
 type Server struct {
-	store   store.Store
+	store   Store
 	signer  *subscriber.Signer
 	now     func() time.Time
 	log     *slog.Logger
