@@ -55,107 +55,21 @@ func runMigrate(ctx context.Context, c *command, args []string, e env) error {
 		return fmt.Errorf("open target store: %w", err)
 	}
 	defer dst.Close()
-	m := migration{src: src, dst: dst, now: time.Now()}
-	if err := m.run(ctx, app.SecretFile(cfg)); err != nil {
+	secretPath := app.SecretFile(cfg)
+	r, err := store.Copy(ctx, dst, src, store.CopyOptions{Settings: migratedSettings, Now: time.Now(),
+		Secret: func() (string, error) { return fileSecretSetting(secretPath) }})
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Copied %s (%d added, %d already there), %s and %s to the %s store.\n"+
 		"Now set [store] driver = %q and the dsn in %s, then start herald serve.\n",
-		count(m.subs, "subscriber"), m.added, m.subs-m.added, count(m.issues, "issue"), count(m.settings, "setting"),
+		count(r.Subscribers, "subscriber"), r.Added, r.Subscribers-r.Added, count(r.Issues, "issue"), count(r.Settings, "setting"),
 		*driver, *driver, cfg.File)
 	return nil
 }
 
-type migration struct {
-	src, dst                      store.Store
-	now                           time.Time
-	subs, added, issues, settings int
-}
-
-func (m *migration) run(ctx context.Context, secretPath string) error {
-	if err := m.copySubscribers(ctx); err != nil {
-		return err
-	}
-	if err := m.copyIssues(ctx); err != nil {
-		return err
-	}
-	return m.copySettings(ctx, secretPath)
-}
-
-func (m *migration) copySubscribers(ctx context.Context) error {
-	var all []subscriber.Subscriber
-	next := pages(ctx, m.src, store.ListFilter{})
-	for {
-		batch, err := next()
-		if err != nil {
-			return fmt.Errorf("read subscribers: %w", err)
-		}
-		if len(batch) == 0 {
-			break
-		}
-		all = append(all, batch...)
-	}
-	res, err := m.dst.Import(ctx, all, m.now)
-	if err != nil {
-		return fmt.Errorf("write subscribers (nothing was written): %w", err)
-	}
-	m.subs, m.added = len(all), res.Added
-	return nil
-}
-
-// copyIssues copies the issue history oldest first; an issue still
-// sending is copied as it is, without its deliveries.
-func (m *migration) copyIssues(ctx context.Context) error {
-	issues, err := m.src.ListIssues(ctx, 0)
-	if err != nil {
-		return fmt.Errorf("read issues: %w", err)
-	}
-	for i := len(issues) - 1; i >= 0; i-- {
-		is := issues[i]
-		is.ID = 0
-		completed := is.CompletedAt
-		created, err := m.dst.CreateIssue(ctx, &is, is.CreatedAt)
-		if err != nil {
-			return fmt.Errorf("write issue %q: %w", is.Key, err)
-		}
-		if !created {
-			continue
-		}
-		m.issues++
-		// CreateIssue stamps a finished issue completed when created.
-		if !completed.IsZero() && !completed.Equal(is.CompletedAt) {
-			if err := m.dst.SetIssueStatus(ctx, is.ID, is.Status, is.Reason, completed); err != nil {
-				return fmt.Errorf("write completion of issue %q: %w", is.Key, err)
-			}
-		}
-	}
-	return nil
-}
-
-// copySettings copies the baseline, and the signing secret from the
-// source database or, for SQLite, from the data folder's secret file.
-func (m *migration) copySettings(ctx context.Context, secretPath string) error {
-	for _, key := range append([]string{store.SecretKey}, migratedSettings...) {
-		v, err := m.src.Setting(ctx, key)
-		if errors.Is(err, store.ErrNotFound) && key == store.SecretKey {
-			v, err = fileSecretSetting(secretPath)
-		}
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("read setting %s: %w", key, err)
-		}
-		if got, err := m.dst.SetSettingIfAbsent(ctx, key, v); err != nil {
-			return fmt.Errorf("write setting %s: %w", key, err)
-		} else if got != v {
-			return fmt.Errorf("the target already has another %s; links, the baseline or the Message-IDs would change: migrate into an empty database", key)
-		}
-		m.settings++
-	}
-	return nil
-}
-
+// fileSecretSetting reads SQLite's secret file as the setting PostgreSQL
+// keeps; ErrNotFound when there is none.
 func fileSecretSetting(path string) (string, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
