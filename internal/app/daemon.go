@@ -197,7 +197,23 @@ func WebOptions(cfg *config.Config, st store.Store, signer *subscriber.Signer, m
 		ConfirmTTL: s.ConfirmTTL, ResendInterval: s.ConfirmResendInterval, RatePerIP: s.RatePerIP,
 		RatePerAddress: s.RatePerAddress, MaxBodyBytes: int64(cfg.Server.MaxBodyBytes), FormOrigins: s.FormOrigins,
 		Welcome: s.Welcome, TrustedProxyHeader: cfg.Server.TrustedProxyHeader,
-		TrustedProxyHops: cfg.Server.TrustedProxyHops, Logger: log,
+		TrustedProxyHops: cfg.Server.TrustedProxyHops, Logger: log, Vacation: welcomeVacation(cfg),
+	}
+}
+
+// welcomeVacation tells the welcome email of a vacation that skips the
+// next issue; nil when the newsletter is off.
+func welcomeVacation(cfg *config.Config) func(time.Time) *web.Vacation {
+	sched, err := NewSchedule(cfg)
+	if err != nil || !cfg.Newsletter.Enabled {
+		return nil // Load validated the schedule: no error here
+	}
+	return func(now time.Time) *web.Vacation {
+		n, ok := sched.Notice(now)
+		if !ok {
+			return nil
+		}
+		return &web.Vacation{Until: n.Until, Note: n.Note, Next: n.Next, SameDay: n.SameDay}
 	}
 }
 

@@ -185,8 +185,9 @@ func NewNewsletter(cfg *config.Config, st store.Store, tr heraldmail.Transport, 
 		From: FromAddress(cfg), ReplyTo: cfg.SMTP.ReplyTo, ListID: listID(n.ListID, cfg.Site.Title), Subject: n.Subject,
 		PublicURL: cfg.Server.PublicURL, Links: linkMaker(cfg, signer),
 		Templates: templates.FS(cfg.TemplatesDir),
-		Site:      newsletter.Site{Title: cfg.Site.Title, URL: cfg.Site.BaseURL},
-		Workers:   cfg.SMTP.Connections, BounceLimit: n.BounceLimit, MaxAttempts: n.MaxAttempts,
+		Site: newsletter.Site{Title: cfg.Site.Title, URL: cfg.Site.BaseURL, Language: cfg.Site.Language,
+			Location: cfg.Site.Location},
+		Workers: cfg.SMTP.Connections, BounceLimit: n.BounceLimit, MaxAttempts: n.MaxAttempts,
 		RetryBase: n.RetryBase, Clock: clock, Logger: log, Registerer: reg,
 	}
 	for _, edit := range edits {

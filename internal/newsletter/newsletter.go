@@ -157,12 +157,11 @@ func (n *Newsletter) postsByID(ids []string) []*post.Post {
 }
 
 // vacationNotice returns the vacation skipping the run after at and the
-// next run that sends, or nil when the next run sends.
+// first run that sends after it; nil and zero when the next run sends.
 func (n *Newsletter) vacationNotice(at time.Time) (*VacationData, time.Time) {
-	s := n.schedule()
-	v, back, ok := s.UpcomingVacation(at)
+	notice, ok := n.schedule().Notice(at)
 	if !ok {
 		return nil, time.Time{}
 	}
-	return &VacationData{Until: v.Until.In(s.Location()), Note: v.Note}, back.At
+	return &VacationData{Until: notice.Until, Note: notice.Note, Next: notice.Next, SameDay: notice.SameDay}, notice.Next
 }

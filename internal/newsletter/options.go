@@ -42,8 +42,13 @@ const (
 
 // Site describes the blog for the templates.
 type Site struct {
-	Title string
-	URL   string // the blog's base URL, absolute
+	Title    string
+	URL      string // the blog's base URL, absolute
+	Language string // the lang attribute of the HTML part; default "en"
+	// Location is the zone posts are dated in (site.time_zone): their dates
+	// show in it, so a date-only post keeps its calendar day whatever the
+	// schedule's zone. Default the schedule's location.
+	Location *time.Location
 }
 
 // Options configures a Newsletter. Store, Transport, Posts, Schedule,
@@ -137,6 +142,7 @@ func (o *Options) defaults() {
 	o.MaxAttempts = cmpOr(o.MaxAttempts, 5)
 	o.RetryBase = cmpOr(o.RetryBase, time.Minute)
 	o.Lease = cmpOr(o.Lease, 15*time.Second)
+	o.Site.Language = cmpOr(o.Site.Language, "en")
 	o.ListID = cmpOr(o.ListID, "<newsletter."+domainOf(o.From.Address)+">")
 	if o.Owner == "" {
 		host, _ := os.Hostname()

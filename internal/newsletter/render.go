@@ -64,10 +64,15 @@ type PostData struct {
 	Content htmltemplate.HTML // the body as HTML with absolute links
 }
 
-// VacationData is the coming vacation: back on Until, with the note.
+// VacationData is the coming vacation, in the schedule's zone: back on
+// Until, with the note (no final full stop), and Next, the first run that
+// sends after it (zero when none is found); SameDay when Next falls on
+// Until's calendar day, so that the notice names one date.
 type VacationData struct {
-	Until time.Time
-	Note  string
+	Until   time.Time
+	Note    string
+	Next    time.Time
+	SameDay bool
 }
 
 type templateSet struct {
@@ -259,7 +264,7 @@ func (n *Newsletter) data(c *content, posts []*post.Post, v *readerValues) *Data
 	d := &Data{Site: n.opts.Site, IssueDate: c.date.In(loc), Vacation: c.vacation, NextIssue: c.next}
 	v.set(d)
 	for _, p := range posts {
-		d.Posts = append(d.Posts, postData(p, loc))
+		d.Posts = append(d.Posts, postData(p, cmpOr(n.opts.Site.Location, loc)))
 	}
 	return d
 }

@@ -21,6 +21,7 @@ type emailData struct {
 	Expires        time.Time // confirm email: when ConfirmURL stops working, in the site's zone
 	PreferencesURL string    // welcome email
 	UnsubscribeURL string    // welcome email
+	Vacation       *Vacation // welcome email: the vacation that skips the next issue; nil when none
 }
 
 // sendConfirm emails sub a confirmation link valid for ConfirmTTL from now.
@@ -39,6 +40,9 @@ func (s *Server) sendWelcome(ctx context.Context, sub subscriber.Subscriber, now
 	unsub := subscriber.UnsubscribeURL(c.PublicURL, s.signer, sub)
 	d := emailData{Lang: c.Site.Language, Site: c.Site, Name: sub.Name, UnsubscribeURL: unsub,
 		PreferencesURL: subscriber.PreferencesURL(c.PublicURL, s.signer, sub)}
+	if c.Vacation != nil {
+		d.Vacation = c.Vacation(now)
+	}
 	return s.sendEmail(ctx, c, "welcome", sub, d, heraldmail.UnsubscribeHeaders(unsub), now)
 }
 

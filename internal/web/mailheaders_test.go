@@ -51,3 +51,30 @@ func TestMailHeaders(t *testing.T) {
 		t.Errorf("the confirmation does not show the expiry %q in the site's zone:\n%s", want, mails[0])
 	}
 }
+
+// TestWelcomeMentionsVacation: a welcome sent while a vacation skips the
+// next issue says so, from Options.Vacation at the time of sending.
+func TestWelcomeMentionsVacation(t *testing.T) {
+	var asked time.Time
+	e := newEnv(t, func(o *Options) {
+		o.Vacation = func(now time.Time) *Vacation {
+			asked = now
+			return &Vacation{Until: time.Date(2027, 2, 26, 0, 0, 0, 0, time.UTC), Note: "Away",
+				Next: time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)}
+		}
+	})
+	if res, body := e.postForm(t, "/subscribe", url.Values{"email": {"reader@example.org"}}); res.StatusCode != http.StatusOK {
+		t.Fatalf("subscribe: %d\n%s", res.StatusCode, body)
+	}
+	if res, body := e.postForm(t, pathOf(t, link(t, e.emails(t)[0], "confirm")), nil); res.StatusCode != http.StatusOK {
+		t.Fatalf("confirm: %d\n%s", res.StatusCode, body)
+	}
+	mails := e.emails(t)
+	want := "No issue for a while: Away; the newsletter is back on 26 February 2027, with the first issue on Monday 1 March 2027."
+	if len(mails) != 2 || !strings.Contains(strings.ReplaceAll(mails[1], "=\r\n", ""), want) {
+		t.Errorf("the welcome does not mention the vacation (%q):\n%s", want, strings.Join(mails, "\n---\n"))
+	}
+	if !asked.Equal(e.clock.Now()) {
+		t.Errorf("Vacation asked at %v, want the server's clock %v", asked, e.clock.Now())
+	}
+}

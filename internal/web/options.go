@@ -40,6 +40,17 @@ type Site struct {
 	Location *time.Location
 }
 
+// Vacation is a newsletter vacation as the welcome email tells it, in the
+// schedule's zone: back on Until, with the note (no final full stop) and
+// Next, the first issue after it (zero when none is found); SameDay when
+// Next falls on Until's calendar day.
+type Vacation struct {
+	Until   time.Time
+	Note    string
+	Next    time.Time
+	SameDay bool
+}
+
 // Options configure a Server. Store, Signer, Mailer, Templates, PublicURL,
 // From and Site.Title are required; a zero duration, rate or size takes the
 // matching Default. Fields marked "fixed" are read by New only: SetOptions
@@ -66,6 +77,10 @@ type Options struct {
 	MaxBodyBytes   int64         // request bodies above this answer 413
 	FormOrigins    []string      // origins ("https://blog.example.com") allowed to post the subscribe form
 	Welcome        bool          // send a welcome email after confirmation
+	// Vacation returns the newsletter vacation that skips the first run
+	// after now, for the welcome email to mention; nil (or a nil func)
+	// when the next run sends.
+	Vacation func(now time.Time) *Vacation
 
 	// TrustedProxyHeader names the header holding the client IP set by a
 	// reverse proxy ("X-Forwarded-For", "X-Real-IP", or "Forwarded" of RFC
