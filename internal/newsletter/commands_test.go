@@ -258,7 +258,7 @@ func TestTemplatesGolden(t *testing.T) {
 		t.Fatalf("%d messages, want 1", len(got))
 	}
 	m := got[0]
-	if !strings.Contains(m.Text, "back on 4 February 2027") || !strings.Contains(m.Text, "next issue comes on Thursday 4 February 2027") {
+	if !strings.Contains(m.Text, "This is the last issue for a while: Hiking in the Alps; the next issue comes on Thursday 4 February 2027.") {
 		t.Errorf("text lacks the vacation notice:\n%s", m.Text)
 	}
 	doc := "Subject: " + m.Subject + "\n\n" + m.Text + "\n----\n" + m.HTML
