@@ -8,6 +8,7 @@ func commands() []command {
 		configCommand,
 		dkimRecordCommand,
 		initCommand,
+		issuesCommand,
 		migrateCommand,
 		previewCommand,
 		scheduleCommand,

@@ -139,7 +139,7 @@ func printSendResult(w io.Writer, opts newsletter.SendOptions, res newsletter.Se
 }
 
 func capitalized(s string) string {
-	if s == "" {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
 		return s
 	}
 	return string(s[0]-'a'+'A') + s[1:]
