@@ -99,9 +99,9 @@ func (d *Daemon) rebuild(reason string) {
 	d.web.SetFeeds(d.pub.Files())
 	d.notifyHub()
 	d.web.SetPosts(d.pub.Last()) // the posts just published, shared: neither changes them
-	d.succeeded()
 	d.log.Info("Feeds built", "reason", reason, "published", r.Published, "skipped", r.Skipped,
 		"written", r.Written, "unchanged", r.Unchanged, "removed", r.Removed, "duration", r.Duration)
+	d.succeeded()
 }
 
 // notifyHub tells the WebSub hub, when there is one, about the feeds the

@@ -108,7 +108,7 @@ func (w *Writer) saveManifest(keep map[string]onDisk) error {
 	if err := os.MkdirAll(w.dir, 0o755); err != nil {
 		return fmt.Errorf("saving the list of written feeds: %w", err)
 	}
-	tmp, err := os.CreateTemp(w.dir, "."+ManifestName+".tmp-*")
+	tmp, err := os.CreateTemp(w.dir, ManifestName+".tmp-*") // hidden, as ManifestName is
 	if err == nil {
 		err = fillTemp(tmp, []byte(b.String()), w.now())
 		if err == nil {
