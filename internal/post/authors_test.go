@@ -28,7 +28,8 @@ func TestAuthorsAsGeneratorsWriteThem(t *testing.T) {
 		{"hugo params.author", "params:\n  author: Ann", []post.Author{{Key: "ann", Name: "Ann", Undeclared: true}}},
 		{"hugo params.author list", "params:\n  author:\n    - Ann\n    - mike", []post.Author{{Key: "ann", Name: "Ann", Undeclared: true}, {Key: "mike", Name: "Mike Ross", Email: "mike@example.com", Bio: "Writes."}}},
 		{"jekyll _data/authors.yml key", "author: jdoe", []post.Author{{Key: "jdoe", Name: "Jane Doe", URL: "https://jane.example/"}}},
-		{"jekyll author mapping", "author:\n  name: Ann\n  url: https://ann.example/", []post.Author{{Key: "ann", Name: "Ann", Undeclared: true}}},
+		{"jekyll author mapping", "author:\n  name: Ann\n  url: https://ann.example/", []post.Author{{Key: "ann", Name: "Ann", URL: "https://ann.example/", Undeclared: true}}},
+		{"docsy authors list of mappings", "authors:\n- name: Ann\n  link: https://ann.example/\n- name: mike", []post.Author{{Key: "ann", Name: "Ann", URL: "https://ann.example/", Undeclared: true}, {Key: "mike", Name: "Mike Ross", Email: "mike@example.com", Bio: "Writes."}}},
 		{"same person twice", "author: mike\nauthors: [Mike Ross]", []post.Author{{Key: "mike", Name: "Mike Ross", Email: "mike@example.com", Bio: "Writes."}}},
 		{"empty author", "author: \"\"", nil},
 	}

@@ -117,9 +117,9 @@ func parseYAMLLibrary(fm []byte, fmLine int) (meta, error) {
 }
 
 // yamlValue converts a node at depth 0 (a front matter key), 1 (an item
-// or a key of a top-level mapping) or deeper. Lists are read down to depth
-// 1 and mappings at depth 0 only (Hugo's params); deeper ones are marked but
-// not read, as no known key takes them. Aliases are followed once, so
+// or a key of a top-level mapping) or deeper. Lists and mappings are read
+// down to depth 1 (Hugo's params, a list of {name, link} authors); deeper
+// ones are marked but not read, as no known key takes them. Aliases are followed once, so
 // "billion laughs" documents cost no more than their size.
 func yamlValue(n *yaml.Node, fmLine, depth int) value {
 	v := value{line: n.Line + fmLine - 1, col: n.Column}
@@ -139,7 +139,7 @@ func yamlValue(n *yaml.Node, fmLine, depth int) value {
 		}
 	default:
 		v.nested = true
-		for i := 0; depth == 0 && n.Kind == yaml.MappingNode && i+1 < len(n.Content); i += 2 {
+		for i := 0; depth <= 1 && n.Kind == yaml.MappingNode && i+1 < len(n.Content); i += 2 {
 			v.fields.set(strings.ToLower(n.Content[i].Value), yamlValue(n.Content[i+1], fmLine, depth+1))
 		}
 	}
@@ -209,12 +209,18 @@ func tomlValue(x any, line, col, depth int) value {
 	case map[string]any:
 		v.nested = true
 		for k, e := range x {
-			if depth == 0 {
+			if depth <= 1 {
 				v.fields.set(strings.ToLower(k), tomlValue(e, line, col, depth+1))
 			}
 		}
 	case []map[string]any:
-		v.nested = true
+		v.isList = true
+		for _, e := range x {
+			if depth > 1 {
+				break
+			}
+			v.list = append(v.list, tomlValue(e, line, col, depth+1))
+		}
 	default:
 		v.str = fmt.Sprint(x)
 	}

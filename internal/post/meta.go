@@ -116,3 +116,12 @@ func (m meta) date(key string, loc *time.Location, fallback time.Time) (time.Tim
 	}
 	return dateValue(key, v, loc)
 }
+
+// textOf is the scalar text of key, trimmed; "" when absent or not text.
+func (m meta) textOf(key string) string {
+	s, err := m.text(key)
+	if err != nil {
+		return ""
+	}
+	return s
+}

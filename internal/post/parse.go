@@ -133,7 +133,12 @@ func (r *reader) dates(p *Post, m meta, nameDate time.Time) error {
 		return err
 	}
 	if p.Date, err = m.firstDate(loc, "date"); err != nil {
-		return err
+		v, _ := m.get("date")
+		t, ok := rubyDate(v.str, loc)
+		if r.opts.Site.generator() != Jekyll || !ok {
+			return err
+		}
+		p.Date = t // Jekyll reads dates with Ruby's lenient Time.parse
 	}
 	p.Date = cmp.Or(p.Date, publish, nameDate)
 	if publish.After(p.Date) {
@@ -235,6 +240,10 @@ func (r *reader) authors(m meta) ([]Author, error) {
 				continue
 			}
 			a := r.resolveAuthor(name)
+			if a.Undeclared && it.nested { // {name, url, email} as Jekyll themes and Docsy write it
+				a.URL = cmp.Or(it.fields.textOf("url"), it.fields.textOf("link"), it.fields.textOf("uri"))
+				a.Email = it.fields.textOf("email")
+			}
 			if !slices.ContainsFunc(out, func(b Author) bool { return b.Key == a.Key }) {
 				out = append(out, a)
 			}

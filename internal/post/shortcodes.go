@@ -127,6 +127,13 @@ func (x *expander) shortcode(off int) int {
 			return size + loc[1]
 		}
 	}
+	if strings.HasSuffix(name, ".inline") { // an inline shortcode: its inner content is a template
+		x.drop(off, "shortcode", name)
+		if loc := shortcodeEnd(regexp.QuoteMeta(name)).FindIndex(x.src[off+size:]); loc != nil {
+			return size + loc[1]
+		}
+		return size
+	}
 	x.drop(off, "shortcode", name)
 	return size
 }
