@@ -38,6 +38,13 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request) {
 		h.Set("Content-Type", ct)
 		browser = 1
 	}
+	// A client that holds the identity body, still current, gets a 304
+	// for it rather than the gzip body: the first requests for a large
+	// feed get the identity body while its gzip copy is being made.
+	if inm := r.Header.Values("If-None-Match"); gz == 1 && matchesTag(inm, e.etag[0][browser]) && !matchesTag(inm, e.etag[1][browser]) {
+		gz = 0
+		delete(h, "Content-Encoding")
+	}
 	h["Etag"] = e.etagH[gz][browser]
 	if notModified(r, e.etag[gz][browser], e.modified) {
 		delete(h, "Content-Encoding")
@@ -83,17 +90,7 @@ func (e *feedEntry) gzReady() bool {
 // If-Modified-Since.
 func notModified(r *http.Request, etag string, modified time.Time) bool {
 	if inm := r.Header.Values("If-None-Match"); len(inm) > 0 {
-		for _, field := range inm {
-			for field != "" {
-				var tag string
-				tag, field, _ = strings.Cut(field, ",")
-				tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
-				if tag == "*" || tag == etag {
-					return true
-				}
-			}
-		}
-		return false
+		return matchesTag(inm, etag)
 	}
 	since := r.Header.Get("If-Modified-Since")
 	if since == "" {
@@ -101,6 +98,22 @@ func notModified(r *http.Request, etag string, modified time.Time) bool {
 	}
 	ims, err := http.ParseTime(since)
 	return err == nil && !modified.After(ims.Truncate(time.Second))
+}
+
+// matchesTag reports whether the If-None-Match fields inm list etag or
+// "*", compared weakly (W/ ignored).
+func matchesTag(inm []string, etag string) bool {
+	for _, field := range inm {
+		for field != "" {
+			var tag string
+			tag, field, _ = strings.Cut(field, ",")
+			tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
+			if tag == "*" || tag == etag {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // acceptsGzip reports whether an Accept-Encoding value allows gzip
