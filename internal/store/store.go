@@ -82,6 +82,17 @@ type Handoff struct {
 	Owner        string // the claim's owner; checked for sending, ignored for sent
 }
 
+// QueuedMail is a confirmation or welcome email waiting in the queue.
+type QueuedMail struct {
+	ID            int64
+	SubscriberID  int64
+	Kind          string // "confirm" or "welcome"
+	Attempts      int    // claims so far
+	LastError     string
+	NextAttemptAt time.Time
+	CreatedAt     time.Time
+}
+
 // ListFilter selects subscribers; zero values select everything.
 type ListFilter struct {
 	Status  subscriber.Status
@@ -219,6 +230,24 @@ type Store interface {
 	ResendUncertain(ctx context.Context, issueID int64, now time.Time) (int, error)
 	DeliveryCounts(ctx context.Context, issueID int64) (map[DeliveryStatus]int, error)
 	ListDeliveries(ctx context.Context, issueID int64, status DeliveryStatus, limit int) ([]Delivery, error)
+
+	// Mail queue: confirmation and welcome emails, recorded by a request
+	// and sent by the daemon.
+
+	// EnqueueMail records that subscriber id is owed an email of kind,
+	// due at now. Adding one that is already waiting changes nothing.
+	EnqueueMail(ctx context.Context, subscriberID int64, kind string, now time.Time) error
+	// ClaimMails returns up to limit emails due at now, oldest first, each
+	// with its attempt counted and hidden from other claims until
+	// now+lease (a sender that dies leaves them to be claimed again).
+	// PostgreSQL uses FOR UPDATE SKIP LOCKED.
+	ClaimMails(ctx context.Context, limit int, lease time.Duration, now time.Time) ([]QueuedMail, error)
+	// MailDone removes a sent (or abandoned) email from the queue.
+	MailDone(ctx context.Context, id int64) error
+	// MailRetry keeps the email for another attempt at retryAt, with errMsg.
+	MailRetry(ctx context.Context, id int64, errMsg string, retryAt time.Time) error
+	// QueuedMails lists the queue, oldest first (for checks and tests).
+	QueuedMails(ctx context.Context) ([]QueuedMail, error)
 
 	// Ping checks the connection (for /healthz).
 	Ping(ctx context.Context) error

@@ -194,3 +194,27 @@ func getOrFail(t *testing.T, s *Store, id int64) subscriber.Subscriber {
 	}
 	return sub
 }
+
+// TestMailQueueSurvivesRestart enqueues an email, closes the store as a
+// crash or restart would, and finds the email waiting after reopening.
+func TestMailQueueSurvivesRestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "herald.db")
+	ctx := context.Background()
+	s := openAt(t, path)
+	sub := subscriber.Subscriber{Email: "q@example.com"}
+	if _, err := s.CreateSubscriber(ctx, &sub, time.Unix(1, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EnqueueMail(ctx, sub.ID, "confirm", time.Unix(2, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ClaimMails(ctx, 1, time.Minute, time.Unix(3, 0)); err != nil { // claimed, then the process dies
+		t.Fatal(err)
+	}
+	s.Close()
+	again := openAt(t, path)
+	due, err := again.ClaimMails(ctx, 10, time.Minute, time.Unix(3, 0).Add(time.Minute))
+	if err != nil || len(due) != 1 || due[0].SubscriberID != sub.ID || due[0].Attempts != 2 {
+		t.Fatalf("after a restart: %+v, %v; want the confirmation claimable again, attempt 2", due, err)
+	}
+}

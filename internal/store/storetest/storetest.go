@@ -42,6 +42,7 @@ func Run(t *testing.T, open Opener) {
 		{"Outcomes", runOutcomes},
 		{"Concurrency", runConcurrency},
 		{"Atomicity", runAtomicity},
+		{"MailQueue", runMailQueue},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })
