@@ -86,6 +86,8 @@ type Daemon struct {
 
 	stopNews  context.CancelFunc
 	newsDone  chan struct{}
+	stopQueue context.CancelFunc // ends web.RunMailQueue
+	queueDone chan struct{}
 	served    chan error
 	stopLoop  context.CancelFunc // ends the loop and the database watch
 	loopDone  chan error
@@ -246,6 +248,9 @@ func (d *Daemon) startWeb(ctx context.Context) error {
 	limited := web.LimitConnections(ln, d.srv, s.MaxConnections)
 	d.served = make(chan error, 1)
 	go func() { d.served <- d.srv.Serve(limited) }()
+	qctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	d.stopQueue, d.queueDone = stop, make(chan struct{})
+	go func() { defer close(d.queueDone); d.web.RunMailQueue(qctx, web.DefaultQueuePoll) }()
 	d.addr = ln.Addr().String()
 	return nil
 }
@@ -348,6 +353,10 @@ func (d *Daemon) shutdown() error {
 			errs = append(errs, fmt.Errorf("stop http server: %w", err))
 		}
 	}
+	if d.stopQueue != nil {
+		d.stopQueue() // an email being sent is claimed again after its lease
+		<-d.queueDone
+	}
 	if d.stopNews != nil {
 		d.stopNews()
 		select {
@@ -364,6 +373,10 @@ func (d *Daemon) shutdown() error {
 // close releases whatever was opened, in reverse order.
 func (d *Daemon) close() {
 	d.closeOnce.Do(func() {
+		if d.stopQueue != nil { // before the store closes under it
+			d.stopQueue()
+			<-d.queueDone
+		}
 		if d.watcher != nil {
 			d.watcher.Close()
 		}

@@ -126,6 +126,7 @@ func TestBrowserSubscribeFlow(t *testing.T) {
 	screenshots(t, ctx, dir, "subscribe-done")
 	wantStatus("subscribe", subscriber.Pending)
 
+	e.drainQueue(t) // as the daemon's sender would
 	mails := e.emails(t)
 	if len(mails) != 1 {
 		t.Fatalf("want one confirmation email, got %d", len(mails))

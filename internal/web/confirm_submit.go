@@ -7,7 +7,7 @@ import (
 )
 
 // submitConfirm activates a pending subscriber and, when Welcome is set,
-// sends the welcome email once. Confirming again is harmless; a subscriber
+// queues the welcome email once. Confirming again is harmless; a subscriber
 // who left since gets the "no longer valid" page and stays out.
 func (s *Server) submitConfirm(w http.ResponseWriter, r *http.Request) {
 	sub, ok := s.subscriberFor(w, r, subscriber.PurposeConfirm)
@@ -25,8 +25,8 @@ func (s *Server) submitConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if sub.Status == subscriber.Pending && s.cfg.Load().Welcome {
-		if err := s.sendWelcome(r.Context(), after, now); err != nil {
-			s.log.Error("Welcome email failed", "subscriber_id", sub.ID, "err", err)
+		if err := s.enqueue(r.Context(), sub.ID, mailWelcome, now); err != nil {
+			s.log.Error("Welcome email not queued", "subscriber_id", sub.ID, "err", err)
 		}
 	}
 	s.render(w, r, http.StatusOK, "confirmed", s.data())

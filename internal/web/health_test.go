@@ -103,6 +103,7 @@ func TestHealthDatabaseDown(t *testing.T) {
 	t.Cleanup(func() { pg.Close() })
 	var logs syncBuffer
 	e := newEnv(t, func(o *Options) { o.Store = pg; o.Logger = slog.New(slog.NewTextHandler(&logs, nil)) })
+	e.holdQueue = true // the store goes down: nothing to send
 	if res, body := e.do(t, "GET", "/healthz", nil, nil); res.StatusCode != 200 {
 		t.Fatalf("database up: %d %q", res.StatusCode, body)
 	}

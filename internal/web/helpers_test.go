@@ -38,6 +38,9 @@ type env struct {
 	signer *subscriber.Signer
 	clock  *clocktest.Fake
 	reg    *prometheus.Registry
+	// holdQueue keeps queued emails in the queue after each request; by
+	// default do sends them at once, as the daemon's RunMailQueue would.
+	holdQueue bool
 }
 
 // newEnv starts a Server; edit may change the Options before New.
@@ -96,6 +99,7 @@ func (e *env) do(t *testing.T, method, path string, body io.Reader, header http.
 		t.Fatalf("%s %s: %v", method, path, err)
 	}
 	defer res.Body.Close()
+	defer e.drainQueue(t)
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
 		t.Fatalf("read body of %s %s: %v", method, path, err)
@@ -190,4 +194,22 @@ func (e *env) metric(t *testing.T, series string) float64 {
 		}
 	}
 	return 0
+}
+
+// drainQueue sends every queued email now, as the daemon would, unless
+// the test holds the queue.
+func (e *env) drainQueue(t *testing.T) {
+	t.Helper()
+	if e.holdQueue {
+		return
+	}
+	for {
+		n, err := e.srv.SendQueued(context.Background())
+		if err != nil {
+			t.Fatalf("SendQueued: %v", err)
+		}
+		if n == 0 {
+			return
+		}
+	}
 }

@@ -27,6 +27,7 @@ type Server struct {
 	views   *views
 	metrics *metrics
 	handler http.Handler
+	wake    chan struct{}  // an email was queued; see RunMailQueue
 	mux     *http.ServeMux // the route table, also asked which methods a path allows
 
 	cfg   atomic.Pointer[settings]
@@ -53,7 +54,7 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{store: opts.Store, signer: opts.Signer,
-		now: opts.Now, log: opts.Logger, health: opts.Health, degrade: opts.Degraded}
+		now: opts.Now, log: opts.Logger, health: opts.Health, degrade: opts.Degraded, wake: make(chan struct{}, 1)}
 	if s.now == nil {
 		s.now = time.Now
 	}

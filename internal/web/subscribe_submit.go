@@ -55,7 +55,7 @@ func (s *Server) submitSubscribe(w http.ResponseWriter, r *http.Request) {
 	s.answerSubscribe(w, r, asJSON)
 }
 
-// subscribe stores in and sends a confirmation when the address needs one:
+// subscribe stores in and queues a confirmation when the address needs one:
 // new, unsubscribed (made pending again) or pending with no confirmation
 // sent within ResendInterval. Active subscribers get nothing.
 func (s *Server) subscribe(ctx context.Context, in subscribeInput, now time.Time) error {
@@ -92,20 +92,20 @@ func (s *Server) resubscribe(ctx context.Context, id int64, in subscribeInput, n
 	return s.store.Resubscribe(ctx, id, now)
 }
 
-// confirmAgain sends sub a confirmation and records it, unless the
-// address had RatePerAddress confirmations within the hour: then nothing
-// is sent (the confirmation already in their inbox still works). A mail
-// failure is logged, not returned: the answer must not differ, and the
-// next attempt after ResendInterval tries again.
+// confirmAgain queues a confirmation for sub and records the request
+// (for ResendInterval), unless the address had RatePerAddress
+// confirmations within the hour: then nothing is queued (the confirmation
+// already in their inbox still works). The daemon sends it (SendQueued):
+// the request never waits for the relay, so that the answer takes the same
+// time for every address.
 func (s *Server) confirmAgain(ctx context.Context, sub subscriber.Subscriber, now time.Time) error {
 	if ok, _ := s.cfg.Load().addrLimit.Allow(sub.EmailKey, now); !ok {
-		s.metrics.emails.WithLabelValues("confirm", "withheld").Inc()
+		s.metrics.emails.WithLabelValues(mailConfirm, "withheld").Inc()
 		s.log.Info("Confirmation email withheld: address limit reached", "subscriber_id", sub.ID)
 		return nil
 	}
-	if err := s.sendConfirm(ctx, sub, now); err != nil {
-		s.log.Error("Confirmation email failed", "subscriber_id", sub.ID, "err", err)
-		return nil
+	if err := s.enqueue(ctx, sub.ID, mailConfirm, now); err != nil {
+		return err
 	}
 	return s.store.MarkConfirmSent(ctx, sub.ID, now)
 }

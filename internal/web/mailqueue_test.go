@@ -1,0 +1,257 @@
+package web
+
+import (
+	"bufio"
+	"context"
+	"log/slog"
+	"net"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	heraldmail "github.com/heraldhq/herald/internal/mail"
+	"github.com/heraldhq/herald/internal/store"
+	"github.com/heraldhq/herald/internal/subscriber"
+)
+
+// scriptedRelay is a loopback SMTP relay that greets after greetDelay and
+// then accepts every message, or, with refuse, refuses every recipient the
+// way Postfix does, quoting the address back.
+type scriptedRelay struct {
+	ln         net.Listener
+	greetDelay time.Duration
+	refuse     bool
+
+	mu    sync.Mutex
+	conns int
+	rcpts []string
+	data  int
+}
+
+func startScriptedRelay(t *testing.T, greetDelay time.Duration, refuse bool) *scriptedRelay {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &scriptedRelay{ln: ln, greetDelay: greetDelay, refuse: refuse}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			r.mu.Lock()
+			r.conns++
+			r.mu.Unlock()
+			go r.serve(c)
+		}
+	}()
+	return r
+}
+
+func (r *scriptedRelay) serve(c net.Conn) {
+	defer c.Close()
+	time.Sleep(r.greetDelay) // the misbehaviour under test: a slow greeting
+	rd := bufio.NewReader(c)
+	c.Write([]byte("220 relay.test ESMTP\r\n"))
+	inData := false
+	for {
+		line, err := rd.ReadString('\n')
+		if err != nil {
+			return
+		}
+		if inData {
+			if line == ".\r\n" {
+				inData = false
+				r.mu.Lock()
+				r.data++
+				r.mu.Unlock()
+				c.Write([]byte("250 2.0.0 Ok: queued\r\n"))
+			}
+			continue
+		}
+		cmd := strings.ToUpper(strings.TrimSpace(line))
+		switch {
+		case strings.HasPrefix(cmd, "EHLO"), strings.HasPrefix(cmd, "HELO"):
+			c.Write([]byte("250 relay.test\r\n"))
+		case strings.HasPrefix(cmd, "RCPT"):
+			addr := strings.TrimSpace(line[strings.Index(line, ":")+1:])
+			r.mu.Lock()
+			r.rcpts = append(r.rcpts, addr)
+			r.mu.Unlock()
+			if r.refuse {
+				c.Write([]byte("550 5.1.1 " + addr + ": Recipient address rejected: User unknown\r\n"))
+			} else {
+				c.Write([]byte("250 2.1.5 Ok\r\n"))
+			}
+		case cmd == "DATA":
+			inData = true
+			c.Write([]byte("354 End data with <CR><LF>.<CR><LF>\r\n"))
+		case cmd == "QUIT":
+			c.Write([]byte("221 2.0.0 Bye\r\n"))
+			return
+		default:
+			c.Write([]byte("250 2.0.0 Ok\r\n"))
+		}
+	}
+}
+
+func (r *scriptedRelay) stats() (conns, rcpts, data int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.conns, len(r.rcpts), r.data
+}
+
+func (r *scriptedRelay) transport(t *testing.T) heraldmail.Transport {
+	t.Helper()
+	a := r.ln.Addr().(*net.TCPAddr)
+	tr, err := heraldmail.NewSMTP(heraldmail.SMTPConfig{Host: a.IP.String(), Port: a.Port, TLS: heraldmail.TLSNone,
+		HELO: "test.localhost", Timeout: 5 * time.Second}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tr.Close() })
+	return tr
+}
+
+func deadTransport(t *testing.T) heraldmail.Transport {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	tr, err := heraldmail.NewSMTP(heraldmail.SMTPConfig{Host: "127.0.0.1", Port: port, TLS: heraldmail.TLSNone,
+		HELO: "test.localhost", Timeout: 2 * time.Second}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tr.Close() })
+	return tr
+}
+
+func (e *env) queue(t *testing.T) []store.QueuedMail {
+	t.Helper()
+	q, err := e.store.QueuedMails(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
+}
+
+func (e *env) subscribeForm(t *testing.T, email string) (int, string) {
+	t.Helper()
+	res, body := e.postForm(t, "/subscribe", url.Values{"email": {email}})
+	return res.StatusCode, body
+}
+
+// TestSubscribeOnlyRecords posts a new and an already subscribed address
+// against a relay that greets after 200 ms: neither request touches SMTP
+// (the relay sees no connection), both get the same answer, and the new
+// address's confirmation waits in the queue until the sender takes it.
+func TestSubscribeOnlyRecords(t *testing.T) {
+	relay := startScriptedRelay(t, 200*time.Millisecond, false)
+	e := newEnv(t, func(o *Options) { o.Mailer = relay.transport(t) })
+	e.holdQueue = true
+	ctx := context.Background()
+	if _, err := e.store.Import(ctx, []subscriber.Subscriber{{Email: "known@example.org", Status: subscriber.Active}}, testStart); err != nil {
+		t.Fatal(err)
+	}
+	codeNew, bodyNew := e.subscribeForm(t, "new@example.org")
+	codeKnown, bodyKnown := e.subscribeForm(t, "known@example.org")
+	if codeNew != 200 || codeKnown != 200 || bodyNew != bodyKnown {
+		t.Fatalf("answers differ: %d vs %d\n%s\nvs\n%s", codeNew, codeKnown, bodyNew, bodyKnown)
+	}
+	if conns, _, _ := relay.stats(); conns != 0 {
+		t.Fatalf("the requests opened %d connections to the relay; want none", conns)
+	}
+	q := e.queue(t)
+	newSub := e.subscriberByEmail(t, "new@example.org")
+	if len(q) != 1 || q[0].SubscriberID != newSub.ID || q[0].Kind != mailConfirm || q[0].Attempts != 0 {
+		t.Fatalf("queue = %+v; want one confirmation for the new address, not yet tried", q)
+	}
+	if n, err := e.srv.SendQueued(ctx); err != nil || n != 1 {
+		t.Fatalf("SendQueued = %d, %v", n, err)
+	}
+	if conns, rcpts, data := relay.stats(); conns != 1 || rcpts != 1 || data != 1 {
+		t.Fatalf("relay saw %d connections, %d recipients, %d messages; want the one confirmation", conns, rcpts, data)
+	}
+	if q := e.queue(t); len(q) != 0 {
+		t.Fatalf("queue after sending = %+v; want empty", q)
+	}
+}
+
+// addressRE finds anything shaped like an email address in log output.
+var addressRE = regexp.MustCompile(`[^\s"'<>=(),;:]+@[^\s"'<>(),;:]+`)
+
+// TestDeadRelayQueueWaits takes the relay away: the form still answers at
+// once and records, the sender's attempts fail and are retried with
+// growing delays, and once a relay answers the confirmation goes out. No
+// log line names a subscriber's address.
+func TestDeadRelayQueueWaits(t *testing.T) {
+	var logs syncBuffer
+	e := newEnv(t, func(o *Options) {
+		o.Mailer = deadTransport(t)
+		o.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	})
+	e.holdQueue = true
+	ctx := context.Background()
+	if code, _ := e.subscribeForm(t, "Waiting.Reader@example.org"); code != 200 {
+		t.Fatalf("form with a dead relay: %d", code)
+	}
+	for attempt, wait := range []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute} {
+		if n, err := e.srv.SendQueued(ctx); err != nil || n != 1 {
+			t.Fatalf("attempt %d: SendQueued = %d, %v", attempt+1, n, err)
+		}
+		q := e.queue(t)
+		if len(q) != 1 || q[0].Attempts != attempt+1 || !q[0].NextAttemptAt.Equal(e.clock.Now().Add(wait)) {
+			t.Fatalf("after attempt %d: %+v; want it waiting %v", attempt+1, q, wait)
+		}
+		if strings.Contains(q[0].LastError, "@") || !strings.Contains(q[0].LastError, "connect") {
+			t.Errorf("last error %q: want the failing step, no address", q[0].LastError)
+		}
+		if n, _ := e.srv.SendQueued(ctx); n != 0 {
+			t.Fatalf("an email was retried before its time")
+		}
+		e.clock.Advance(wait)
+	}
+	if code, _ := e.subscribeForm(t, "second@example.org"); code != 200 {
+		t.Fatalf("second form with a dead relay: %d", code)
+	}
+	relay := startScriptedRelay(t, 0, false)
+	opts := e.srv.cfg.Load().Options
+	opts.Mailer = relay.transport(t)
+	if err := e.srv.SetOptions(opts); err != nil {
+		t.Fatal(err)
+	}
+	e.drainQueueNow(t)
+	if _, _, data := relay.stats(); data != 2 {
+		t.Fatalf("the relay got %d messages once it answered; want both confirmations", data)
+	}
+	refusing := startScriptedRelay(t, 0, true)
+	opts.Mailer = refusing.transport(t)
+	e.srv.SetOptions(opts)
+	e.subscribeForm(t, "refused.person@example.org")
+	e.drainQueueNow(t)
+	if q := e.queue(t); len(q) != 0 {
+		t.Errorf("a recipient refused for good is still queued: %+v", q)
+	}
+	if found := addressRE.FindAllString(logs.String(), -1); len(found) != 0 || !strings.Contains(logs.String(), "subscriber_id=") {
+		t.Errorf("the log names addresses %q (or no subscriber ids):\n%s", found, logs.String())
+	}
+}
+
+// drainQueueNow sends what is due, however the test holds the queue.
+func (e *env) drainQueueNow(t *testing.T) {
+	t.Helper()
+	hold := e.holdQueue
+	e.holdQueue = false
+	e.drainQueue(t)
+	e.holdQueue = hold
+}
