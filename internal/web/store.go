@@ -4,10 +4,12 @@ import (
 	"context"
 	"time"
 
+	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/subscriber"
 )
 
-// Store is what the web server needs of the database: the subscriber flow
+// Store is what the web server needs of the database: the subscriber flow,
+// the mail queue
 // and a ping for /healthz. store.Store (SQLite and PostgreSQL) satisfies
 // it; its methods document the contracts, ErrNotFound included.
 type Store interface {
@@ -20,4 +22,10 @@ type Store interface {
 	SetName(ctx context.Context, id int64, name string, now time.Time) error
 	MarkConfirmSent(ctx context.Context, id int64, now time.Time) error
 	Ping(ctx context.Context) error
+
+	// The mail queue (see RunMailQueue).
+	EnqueueMail(ctx context.Context, subscriberID int64, kind string, now time.Time) error
+	ClaimMails(ctx context.Context, limit int, lease time.Duration, now time.Time) ([]store.QueuedMail, error)
+	MailDone(ctx context.Context, id int64) error
+	MailRetry(ctx context.Context, id int64, errMsg string, retryAt time.Time) error
 }
