@@ -8,6 +8,18 @@
 // The route table lives in one function, routes (routes.go). Every handler
 // is a file named verb-object (subscribe_submit.go holds submitSubscribe).
 //
+// A path a route answers with other methods gets 405 with Allow; any other
+// unknown path a 404.
+//
+// # Feeds
+//
+// serveFeed answers /feeds/ from the files of SetFeeds (the HTML view at
+// /feeds/ itself). Last-Modified is File.Modified, the time the file's
+// bytes last changed; each representation (identity or gzip, the feed type
+// or the browser's application/xml) has its own strong ETag; and
+// If-None-Match, when present, decides alone (RFC 9110 13.2.2). RSS and Atom
+// carry a Content-Security-Policy that lets the same-origin style.xsl run.
+//
 // # State changes
 //
 // GET never changes state: mail scanners follow links. Confirming,
