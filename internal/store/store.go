@@ -156,6 +156,16 @@ type Store interface {
 	// value in force afterwards. Concurrent callers all see the same value.
 	SetSettingIfAbsent(ctx context.Context, key, value string) (string, error)
 
+	// Posts seen: when herald first saw each post (newsletter).
+
+	// SeePosts records, for every id of seen not recorded yet, the time
+	// given as its first sighting, and returns the recorded first-seen
+	// time of every id of seen (the earlier record wins). One transaction.
+	SeePosts(ctx context.Context, seen map[string]time.Time) (map[string]time.Time, error)
+	// PostsSeen returns the recorded first-seen times of the ids that have
+	// one; it writes nothing.
+	PostsSeen(ctx context.Context, ids []string) (map[string]time.Time, error)
+
 	// Issues.
 
 	// CreateIssue inserts is unless an issue with the same Key exists; then

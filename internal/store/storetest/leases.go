@@ -185,3 +185,25 @@ func runOutcomes(t *testing.T, open Opener) {
 		wantEqual(t, "counts", f.counts(is.ID), map[store.DeliveryStatus]int{store.DeliverySending: 1, store.DeliveryClaimed: 2})
 	})
 }
+
+// runPostsSeen checks the first-seen record of posts.
+func runPostsSeen(t *testing.T, open Opener) {
+	t.Run("FirstSightingWins", func(t *testing.T) {
+		f := newFixture(t, open)
+		got, err := f.s.SeePosts(f.ctx, map[string]time.Time{"a": t0, "b": at(time.Hour)})
+		if err != nil {
+			t.Fatalf("SeePosts: %v", err)
+		}
+		wantEqual(t, "first sightings", got, map[string]time.Time{"a": t0, "b": at(time.Hour)})
+		got, err = f.s.SeePosts(f.ctx, map[string]time.Time{"a": at(2 * time.Hour), "c": at(3 * time.Hour)})
+		if err != nil {
+			t.Fatalf("SeePosts again: %v", err)
+		}
+		wantEqual(t, "second sightings", got, map[string]time.Time{"a": t0, "c": at(3 * time.Hour)})
+		read, err := f.s.PostsSeen(f.ctx, []string{"a", "b", "c", "never"})
+		if err != nil {
+			t.Fatalf("PostsSeen: %v", err)
+		}
+		wantEqual(t, "read back", read, map[string]time.Time{"a": t0, "b": at(time.Hour), "c": at(3 * time.Hour)})
+	})
+}

@@ -40,6 +40,7 @@ func Run(t *testing.T, open Opener) {
 		{"Handoffs", runHandoffs},
 		{"Leases", runLeases},
 		{"Outcomes", runOutcomes},
+		{"PostsSeen", runPostsSeen},
 		{"Concurrency", runConcurrency},
 		{"Atomicity", runAtomicity},
 		{"MailQueue", runMailQueue},
