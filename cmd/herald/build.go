@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/internal/app"
+	"github.com/heraldhq/herald/internal/config"
+	"github.com/heraldhq/herald/internal/newsletter"
+	"github.com/heraldhq/herald/internal/post"
 	"github.com/heraldhq/herald/internal/publish"
 )
 
@@ -43,8 +46,12 @@ func runBuild(ctx context.Context, c *command, args []string, e env) error {
 	if err := pub.LoadPosts(ctx); err != nil {
 		return err
 	}
-	r, err := pub.Publish(time.Now())
+	now := time.Now()
+	r, err := pub.Publish(now)
 	if err != nil {
+		return err
+	}
+	if err := recordSeen(ctx, cfg, pub.Library().Snapshot().Published(now), now); err != nil {
 		return err
 	}
 	printProblems(e, r)
@@ -68,4 +75,20 @@ func printProblems(e env, r publish.Result) {
 	for _, w := range r.IDWarnings {
 		fmt.Fprintf(e.stderr, "warning: %s\n", w.String())
 	}
+}
+
+// recordSeen records, when the newsletter is on, when herald first saw each
+// post, as serve and send do: a post added late but dated early is still
+// mailed by the next issue.
+func recordSeen(ctx context.Context, cfg *config.Config, posts []*post.Post, now time.Time) error {
+	if !cfg.Newsletter.Enabled {
+		return nil
+	}
+	st, err := app.OpenStore(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("open store: %w", err)
+	}
+	defer st.Close()
+	_, err = newsletter.RecordSeen(ctx, st, posts, now)
+	return err
 }

@@ -266,3 +266,45 @@ func TestSendAfterKill(t *testing.T) {
 		t.Errorf("exit %d with %d uncertain", code, uncertain)
 	}
 }
+
+// TestSendMailsALatePost: a post added after an issue went out but dated
+// before it (written in the morning, published at noon) is mailed by the
+// next herald send; herald build records when it first saw it too. One
+// dated 60 days back is an archive import: never mailed, and said so.
+func TestSendMailsALatePost(t *testing.T) {
+	now := time.Now().UTC()
+	site := outboxSite(t, "")
+	db := filepath.Join(site.dir, "data", "herald.db")
+	setBaseline(t, db, now.Add(-3*time.Hour))
+	site.writePost(t, "first.md", "First", now.Add(-2*time.Hour).Format(time.RFC3339))
+	if _, errOut, err := runCmd(t, "subscribers", "add", "-config", site.config, "-confirmed", "reader@example.org"); err != nil {
+		t.Fatal(err, errOut)
+	}
+	if out, errOut, err := runCmd(t, "send", "-config", site.config); err != nil || !strings.Contains(out, "Issue 1: 1 sent") {
+		t.Fatalf("first issue: %v\n%s%s", err, out, errOut)
+	}
+	site.writePost(t, "late.md", "Written this morning", now.Add(-90*time.Minute).Format(time.RFC3339))
+	site.writePost(t, "archive.md", "From the old blog", now.AddDate(0, 0, -60).Format("2006-01-02"))
+	if _, errOut, err := runCmd(t, "build", "-config", site.config); err != nil {
+		t.Fatalf("build: %v\n%s", err, errOut)
+	}
+	fs := &faultSite{testSite: site, db: db}
+	st := fs.open(t)
+	lateID := "tag:blog.example.com," + now.Add(-90*time.Minute).Format("2006-01-02") + ":/late"
+	seen, err := st.PostsSeen(context.Background(), []string{lateID})
+	st.Close()
+	if err != nil || seen[lateID].IsZero() || seen[lateID].Before(now) {
+		t.Errorf("after herald build, %s first seen at %v (%v), want a time after the test began", lateID, seen[lateID], err)
+	}
+	out, errOut, err := runCmd(t, "send", "-config", site.config)
+	if err != nil || !strings.Contains(out, "Issue 2: 1 sent") {
+		t.Fatalf("send after the late post: %v\n%s%s", err, out, errOut)
+	}
+	if !strings.Contains(errOut+out, "1 older post not mailed: dated more than 7 days before they appeared") {
+		t.Errorf("the archive post is not reported:\n%s%s", out, errOut)
+	}
+	text := outboxText(t, site)
+	if !strings.Contains(text, "Written this morning") || strings.Contains(text, "From the old blog") {
+		t.Errorf("the outbox does not hold the late post alone in issue 2")
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/heraldhq/herald/internal/config"
 	"github.com/heraldhq/herald/internal/feed"
+	"github.com/heraldhq/herald/internal/newsletter"
 	"github.com/heraldhq/herald/internal/post"
 	"github.com/heraldhq/herald/internal/schedule"
 )
@@ -99,6 +100,7 @@ func (d *Daemon) rebuild(reason string) {
 	d.web.SetFeeds(d.pub.Files())
 	d.notifyHub()
 	d.web.SetPosts(d.pub.Last()) // the posts just published, shared: neither changes them
+	d.recordSeen(now)
 	d.log.Info("Feeds built", "reason", reason, "published", r.Published, "skipped", r.Skipped,
 		"written", r.Written, "unchanged", r.Unchanged, "removed", r.Removed, "duration", r.Duration)
 	d.succeeded()
@@ -118,6 +120,18 @@ func (d *Daemon) notifyHub() {
 		}
 	}
 	d.hub.Notify(d.cfg.Feeds.Hub, topics)
+}
+
+// recordSeen records when the newsletter first saw each post (see
+// newsletter.RecordSeen): a post added late but dated early is still
+// mailed. A failure is logged; the next build tries again.
+func (d *Daemon) recordSeen(now time.Time) {
+	if d.store == nil || !d.cfg.Newsletter.Enabled {
+		return
+	}
+	if _, err := newsletter.RecordSeen(context.Background(), d.store, d.publishedPosts(), now); err != nil {
+		d.log.Warn("Record the posts seen", "err", err)
+	}
 }
 
 // publishedPosts is the newsletter's view of the posts; safe to call from

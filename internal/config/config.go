@@ -210,7 +210,8 @@ type Newsletter struct {
 	Mode          string         // "digest" or "per-post"
 	AfterVacation string         // "catch-up" or "skip"
 	MaxLate       time.Duration
-	Subject       string // text/template source
+	MaxBackdate   time.Duration // a post dated this much before it appeared is an archive import
+	Subject       string        // text/template source
 	ListID        string
 	BounceLimit   int
 	MaxAttempts   int

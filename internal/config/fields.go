@@ -199,6 +199,8 @@ func fields() []field {
 			doc: `"catch-up" mails posts from a vacation in the next issue; "skip" never mails them.`},
 		{key: "newsletter.max_late", kind: kDuration, touches: TouchNewsletter, def: "6h", ptr: func(c *Config) any { return &c.Newsletter.MaxLate },
 			doc: "A run missed while down is still sent if less late than this."},
+		{key: "newsletter.max_backdate", kind: kDuration, touches: TouchNewsletter, def: "168h", ptr: func(c *Config) any { return &c.Newsletter.MaxBackdate },
+			doc: "A post dated more than this before herald first saw it (7 days by default) is an archive import and is never mailed."},
 		{key: "newsletter.subject", kind: kString, touches: TouchNewsletter, def: "", ptr: func(c *Config) any { return &c.Newsletter.Subject },
 			doc: "Subject line, a Go text/template."},
 		{key: "newsletter.list_id", kind: kString, touches: TouchNewsletter, defDoc: "host of site.base_url", ptr: func(c *Config) any { return &c.Newsletter.ListID },

@@ -241,6 +241,7 @@ func (l *loader) validateNewsletter() {
 	l.oneOf("newsletter.mode", n.Mode, "digest", "per-post")
 	l.oneOf("newsletter.after_vacation", n.AfterVacation, "catch-up", "skip")
 	l.positive("newsletter.max_late", n.MaxLate)
+	l.positive("newsletter.max_backdate", n.MaxBackdate)
 	if _, err := template.New("subject").Parse(n.Subject); err != nil {
 		l.fail("newsletter.subject", fmt.Sprintf("bad template: %v", err))
 	}

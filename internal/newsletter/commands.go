@@ -36,7 +36,7 @@ func (n *Newsletter) Preview(ctx context.Context, email string) (subject, html, 
 			return "", "", "", err
 		}
 	}
-	c, err := n.nextContent(ctx)
+	c, err := n.nextContent(ctx, false)
 	if errors.Is(err, ErrNothingNew) {
 		c, err = n.newestContent()
 	}
@@ -72,13 +72,17 @@ func (n *Newsletter) subscriberByEmail(ctx context.Context, email string) (subsc
 
 // nextContent is the issue that would go out now: the posts published
 // since the last issue (or the baseline), without writing anything.
-func (n *Newsletter) nextContent(ctx context.Context) (*content, error) {
+func (n *Newsletter) nextContent(ctx context.Context, write bool) (*content, error) {
 	since, err := n.since(ctx, false)
 	if err != nil {
 		return nil, err
 	}
 	now := n.now()
-	c := &content{date: now, posts: n.window(since, now)}
+	posts, err := n.window(ctx, since, now, write)
+	if err != nil {
+		return nil, err
+	}
+	c := &content{date: now, posts: posts}
 	if len(c.posts) == 0 {
 		return nil, fmt.Errorf("next issue after %s: %w", since.Format("2006-01-02 15:04"), ErrNothingNew)
 	}

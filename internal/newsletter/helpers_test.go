@@ -128,12 +128,22 @@ func newFixture(t *testing.T) *fixture {
 	return &fixture{t: t, st: st, path: path, clock: clocktest.NewAuto(t0), tr: &recorder{}, logs: &lockedBuffer{}}
 }
 
-// addPost publishes a post dated at with tags and author keys.
+// addPost publishes a post dated at with tags and author keys, seen by
+// herald at its date (or now, when that is later), as a daemon watching
+// the folder would.
 func (f *fixture) addPost(id string, at time.Time, tags []string, authors ...string) {
+	f.addPostSeen(id, at, later(f.clock.Now(), at), tags, authors...)
+}
+
+// addPostSeen publishes a post dated at that herald first sees at seen.
+func (f *fixture) addPostSeen(id string, at, seen time.Time, tags []string, authors ...string) {
 	p := &post.Post{ID: id, Slug: id, Title: "Post " + id, Date: at, Tags: tags,
 		Permalink: "https://blog.example.com/posts/" + id + "/"}
 	for _, a := range authors {
 		p.Authors = append(p.Authors, post.Author{Key: a, Name: strings.ToUpper(a[:1]) + a[1:]})
+	}
+	if _, err := RecordSeen(context.Background(), f.st, []*post.Post{p}, seen); err != nil {
+		f.t.Fatal(err)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()

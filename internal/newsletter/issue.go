@@ -48,7 +48,11 @@ func (n *Newsletter) openIssue(ctx context.Context, r schedule.Run, skip string,
 		}
 	}
 	if skip == "" {
-		for _, p := range n.window(since, r.At) {
+		posts, err := n.window(ctx, since, r.At, true)
+		if err != nil {
+			return store.Issue{}, err
+		}
+		for _, p := range posts {
 			is.PostIDs = append(is.PostIDs, p.ID)
 		}
 		if len(is.PostIDs) == 0 {

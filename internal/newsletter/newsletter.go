@@ -89,6 +89,10 @@ func (n *Newsletter) baseline(ctx context.Context, write bool) (time.Time, error
 	v, err := n.opts.Store.Setting(ctx, baselineKey)
 	switch {
 	case errors.Is(err, store.ErrNotFound) && write:
+		// Every post there is now is part of the baseline: seen now.
+		if _, err := RecordSeen(ctx, n.opts.Store, n.opts.Posts(), n.now()); err != nil {
+			return time.Time{}, err
+		}
 		v, err = n.opts.Store.SetSettingIfAbsent(ctx, baselineKey, n.now().UTC().Format(time.RFC3339Nano))
 	case errors.Is(err, store.ErrNotFound):
 		return n.now(), nil
@@ -121,18 +125,6 @@ func (n *Newsletter) since(ctx context.Context, write bool) (time.Time, error) {
 		since = last.Until
 	}
 	return since, nil
-}
-
-// window returns the published posts with since < Date <= until, newest
-// first.
-func (n *Newsletter) window(since, until time.Time) []*post.Post {
-	var out []*post.Post
-	for _, p := range n.opts.Posts() {
-		if p.Date.After(since) && !p.Date.After(until) && p.Published(until) {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // postsByID looks the ids up in the current posts, keeping their order and

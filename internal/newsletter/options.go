@@ -64,6 +64,10 @@ type Options struct {
 	Mode          Mode          // default Digest
 	AfterVacation AfterVacation // default CatchUp
 	MaxLate       time.Duration // a missed run later than this is skipped; default 6h
+	// MaxBackdate: a post dated more than this before herald first saw it
+	// is an archive import, never mailed. Default DefaultMaxBackdate (7
+	// days); negative: no limit.
+	MaxBackdate time.Duration
 
 	From    netmail.Address // sender; its domain is the Message-ID domain
 	ReplyTo string          // optional
@@ -137,6 +141,7 @@ func (o *Options) defaults() {
 	o.Mode = cmpOr(o.Mode, Digest)
 	o.AfterVacation = cmpOr(o.AfterVacation, CatchUp)
 	o.MaxLate = cmpOr(o.MaxLate, 6*time.Hour)
+	o.MaxBackdate = cmpOr(o.MaxBackdate, DefaultMaxBackdate)
 	o.Workers = cmpOr(o.Workers, 1)
 	o.Batch = cmpOr(o.Batch, 50)
 	o.MaxAttempts = cmpOr(o.MaxAttempts, 5)

@@ -107,7 +107,7 @@ func (n *Newsletter) SendNow(ctx context.Context, opts SendOptions) (SendResult,
 		}
 		return res, fmt.Errorf("send now: %w (%s); use -ignore-vacation to send anyway", ErrOnVacation, r.Reason)
 	}
-	c, err := n.nextContent(ctx)
+	c, err := n.nextContent(ctx, true)
 	if errors.Is(err, ErrNothingNew) && resumed {
 		return res, nil
 	}
@@ -254,7 +254,7 @@ func (n *Newsletter) rehearse(ctx context.Context, opts SendOptions) (SendResult
 	if first, err := n.firstSend(ctx, false, &res); err != nil || first {
 		return res, err
 	}
-	c, err := n.nextContent(ctx)
+	c, err := n.nextContent(ctx, false)
 	if err != nil {
 		return res, err
 	}

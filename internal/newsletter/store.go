@@ -23,6 +23,10 @@ type Store interface {
 	Setting(ctx context.Context, key string) (string, error)
 	SetSettingIfAbsent(ctx context.Context, key, value string) (string, error)
 
+	// Posts seen.
+	SeePosts(ctx context.Context, seen map[string]time.Time) (map[string]time.Time, error)
+	PostsSeen(ctx context.Context, ids []string) (map[string]time.Time, error)
+
 	// Issues.
 	CreateIssue(ctx context.Context, is *store.Issue, now time.Time) (created bool, err error)
 	Issue(ctx context.Context, id int64) (store.Issue, error)
