@@ -8,10 +8,10 @@ import (
 	"github.com/heraldhq/herald/internal/subscriber"
 )
 
-// Store is what the web server needs of the database: the subscriber flow,
-// the mail queue
-// and a ping for /healthz. store.Store (SQLite and PostgreSQL) satisfies
-// it; its methods document the contracts, ErrNotFound included.
+// Store is what the web server needs of the database: the subscriber
+// flow, the mail queue and a ping for /healthz. store.Store (SQLite and
+// PostgreSQL) satisfies it; its methods document the contracts,
+// ErrNotFound included.
 type Store interface {
 	CreateSubscriber(ctx context.Context, s *subscriber.Subscriber, now time.Time) (created bool, err error)
 	Subscriber(ctx context.Context, id int64) (subscriber.Subscriber, error)
