@@ -41,6 +41,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.convertDomains(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 

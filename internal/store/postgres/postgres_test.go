@@ -148,3 +148,35 @@ func BenchmarkClaimAndMark(b *testing.B) {
 func BenchmarkHandoffs(b *testing.B) {
 	storetest.BenchHandoffs(b, func(b *testing.B) store.Store { return open(b, freshSchema(b)) })
 }
+
+// TestConvertDomainsOnOpen: see the SQLite store's test of the same name.
+func TestConvertDomainsOnOpen(t *testing.T) {
+	dsn := freshSchema(t)
+	ctx := context.Background()
+	open(t, dsn).Close()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	for _, q := range []string{
+		`INSERT INTO subscribers (email, email_key, status, created_at, updated_at, token_key) VALUES
+			('Jo@Bücher.example', 'jo@bücher.example', 'active', 1, 1, 'k1'),
+			('ann@例え.jp', 'ann@例え.jp', 'active', 1, 1, 'k2'),
+			('ann@xn--r8jz45g.jp', 'ann@xn--r8jz45g.jp', 'active', 1, 1, 'k3')`,
+		`DELETE FROM settings WHERE key = 'email_domains_ascii'`,
+	} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := open(t, dsn)
+	jo, err := s.SubscriberByEmail(ctx, "jo@xn--bcher-kva.example")
+	if err != nil || jo.Email != "Jo@xn--bcher-kva.example" {
+		t.Fatalf("converted subscriber: %+v, %v; want Jo@xn--bcher-kva.example", jo, err)
+	}
+	var n int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM subscribers WHERE email_key IN ('ann@例え.jp', 'ann@xn--r8jz45g.jp')`).Scan(&n); err != nil || n != 2 {
+		t.Errorf("a pair stored twice before: %d rows (%v), want both kept", n, err)
+	}
+}

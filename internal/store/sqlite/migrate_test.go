@@ -218,3 +218,36 @@ func TestMailQueueSurvivesRestart(t *testing.T) {
 		t.Fatalf("after a restart: %+v, %v; want the confirmation claimable again, attempt 2", due, err)
 	}
 }
+
+// TestConvertDomainsOnOpen stores addresses as herald did before domains
+// were kept in ASCII, and reopens: a Unicode domain becomes its ASCII
+// form, unless the ASCII spelling is already another subscriber (then
+// both are kept for the operator to choose), and it happens once.
+func TestConvertDomainsOnOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "herald.db")
+	ctx := context.Background()
+	s := openAt(t, path)
+	for _, q := range []string{
+		`INSERT INTO subscribers (email, email_key, status, created_at, updated_at, token_key) VALUES
+			('Jo@Bücher.example', 'jo@bücher.example', 'active', 1, 1, 'k1'),
+			('ann@例え.jp', 'ann@例え.jp', 'active', 1, 1, 'k2'),
+			('ann@xn--r8jz45g.jp', 'ann@xn--r8jz45g.jp', 'active', 1, 1, 'k3')`,
+		`DELETE FROM settings WHERE key = 'email_domains_ascii'`,
+	} {
+		if _, err := s.write.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	again := openAt(t, path)
+	jo, err := again.SubscriberByEmail(ctx, "jo@xn--bcher-kva.example")
+	if err != nil || jo.Email != "Jo@xn--bcher-kva.example" {
+		t.Fatalf("converted subscriber: %+v, %v; want Jo@xn--bcher-kva.example", jo, err)
+	}
+	if n := countRows(t, again, `SELECT count(*) FROM subscribers WHERE email_key IN ('ann@例え.jp', 'ann@xn--r8jz45g.jp')`); n != 2 {
+		t.Errorf("a pair stored twice before: %d rows, want both kept", n)
+	}
+	if n := countRows(t, again, `SELECT count(*) FROM settings WHERE key = 'email_domains_ascii'`); n != 1 {
+		t.Errorf("the conversion is not recorded as done")
+	}
+}

@@ -49,6 +49,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.convertDomains(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if err := s.prepareHot(ctx); err != nil {
 		s.Close()
 		return nil, err

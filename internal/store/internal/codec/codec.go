@@ -142,3 +142,29 @@ func CheckClaim(owner string, limit int, lease time.Duration) error {
 	}
 	return nil
 }
+
+// IDNASetting is the settings key recording that the email domains stored
+// before IDNA normalisation were converted (see Rekey).
+const IDNASetting = "email_domains_ascii"
+
+// Rekey returns the canonical address and key of a subscriber stored
+// before domains were kept in ASCII, and whether they differ from what is
+// stored: only a key with a non-ASCII byte can.
+func Rekey(email, key string) (newEmail, newKey string, changed bool) {
+	ascii := true
+	for i := 0; i < len(key); i++ {
+		if key[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return email, key, false
+	}
+	canon, err1 := subscriber.Canonical(email)
+	k, err2 := subscriber.Normalize(email)
+	if err1 != nil || err2 != nil || k == key {
+		return email, key, false
+	}
+	return canon, k, true
+}
