@@ -87,3 +87,15 @@ func TestCheckWarnsAboutDeliverability(t *testing.T) {
 		t.Errorf("check with https: %v, warnings:\n%s", err, errOut)
 	}
 }
+
+// TestServeLogsDeliverability: herald serve logs the warnings of herald
+// check at start, for operators who never run it.
+func TestServeLogsDeliverability(t *testing.T) {
+	site := newTestSite(t, "Test blog")
+	site.writeConfig(t, fmt.Sprintf(testConfig, "Test blog")+newsletterConfig)
+	s := startServe(t, site, nil)
+	waitFor(t, "the deliverability warning in the log", func() bool {
+		logs := s.logs.String()
+		return strings.Contains(logs, "Mail may be less trusted by receivers") && strings.Contains(logs, "key=server.public_url")
+	})
+}

@@ -54,6 +54,14 @@ func (d *Daemon) warnPublicURL(cfg *config.Config) {
 	}
 }
 
+// warnDeliverability logs each of cfg's deliverability warnings (those
+// `herald check` prints), at start and after a reload.
+func (d *Daemon) warnDeliverability(cfg *config.Config) {
+	for _, a := range cfg.Deliverability() {
+		d.log.Warn("Mail may be less trusted by receivers", "key", a.Key, "problem", a.String())
+	}
+}
+
 // envOverrides lists the HERALD_* variables in force.
 func envOverrides(cfg *config.Config) string {
 	var names []string

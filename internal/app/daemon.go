@@ -116,6 +116,7 @@ func Start(ctx context.Context, cfg *config.Config, e Env) (_ *Daemon, err error
 	}
 	d.printBanner() // before the loop starts: it reads cfg
 	d.warnPublicURL(cfg)
+	d.warnDeliverability(cfg)
 	loopCtx, stop := context.WithCancel(ctx)
 	d.stopLoop, d.loopDone, d.dbDone = stop, make(chan error, 1), make(chan struct{})
 	go func() { d.loopDone <- d.loop(loopCtx) }()

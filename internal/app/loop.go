@@ -168,6 +168,7 @@ func (d *Daemon) reload(ctx context.Context) {
 	d.metrics.reloads.WithLabelValues("applied").Inc()
 	d.log.Info("Config applied", "changed", changed)
 	d.warnPublicURL(next)
+	d.warnDeliverability(next)
 	if len(restart) > 0 {
 		d.log.Warn("Some settings take effect only after a restart", "keys", restart)
 	}
