@@ -1,15 +1,14 @@
 package main
 
 import (
+	"github.com/heraldhq/herald/internal/testkit"
+
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/benchmarks.golden.md")
 
 func TestParseGoBench(t *testing.T) {
 	cases := []struct {
@@ -136,19 +135,7 @@ func TestReportGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := render(in)
-	golden := filepath.Join("testdata", "benchmarks.golden.md")
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Fatalf("report differs from %s (run with -update to accept):\n%s", golden, got)
-	}
+	testkit.Golden(t, filepath.Join("testdata", "benchmarks.golden.md"), []byte(got))
 }
 
 // TestReportGoals checks the verdicts the golden run implies: every goal is

@@ -1,7 +1,8 @@
 package main
 
 import (
-	"flag"
+	"github.com/heraldhq/herald/internal/testkit"
+
 	"fmt"
 	"os"
 	"path/filepath"
@@ -47,12 +48,10 @@ func TestCheckAndBuildReportRemovedShortcodes(t *testing.T) {
 	}
 }
 
-var updateGolden = flag.Bool("update-sites", false, "rewrite the golden feeds of the Hugo and Jekyll fixtures in testdata/sites")
-
 // TestFixtureSitesGoldenFeeds builds the feeds of the Hugo and Jekyll
 // fixture sites (internal/siteconfig/testdata) with a herald.toml that
 // names only the title, the base URL and the posts folder, and compares
-// them with testdata/sites/*. Run with -update-sites to rewrite them.
+// them with testdata/sites/*. Run with -update to rewrite them.
 func TestFixtureSitesGoldenFeeds(t *testing.T) {
 	for _, tc := range []struct{ name, posts, title, base string }{
 		{"hugo", "hugo/content", "Fixture Hugo Blog", "https://hugo.example.org/"},
@@ -75,18 +74,7 @@ func TestFixtureSitesGoldenFeeds(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				golden := filepath.Join("testdata", "sites", tc.name+"-"+name)
-				if *updateGolden {
-					writeFile(t, golden, string(got))
-					continue
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run with -update-sites to create it)", err)
-				}
-				if string(got) != string(want) {
-					t.Errorf("%s differs from %s (run with -update-sites and review the diff):\n%s", name, golden, got)
-				}
+				testkit.Golden(t, filepath.Join("testdata", "sites", tc.name+"-"+name), got)
 			}
 		})
 	}

@@ -1,12 +1,11 @@
 package main
 
 import (
+	"github.com/heraldhq/herald/internal/testkit"
+
 	"context"
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,15 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/store/postgres"
 	"github.com/heraldhq/herald/internal/store/sqlite"
 	"github.com/heraldhq/herald/internal/subscriber"
 )
-
-const pgSkipMsg = "set HERALD_TEST_POSTGRES=postgres://... to run the PostgreSQL tests (.ci/run does)"
 
 // TestMigrateStoreToPostgres fills a test site's SQLite store through the
 // commands (subscribers in three statuses, one issue sent, the baseline
@@ -31,7 +26,7 @@ const pgSkipMsg = "set HERALD_TEST_POSTGRES=postgres://... to run the PostgreSQL
 // a second run changes nothing, and that herald pointed at the new store
 // knows the issue was sent.
 func TestMigrateStoreToPostgres(t *testing.T) {
-	dsn := pgSchema(t)
+	dsn := testkit.FreshSchema(t)
 	testMigrateStore(t, "postgres", dsn, func() store.Store { return pgStore(t, dsn) })
 }
 
@@ -201,39 +196,4 @@ func pgStore(t *testing.T, dsn string) store.Store {
 		t.Fatal(err)
 	}
 	return st
-}
-
-// pgSchema creates an empty schema, dropped at cleanup, and returns a DSN
-// whose search_path points at it. Without HERALD_TEST_POSTGRES it skips
-// (fails when CI=true).
-func pgSchema(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("HERALD_TEST_POSTGRES")
-	if base == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("HERALD_TEST_POSTGRES is not set but CI=true: " + pgSkipMsg)
-		}
-		t.Skip(pgSkipMsg)
-	}
-	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatalf("connect to HERALD_TEST_POSTGRES: %v", err)
-	}
-	t.Cleanup(func() { admin.Close(context.Background()) })
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "herald_migrate_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() { admin.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE") })
-	u, err := url.Parse(base)
-	if err != nil || u.Scheme != "postgres" && u.Scheme != "postgresql" {
-		return base + " search_path=" + schema
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"github.com/heraldhq/herald/internal/testkit"
+
 	"fmt"
 	"os"
 	"strings"
@@ -83,7 +85,7 @@ func TestReferenceUpToDate(t *testing.T) {
 		t.Fatalf("%s lacks the reference markers %q and %q", docsPath, refBegin, refEnd)
 	}
 	want := before + refBegin + reference() + refEnd + after
-	if *update {
+	if testkit.Update() {
 		if err := os.WriteFile(docsPath, []byte(want), 0o644); err != nil {
 			t.Fatal(err)
 		}

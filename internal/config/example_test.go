@@ -1,8 +1,9 @@
 package config
 
 import (
+	"github.com/heraldhq/herald/internal/testkit"
+
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,14 +13,12 @@ import (
 	"time"
 )
 
-var update = flag.Bool("update", false, "rewrite ../../config.example.toml and the reference in docs/configuration.md")
-
 const rootExample = "../../config.example.toml"
 
 // TestRootExampleIsCopy keeps config.example.toml identical to the embedded
 // example.toml; run with -update to copy it over.
 func TestRootExampleIsCopy(t *testing.T) {
-	if *update {
+	if testkit.Update() {
 		if err := os.WriteFile(rootExample, Example(), 0o644); err != nil {
 			t.Fatal(err)
 		}

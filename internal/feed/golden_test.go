@@ -1,14 +1,11 @@
 package feed
 
 import (
-	"bytes"
-	"flag"
-	"os"
+	"github.com/heraldhq/herald/internal/testkit"
+
 	"path/filepath"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // TestGolden compares whole feeds (site, one tag, one author, three formats)
 // with testdata/golden. Run `go test ./internal/feed -run TestGolden -update`
@@ -26,27 +23,8 @@ func TestGolden(t *testing.T) {
 			if !ok {
 				t.Fatalf("no file %s in the build", name)
 			}
-			checkGolden(t, filepath.Join("testdata", "golden", filepath.FromSlash(name)), f.Data)
+			testkit.Golden(t, filepath.Join("testdata", "golden", filepath.FromSlash(name)), f.Data)
 		})
-	}
-}
-
-func checkGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading golden file (run with -update to create it): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the build; got:\n%s", path, got)
 	}
 }
 

@@ -1,20 +1,18 @@
 package mail
 
 import (
+	"github.com/heraldhq/herald/internal/testkit"
+
 	"bytes"
 	"errors"
-	"flag"
 	"io"
 	"mime"
 	netmail "net/mail"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 func sampleMessage() *Message {
 	return &Message{
@@ -49,23 +47,6 @@ func normalise(raw []byte) []byte {
 	return []byte(strings.Join(lines, "\r\n"))
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden file (run with -update to create it): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the built message; got:\n%s", path, got)
-	}
-}
-
 func TestBuildGolden(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -88,7 +69,7 @@ func TestBuildGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Build: %v", err)
 			}
-			golden(t, tt.golden, normalise(raw))
+			testkit.Golden(t, filepath.Join("testdata", tt.golden), normalise(raw))
 		})
 	}
 }

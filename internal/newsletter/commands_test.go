@@ -1,11 +1,12 @@
 package newsletter
 
 import (
+	"github.com/heraldhq/herald/internal/testkit"
+
 	"bytes"
 	"context"
 	"crypto/ed25519"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,8 +18,6 @@ import (
 	"github.com/heraldhq/herald/internal/schedule"
 	"github.com/heraldhq/herald/internal/store"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 func TestDryRunLeavesStoreUntouched(t *testing.T) {
 	f := newFixture(t)
@@ -262,25 +261,5 @@ func TestTemplatesGolden(t *testing.T) {
 		t.Errorf("text lacks the vacation notice:\n%s", m.Text)
 	}
 	doc := "Subject: " + m.Subject + "\n\n" + m.Text + "\n----\n" + m.HTML
-	golden(t, "before_vacation.golden", regexp.MustCompile(`herald\.i\d+\.s\d+\.t[0-9a-z]+\.[a-z2-7]{16}`).ReplaceAllString(doc, "herald.iN.sN.tN.INSTALL"))
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the rendering (go test -update to accept):\n%s", path, got)
-	}
+	testkit.Golden(t, filepath.Join("testdata", "before_vacation.golden"), []byte(regexp.MustCompile(`herald\.i\d+\.s\d+\.t[0-9a-z]+\.[a-z2-7]{16}`).ReplaceAllString(doc, "herald.iN.sN.tN.INSTALL")))
 }

@@ -1,13 +1,12 @@
 package newsletter
 
 import (
+	"github.com/heraldhq/herald/internal/testkit"
+
 	"github.com/heraldhq/herald/internal/clock"
 
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
-	"net/url"
 	"os"
 	"os/exec"
 	"runtime/debug"
@@ -17,8 +16,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/heraldhq/herald/internal/mail"
 	"github.com/heraldhq/herald/internal/mail/smtptest"
@@ -45,7 +42,6 @@ const (
 	instLease = 2 * time.Second
 	// instTimeout bounds one instance's run; the test takes 15 s here.
 	instTimeout = 2 * time.Minute
-	pgSkipMsg   = "set HERALD_TEST_POSTGRES=postgres://... to run the PostgreSQL tests (.ci/run does)"
 )
 
 // instSubscribers is the kill test's list size: 10,000, or 3,000 under
@@ -81,7 +77,7 @@ func TestInstancesKillOne(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kill test sends 10,000 messages from three processes; run without -short")
 	}
-	dsn := freshSchema(t)
+	dsn := testkit.FreshSchema(t)
 	total := instSubscribers()
 	seedInstances(t, dsn, total)
 	srv := smtptest.Start(t)
@@ -326,48 +322,6 @@ func openPG(tb testing.TB, dsn string) *postgres.Store {
 	return st
 }
 
-// freshSchema creates an empty schema, dropped at cleanup, and returns a
-// DSN whose search_path points at it. Without HERALD_TEST_POSTGRES it
-// skips (fails when CI=true).
-func freshSchema(tb testing.TB) string {
-	tb.Helper()
-	base := os.Getenv("HERALD_TEST_POSTGRES")
-	if base == "" {
-		if os.Getenv("CI") == "true" {
-			tb.Fatal("HERALD_TEST_POSTGRES is not set but CI=true: " + pgSkipMsg)
-		}
-		tb.Skip(pgSkipMsg)
-	}
-	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, base)
-	if err != nil {
-		tb.Fatalf("connect to HERALD_TEST_POSTGRES: %v", err)
-	}
-	tb.Cleanup(func() { admin.Close(context.Background()) })
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "herald_inst_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		tb.Fatalf("create schema: %v", err)
-	}
-	tb.Cleanup(func() { admin.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE") })
-	return withSearchPath(tb, base, schema)
-}
-
-func withSearchPath(tb testing.TB, dsn, schema string) string {
-	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
-		return dsn + " search_path=" + schema
-	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		tb.Fatalf("parse HERALD_TEST_POSTGRES: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
 // BenchmarkSendInstances sends one issue to 10,000 subscribers per
 // iteration with 1, 2 and 3 engines (each its own store pool, SMTP
 // transport of 4 connections and Owner, as separate instances would) on
@@ -379,7 +333,7 @@ func BenchmarkSendInstances(b *testing.B) {
 }
 
 func benchInstances(b *testing.B, k, subs int) {
-	dsn := freshSchema(b)
+	dsn := testkit.FreshSchema(b)
 	seedInstances(b, dsn, subs)
 	srv := smtptest.Start(b, smtptest.WithDiscard())
 	host, port := srv.Addr()

@@ -1,10 +1,10 @@
 package post_test
 
 import (
+	"github.com/heraldhq/herald/internal/testkit"
+
 	"context"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,26 +12,6 @@ import (
 
 	"github.com/heraldhq/herald/internal/post"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
-
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(want) != string(got) {
-		t.Errorf("output differs from %s (go test -update rewrites it):\n%s", path, got)
-	}
-}
 
 // dump writes every field of p that feeds and emails use.
 func dump(b *strings.Builder, p *post.Post) {
@@ -65,5 +45,5 @@ func TestExampleSite(t *testing.T) {
 	for _, p := range snap.All() {
 		dump(&b, p)
 	}
-	golden(t, "examples.golden", []byte(b.String()))
+	testkit.Golden(t, filepath.Join("testdata", "examples.golden"), []byte(b.String()))
 }

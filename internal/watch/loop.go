@@ -67,10 +67,8 @@ func (c *coalescer) take() []string {
 func (w *Watcher) loop() {
 	defer w.wg.Done()
 	burst := newCoalescer(w.debounce, w.maxDelay)
-	timer := time.NewTimer(time.Hour)
-	timer.Stop()
-	defer timer.Stop()
-	var ready []string // due, waiting for the reader
+	var wake <-chan time.Time // the burst's deadline; nil when none is set
+	var ready []string        // due, waiting for the reader
 	for {
 		var out chan Batch
 		if len(ready) > 0 {
@@ -83,13 +81,14 @@ func (w *Watcher) loop() {
 			if !ok {
 				return
 			}
-			w.arm(timer, burst, w.handle(ev))
+			wake = w.arm(wake, burst, w.handle(ev))
 		case err, ok := <-w.fsw.Errors:
 			if !ok {
 				return
 			}
-			w.arm(timer, burst, w.failed(err))
-		case <-timer.C:
+			wake = w.arm(wake, burst, w.failed(err))
+		case <-wake:
+			wake = nil
 			ready = merge(ready, burst.take())
 		case out <- Batch{Paths: ready}:
 			w.log.Debug("Watch batch sent", "paths", len(ready))
@@ -98,13 +97,15 @@ func (w *Watcher) loop() {
 	}
 }
 
-// arm records paths in the burst and sets the timer to its deadline.
-func (w *Watcher) arm(timer *time.Timer, burst *coalescer, paths []string) {
-	now := time.Now()
+// arm records paths in the burst and returns the channel that fires at
+// its deadline: wake as it was when there are no paths.
+func (w *Watcher) arm(wake <-chan time.Time, burst *coalescer, paths []string) <-chan time.Time {
+	now := w.clock.Now()
 	burst.add(now, paths...)
 	if at, ok := burst.due(); ok && len(paths) > 0 {
-		timer.Reset(at.Sub(now))
+		return w.clock.After(at.Sub(now))
 	}
+	return wake
 }
 
 // merge unions two sorted path lists into one sorted, deduplicated list.

@@ -14,6 +14,8 @@
 package watch
 
 import (
+	"github.com/heraldhq/herald/internal/clock"
+
 	"fmt"
 	"log/slog"
 	"os"
@@ -45,6 +47,8 @@ type Options struct {
 	// Logger receives debug lines and errors that Errors could not hold.
 	// Nil means slog.Default().
 	Logger *slog.Logger
+	// Clock times the debounce; nil means the system clock.
+	Clock clock.Clock
 }
 
 // Batch is one debounced set of changed paths.
@@ -60,6 +64,7 @@ type Watcher struct {
 	debounce time.Duration
 	maxDelay time.Duration
 	log      *slog.Logger
+	clock    clock.Clock
 	roots    *roots
 	events   chan Batch
 	errs     chan error
@@ -81,7 +86,7 @@ func New(opts Options) (*Watcher, error) {
 		return nil, fmt.Errorf("start file watcher: %w", err)
 	}
 	w := &Watcher{
-		fsw: fsw, debounce: opts.Debounce, maxDelay: opts.MaxDelay, log: opts.Logger,
+		fsw: fsw, debounce: opts.Debounce, maxDelay: opts.MaxDelay, log: opts.Logger, clock: clock.Or(opts.Clock),
 		roots:  newRoots(),
 		events: make(chan Batch),
 		errs:   make(chan error, errorBuffer),

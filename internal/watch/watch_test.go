@@ -1,6 +1,8 @@
 package watch
 
 import (
+	"github.com/heraldhq/herald/internal/clock/clocktest"
+
 	"errors"
 	"fmt"
 	"io/fs"
@@ -182,21 +184,53 @@ func TestFolderNotRecursive(t *testing.T) {
 	}
 }
 
+// TestBurstIsCoalesced writes 100 files while the watcher's clock stands
+// still: however many events arrive, no batch leaves until the clock
+// passes the debounce window; then the burst leaves in one batch (a few
+// when events still arrive after the clock moved).
 func TestBurstIsCoalesced(t *testing.T) {
 	root := tempDir(t)
-	// A wide window so that a loaded machine does not split the burst often.
-	w := newTestWatcher(t, Options{Debounce: 200 * time.Millisecond, MaxDelay: 2 * time.Second})
+	clock := &clocktest.Fake{Waiting: make(chan time.Time, 100_000)}
+	clock.Set(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
+	w := newTestWatcher(t, Options{Debounce: 200 * time.Millisecond, MaxDelay: 2 * time.Second, Clock: clock})
 	mustAdd(t, w, root, true)
 
-	var want []string
+	missing := map[string]bool{}
 	for i := range 100 {
 		p := filepath.Join(root, fmt.Sprintf("post-%03d.md", i))
 		write(t, p, "burst")
-		want = append(want, p)
+		missing[p] = true
 	}
-	batches := collect(t, w, want...)
-	if len(batches) > 5 {
-		t.Errorf("100 writes gave %d batches, want at most 5", len(batches))
+	for i := range 100 { // the watcher handled 100 events with paths
+		select {
+		case <-clock.Waiting:
+		case <-time.After(waitLimit):
+			t.Fatalf("the watcher armed its window %d times on its clock, want 100", i)
+		}
+	}
+	select {
+	case b := <-w.Events():
+		t.Fatalf("a batch of %d paths left while the clock stood still", len(b.Paths))
+	case <-time.After(400 * time.Millisecond): // twice the window, on the wall clock
+	}
+	batches := 0
+	deadline := time.After(waitLimit)
+	for len(missing) > 0 {
+		clock.Advance(200 * time.Millisecond)
+		select {
+		case b := <-w.Events():
+			checkBatch(t, b)
+			batches++
+			for _, p := range b.Paths {
+				delete(missing, p)
+			}
+		case <-time.After(50 * time.Millisecond): // events still coming: move the clock again
+		case <-deadline:
+			t.Fatalf("files never batched: %v", keys(missing))
+		}
+	}
+	if batches > 5 {
+		t.Errorf("100 writes gave %d batches, want at most 5", batches)
 	}
 }
 

@@ -1,9 +1,9 @@
 package web
 
 import (
-	"flag"
+	"github.com/heraldhq/herald/internal/testkit"
+
 	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -12,29 +12,6 @@ import (
 
 	"github.com/heraldhq/herald/templates"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden file (run with -update to create it): %v", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the output; run `go test ./internal/web -run %s -update` and review the diff.\ngot:\n%s", path, t.Name(), got)
-	}
-}
 
 // TestEmailsGolden renders the confirmation and welcome emails in two
 // languages and two time zones (the expiry and the vacation dates follow
@@ -75,7 +52,7 @@ func TestEmailsGolden(t *testing.T) {
 					t.Fatal(err)
 				}
 				doc := "Subject: " + subject + "\n\n--- text/plain ---\n" + text + "\n--- text/html ---\n" + html
-				golden(t, "email-"+strings.ReplaceAll(name, " ", "-")+".golden", doc)
+				testkit.Golden(t, filepath.Join("testdata", "email-"+strings.ReplaceAll(name, " ", "-")+".golden"), []byte(doc))
 			})
 		}
 	}
@@ -111,5 +88,5 @@ func TestHomePageGolden(t *testing.T) {
 	e.srv.SetFeeds(testFeeds())
 	e.srv.SetPosts(testPosts())
 	_, body := e.do(t, "GET", "/", nil, nil)
-	golden(t, "home.golden", strings.ReplaceAll(body, e.ts.URL, "http://herald.test"))
+	testkit.Golden(t, filepath.Join("testdata", "home.golden"), []byte(strings.ReplaceAll(body, e.ts.URL, "http://herald.test")))
 }

@@ -1,12 +1,13 @@
 package web
 
 import (
+	"github.com/heraldhq/herald/internal/testkit"
+
 	"context"
 	"io"
 	"log/slog"
 	"net"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -83,13 +84,7 @@ func (r *relay) cut() {
 // it, and checks that /healthz says "store unavailable" and nothing of the
 // connection (host, port, user, database), which goes to the log instead.
 func TestHealthDatabaseDown(t *testing.T) {
-	dsn := os.Getenv("HERALD_TEST_POSTGRES")
-	if dsn == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("HERALD_TEST_POSTGRES is not set but CI=true")
-		}
-		t.Skip("set HERALD_TEST_POSTGRES=postgres://... to run this test (.ci/run does)")
-	}
+	dsn := testkit.PostgresDSN(t)
 	u, err := url.Parse(dsn)
 	if err != nil {
 		t.Fatal(err)

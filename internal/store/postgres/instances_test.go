@@ -1,6 +1,8 @@
 package postgres_test
 
 import (
+	"github.com/heraldhq/herald/internal/testkit"
+
 	"context"
 	"fmt"
 	"sync"
@@ -16,7 +18,7 @@ import (
 // once, then claim until nothing is left. One issue, one delivery per
 // subscriber, and no delivery handed to two instances.
 func TestInstancesShareOneIssue(t *testing.T) {
-	dsn := freshSchema(t)
+	dsn := testkit.FreshSchema(t)
 	ctx, now := context.Background(), time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
 	var instances []store.Store
 	for range 3 {

@@ -1,8 +1,9 @@
 package postgres
 
 import (
+	"github.com/heraldhq/herald/internal/testkit"
+
 	"context"
-	"os"
 	"testing"
 	"time"
 
@@ -13,13 +14,7 @@ import (
 // connection: within pingAfter the pool hands it out as it is (and the
 // query fails); after it, the ping catches it and a fresh one is used.
 func TestPoolReplacesDeadConnections(t *testing.T) {
-	dsn := os.Getenv("HERALD_TEST_POSTGRES")
-	if dsn == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("HERALD_TEST_POSTGRES is not set but CI=true")
-		}
-		t.Skip("set HERALD_TEST_POSTGRES=postgres://... to run the PostgreSQL tests (.ci/run does)")
-	}
+	dsn := testkit.PostgresDSN(t)
 	ctx := context.Background()
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {

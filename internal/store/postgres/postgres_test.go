@@ -1,12 +1,9 @@
 package postgres_test
 
 import (
+	"github.com/heraldhq/herald/internal/testkit"
+
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"net/url"
-	"os"
-	"strings"
 	"sync"
 	"testing"
 
@@ -16,57 +13,6 @@ import (
 	"github.com/heraldhq/herald/internal/store/postgres"
 	"github.com/heraldhq/herald/internal/store/storetest"
 )
-
-const skipMsg = "set HERALD_TEST_POSTGRES=postgres://... to run the PostgreSQL tests (.ci/run does)"
-
-// baseDSN returns the test database's DSN, skipping the test without one
-// (failing it when CI=true).
-func baseDSN(t testing.TB) string {
-	t.Helper()
-	dsn := os.Getenv("HERALD_TEST_POSTGRES")
-	if dsn == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("HERALD_TEST_POSTGRES is not set but CI=true: " + skipMsg)
-		}
-		t.Skip(skipMsg)
-	}
-	return dsn
-}
-
-// freshSchema creates an empty schema for this test, dropped at cleanup,
-// and returns a DSN whose search_path points at it.
-func freshSchema(t testing.TB) string {
-	t.Helper()
-	base := baseDSN(t)
-	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatalf("connect to %s: %v", base, err)
-	}
-	t.Cleanup(func() { admin.Close(context.Background()) })
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "herald_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() { admin.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE") })
-	return withSearchPath(t, base, schema)
-}
-
-func withSearchPath(t testing.TB, dsn, schema string) string {
-	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
-		return dsn + " search_path=" + schema
-	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatalf("parse HERALD_TEST_POSTGRES: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
 
 func open(t testing.TB, dsn string) *postgres.Store {
 	t.Helper()
@@ -79,14 +25,14 @@ func open(t testing.TB, dsn string) *postgres.Store {
 }
 
 func TestContract(t *testing.T) {
-	baseDSN(t)
-	storetest.Run(t, func(t *testing.T) store.Store { return open(t, freshSchema(t)) })
+	testkit.PostgresDSN(t)
+	storetest.Run(t, func(t *testing.T) store.Store { return open(t, testkit.FreshSchema(t)) })
 }
 
 // TestConcurrentMigrations opens one empty schema from three goroutines at
 // once: every Open succeeds and each migration is recorded once.
 func TestConcurrentMigrations(t *testing.T) {
-	dsn := freshSchema(t)
+	dsn := testkit.FreshSchema(t)
 	var wg sync.WaitGroup
 	errs := make([]error, 3)
 	for i := range errs {
@@ -108,7 +54,7 @@ func TestConcurrentMigrations(t *testing.T) {
 }
 
 func TestReopenIsIdempotent(t *testing.T) {
-	dsn := freshSchema(t)
+	dsn := testkit.FreshSchema(t)
 	open(t, dsn).Close()
 	wantMigrations(t, open(t, dsn), dsn)
 }
@@ -142,11 +88,11 @@ func TestOpenBadDSN(t *testing.T) {
 }
 
 func BenchmarkClaimAndMark(b *testing.B) {
-	storetest.BenchClaimAndMark(b, func(b *testing.B) store.Store { return open(b, freshSchema(b)) })
+	storetest.BenchClaimAndMark(b, func(b *testing.B) store.Store { return open(b, testkit.FreshSchema(b)) })
 }
 
 func BenchmarkHandoffs(b *testing.B) {
-	storetest.BenchHandoffs(b, func(b *testing.B) store.Store { return open(b, freshSchema(b)) })
+	storetest.BenchHandoffs(b, func(b *testing.B) store.Store { return open(b, testkit.FreshSchema(b)) })
 }
 
 // TestConvertDomainsOnOpen: see the SQLite store's test of the same name.
