@@ -1,6 +1,10 @@
 package newsletter
 
 import (
+	"path/filepath"
+
+	"github.com/heraldhq/herald/internal/testkit"
+
 	"strings"
 	"testing"
 	"time"
@@ -53,8 +57,8 @@ func TestNewsletterGolden(t *testing.T) {
 		between := schedule.Vacation{From: monday.AddDate(0, 0, 1), Until: time.Date(2027, 2, 26, 0, 0, 0, 0, zone)}
 		name := tc.lang + "-" + strings.ReplaceAll(tc.zone, "/", "-")
 		t.Run(name, func(t *testing.T) {
-			golden(t, "newsletter-"+name+"-run-day.golden", goldenIssue(t, tc.lang, zone, runDay, monday))
-			golden(t, "newsletter-"+name+"-between-runs.golden", goldenIssue(t, tc.lang, zone, between, monday))
+			testkit.Golden(t, filepath.Join("testdata", "newsletter-"+name+"-run-day.golden"), []byte(goldenIssue(t, tc.lang, zone, runDay, monday)))
+			testkit.Golden(t, filepath.Join("testdata", "newsletter-"+name+"-between-runs.golden"), []byte(goldenIssue(t, tc.lang, zone, between, monday)))
 		})
 	}
 }
