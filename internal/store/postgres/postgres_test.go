@@ -97,7 +97,7 @@ func BenchmarkHandoffs(b *testing.B) {
 
 // TestConvertDomainsOnOpen: see the SQLite store's test of the same name.
 func TestConvertDomainsOnOpen(t *testing.T) {
-	dsn := freshSchema(t)
+	dsn := testkit.FreshSchema(t)
 	ctx := context.Background()
 	open(t, dsn).Close()
 	conn, err := pgx.Connect(ctx, dsn)
