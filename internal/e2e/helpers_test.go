@@ -109,11 +109,16 @@ func (s *site) writePost(t *testing.T, name, title, date, body string) {
 	}
 }
 
-// serve starts `herald serve` on a free loopback port and waits until it
-// answers /healthz; the test's cleanup stops it with SIGTERM.
-func (s *site) serve(t *testing.T) {
+// serve starts `herald serve` on a free loopback port (the same one again
+// after a restart) and waits until it answers /healthz; it returns a
+// function that stops it with SIGTERM and waits, which the test's cleanup
+// also calls.
+func (s *site) serve(t *testing.T) (stop func()) {
 	t.Helper()
-	addr := freeAddr(t)
+	addr := strings.TrimPrefix(s.url, "http://")
+	if addr == "" {
+		addr = freeAddr(t)
+	}
 	s.url = "http://" + addr
 	cmd := exec.Command(heraldBin, "serve", "-config", filepath.Join(s.dir, "herald.toml"))
 	cmd.Dir = s.dir
@@ -124,14 +129,20 @@ func (s *site) serve(t *testing.T) {
 	}
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cmd.Process.Signal(syscall.SIGTERM)
+			select {
+			case <-done:
+			case <-time.After(20 * time.Second):
+				cmd.Process.Kill()
+				<-done
+			}
+		})
+	}
 	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
+		stop()
 		if t.Failed() {
 			t.Logf("herald serve's log:\n%s", s.log.String())
 		}
@@ -149,6 +160,7 @@ func (s *site) serve(t *testing.T) {
 		res.Body.Close()
 		return res.StatusCode < 500
 	})
+	return stop
 }
 
 // waitFor polls ok until it holds, failing after a minute: herald's
