@@ -3,6 +3,11 @@
 // config for each.
 //
 //	go run ./bench/gen -n 10000 -seed 1 -o DIR
+//	go run ./bench/gen -n 10000 -seed 1 -authors 256 -tags 500 -o DIR
+//
+// The second spreads the posts over many authors and tags, so that the
+// per-tag and per-author feeds (herald-full.toml) are many: the case that
+// measures herald's memory.
 //
 // DIR/hugo/hugo.toml            Hugo, set up to write only the home RSS feed
 // DIR/hugo/content/posts/...    the posts
@@ -40,17 +45,19 @@ func run(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
 	n := fs.Int("n", 1000, "number of posts")
 	seed := fs.Int64("seed", 1, "random seed; the same seed gives the same posts")
+	authors := fs.Int("authors", 0, "number of authors (0: the default corpus's 5)")
+	tags := fs.Int("tags", 0, "number of tags (0: the default corpus's 10)")
 	out := fs.String("o", "", "output `dir` (required; must be empty or absent)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *out == "" || *n <= 0 {
-		return errors.New("usage: gen -n POSTS -seed SEED -o DIR (POSTS > 0)")
+	if *out == "" || *n <= 0 || *authors < 0 || *tags < 0 {
+		return errors.New("usage: gen -n POSTS -seed SEED [-authors N -tags N] -o DIR (POSTS > 0)")
 	}
 	if err := checkEmpty(*out); err != nil {
 		return err
 	}
-	if err := write(*out, *n, *seed); err != nil {
+	if err := write(*out, *n, *seed, corpus.Shape{Authors: *authors, Tags: *tags}); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Wrote %d posts (seed %d) to %s\n", *n, *seed, *out)
@@ -72,15 +79,15 @@ func checkEmpty(dir string) error {
 	return nil
 }
 
-func write(dir string, n int, seed int64) error {
+func write(dir string, n int, seed int64, sh corpus.Shape) error {
 	posts := filepath.Join(dir, "hugo", "content", "posts")
-	if err := corpus.Generate(posts, n, seed); err != nil {
+	if err := corpus.GenerateShape(posts, n, seed, sh); err != nil {
 		return err
 	}
 	files := map[string]string{
 		filepath.Join(dir, "hugo", "hugo.toml"): hugoConfig(),
-		filepath.Join(dir, "herald.toml"):       heraldConfig(false),
-		filepath.Join(dir, "herald-full.toml"):  heraldConfig(true),
+		filepath.Join(dir, "herald.toml"):       heraldConfig(sh, false),
+		filepath.Join(dir, "herald-full.toml"):  heraldConfig(sh, true),
 	}
 	for path, text := range files {
 		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
@@ -109,7 +116,7 @@ limit = %d
 
 // heraldConfig is a herald config over the same posts; full keeps the
 // per-tag and per-author feeds of herald's defaults.
-func heraldConfig(full bool) string {
+func heraldConfig(sh corpus.Shape, full bool) string {
 	var b strings.Builder
 	b.WriteString(`data_dir = "data"
 [site]
@@ -117,7 +124,7 @@ title = "Bench Blog"
 base_url = "https://blog.example.com"
 time_zone = "UTC"
 `)
-	for _, k := range corpus.AuthorKeys() {
+	for _, k := range sh.AuthorKeys() {
 		fmt.Fprintf(&b, "[authors.%s]\nname = \"Author %s\"\nemail = \"%s@blog.example.com\"\n", k, k, k)
 	}
 	fmt.Fprintf(&b, "[posts]\ndir = \"hugo/content/posts\"\n[feeds]\nlimit = %d\nper_tag = %t\nper_author = %t\n",

@@ -30,6 +30,43 @@ var (
 // caller can declare them in post.Options.Authors.
 func AuthorKeys() []string { return authorKeys[:] }
 
+// Shape says how many authors and tags a corpus spreads its posts over.
+// The zero Shape is Generate's: 5 authors and 10 tags.
+type Shape struct {
+	Authors int // number of author keys; 0 means 5
+	Tags    int // number of tag names; 0 means 10
+}
+
+// AuthorKeys returns the author keys of the corpus shape sh, to declare
+// in post.Options.Authors or a config.
+func (sh Shape) AuthorKeys() []string {
+	if sh.Authors <= 0 {
+		return AuthorKeys()
+	}
+	keys := make([]string, sh.Authors)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("writer%03d", i)
+	}
+	return keys
+}
+
+// tagList returns the tag names of shape sh: the ten default names, then
+// "topic-N" up to sh.Tags.
+func (sh Shape) tagList() []string {
+	if sh.Tags <= 0 {
+		return tagNames[:]
+	}
+	tags := make([]string, sh.Tags)
+	for i := range tags {
+		if i < len(tagNames) {
+			tags[i] = tagNames[i]
+		} else {
+			tags[i] = fmt.Sprintf("topic-%d", i)
+		}
+	}
+	return tags
+}
+
 // Newest returns the date of the newest non-future generated post; older
 // posts go back from it in steps of five hours. Nothing depends on the wall
 // clock.
@@ -37,8 +74,10 @@ func Newest() time.Time { return time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC) }
 
 // gen is the state of one Generate call.
 type gen struct {
-	rng   *rand.Rand
-	words []string
+	rng     *rand.Rand
+	words   []string
+	authors []string
+	tags    []string
 }
 
 // Generate writes n posts under dir: dir/<section>/<slug>.md, and every
@@ -46,8 +85,14 @@ type gen struct {
 // always give the same files. Each post has 300 to 1,500 words with
 // headings, lists, a code block, links and images; about 1% are drafts and
 // 1% are dated after Newest. It returns the first write error.
-func Generate(dir string, n int, seed int64) error {
-	g := &gen{rng: rand.New(rand.NewPCG(uint64(seed), uint64(seed)^0x9E3779B97F4A7C15)), words: strings.Fields(vocabulary)}
+func Generate(dir string, n int, seed int64) error { return GenerateShape(dir, n, seed, Shape{}) }
+
+// GenerateShape is Generate with the authors and tags of sh: each post
+// names one author and two tags drawn from them. The zero Shape writes
+// the same files as Generate.
+func GenerateShape(dir string, n int, seed int64, sh Shape) error {
+	g := &gen{rng: rand.New(rand.NewPCG(uint64(seed), uint64(seed)^0x9E3779B97F4A7C15)), words: strings.Fields(vocabulary),
+		authors: sh.AuthorKeys(), tags: sh.tagList()}
 	for _, s := range sections {
 		if err := os.MkdirAll(filepath.Join(dir, s), 0o755); err != nil {
 			return fmt.Errorf("generate corpus: %w", err)
@@ -81,8 +126,8 @@ func (g *gen) post(b *bytes.Buffer, i int) string {
 		date = Newest().Add(time.Duration(i+1) * 24 * time.Hour)
 	}
 	fmt.Fprintf(b, "---\ntitle: %q\ndate: %s\n", strings.TrimSuffix(title, "."), date.Format(time.RFC3339))
-	fmt.Fprintf(b, "author: %s\ntags: [%s, %s]\n", authorKeys[rng.IntN(len(authorKeys))],
-		tagNames[rng.IntN(len(tagNames))], tagNames[rng.IntN(len(tagNames))])
+	fmt.Fprintf(b, "author: %s\ntags: [%s, %s]\n", g.authors[rng.IntN(len(g.authors))],
+		g.tags[rng.IntN(len(g.tags))], g.tags[rng.IntN(len(g.tags))])
 	if i%100 == 3 {
 		b.WriteString("draft: true\n")
 	}

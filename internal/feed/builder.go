@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/heraldhq/herald/internal/lru"
 	"github.com/heraldhq/herald/internal/post"
 )
 
@@ -28,6 +29,9 @@ type Builder struct {
 	items   map[*post.Post]item
 	feeds   map[string]*built // by feed folder
 	index   []byte            // the last HTML view of the feeds (IndexPath)
+
+	cache     *lru.Cache[*post.Post, item] // BuildTo's items, bounded
+	indexFile File                         // BuildTo's last IndexPath, without Data
 
 	lastPublished []*post.Post // a copy of the last successful Build's input
 	lastSpecs     []*spec      // and its feeds, for selectFeeds to patch

@@ -76,7 +76,19 @@ type File struct {
 	// Writer.Write sets it to the file's mtime, which it keeps across
 	// rebuilds that give the same bytes (HTTP Last-Modified follows it).
 	Modified time.Time
+
+	// Set by Writer.Write and Builder.BuildTo, which write the bytes to
+	// disk (BuildTo returns Data nil: the file on disk is the copy):
+	Disk   string   // the file's path on disk
+	Size   int64    // len(Data)
+	Sum    [32]byte // SHA-256 of Data
+	GzSize int64    // size of the gzip copy at Disk+".gz"; 0 when there is none (it would not be smaller)
 }
+
+// GzSuffix ends the name of the gzip copy written beside each file whose
+// compression pays (rss.xml.gz beside rss.xml), with the same mtime: what
+// nginx's gzip_static and Caddy's precompressed serve, and herald too.
+const GzSuffix = ".gz"
 
 // Build renders every feed for published (newest first) in one go. It is
 // NewBuilder followed by one Builder.Build; a daemon that rebuilds often

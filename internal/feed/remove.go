@@ -20,11 +20,7 @@ import (
 // into holds nothing of its own).
 func (w *Writer) owned() (map[string]bool, error) {
 	if w.last != nil {
-		out := make(map[string]bool, len(w.last))
-		for p := range w.last {
-			out[p] = true
-		}
-		return out, nil
+		return onDiskPaths(w.last), nil
 	}
 	data, err := os.ReadFile(filepath.Join(w.dir, ManifestName))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -45,6 +41,19 @@ func (w *Writer) owned() (map[string]bool, error) {
 	return out, nil
 }
 
+// onDiskPaths lists the files of m on disk: each file, and its gzip copy when
+// it has one.
+func onDiskPaths(m map[string]onDisk) map[string]bool {
+	out := make(map[string]bool, len(m)*2)
+	for p, d := range m {
+		out[p] = true
+		if d.gz > 0 {
+			out[p+GzSuffix] = true
+		}
+	}
+	return out
+}
+
 // removeStale deletes the files herald wrote (owned) that keep (the files
 // just written or confirmed) does not hold, and temporary files a crash
 // left behind; never through a symbolic link.
@@ -55,8 +64,9 @@ func (w *Writer) removeStale(owned map[string]bool, keep map[string]onDisk) (int
 	}
 	removed := 0
 	var errs []error
+	kept := onDiskPaths(keep)
 	for _, p := range candidates {
-		if _, ok := keep[p]; ok {
+		if kept[p] {
 			continue
 		}
 		gone, err := w.removeOwned(p)
@@ -67,7 +77,7 @@ func (w *Writer) removeStale(owned map[string]bool, keep map[string]onDisk) (int
 		if !gone {
 			continue
 		}
-		if !isTemp(p) {
+		if !isTemp(p) && !w.isGzipCopy(p, owned) {
 			removed++
 		}
 		w.removeEmptyDir(path.Dir(p))
@@ -94,9 +104,16 @@ func (w *Writer) removeOwned(p string) (bool, error) {
 	return true, nil
 }
 
-// saveManifest writes the manifest when keep's paths are not the ones it
-// lists.
-func (w *Writer) saveManifest(keep map[string]onDisk) error {
+// isGzipCopy reports whether p is the gzip copy of another file in
+// owned: removed with it, not counted on its own.
+func (w *Writer) isGzipCopy(p string, owned map[string]bool) bool {
+	return strings.HasSuffix(p, GzSuffix) && owned[strings.TrimSuffix(p, GzSuffix)]
+}
+
+// saveManifest writes the manifest when keep's paths (with their gzip
+// copies) are not the ones it lists.
+func (w *Writer) saveManifest(keepFiles map[string]onDisk) error {
+	keep := onDiskPaths(keepFiles)
 	if len(w.manifest) == len(keep) && !slices.ContainsFunc(slices.Collect(maps.Keys(keep)), func(p string) bool { return !w.manifest[p] }) {
 		return nil
 	}

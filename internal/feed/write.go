@@ -2,6 +2,8 @@ package feed
 
 import (
 	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -39,9 +41,11 @@ func Write(dir string, files []File) (written, unchanged, removed int, err error
 // line, the files herald wrote there: the only ones it ever removes.
 const ManifestName = ".herald-files"
 
-// Writer writes feeds into one folder and remembers what it wrote, so that
-// later writes compare in memory instead of reading every file back. It is
-// safe for concurrent use; writes run one at a time.
+// Writer writes feeds into one folder and remembers what it wrote (sizes,
+// SHA-256 sums and mtimes, not the bytes), so that later writes compare in
+// memory instead of reading every file back. Beside each file whose
+// compression pays it writes the gzip copy (GzSuffix), with the same mtime.
+// It is safe for concurrent use; writes run one at a time.
 type Writer struct {
 	mu      sync.Mutex
 	dir     string
@@ -53,11 +57,15 @@ type Writer struct {
 	manifest map[string]bool
 }
 
-// onDisk is what a Writer knows of a file it wrote or found: its bytes (nil
-// when unknown, after a failed write) and its mtime.
+// onDisk is what a Writer knows of a file it wrote or found: its size,
+// SHA-256 sum (known false after a failed write: compare the bytes again)
+// and mtime, and the size of its gzip copy (0: none).
 type onDisk struct {
-	data []byte
-	mod  time.Time
+	size  int64
+	sum   [32]byte
+	known bool
+	mod   time.Time
+	gz    int64
 }
 
 // NewWriter returns a Writer for dir, which is created when missing.
@@ -69,56 +77,146 @@ func NewWriter(dir string) *Writer {
 // the system clock. Call it before the first Write.
 func (w *Writer) SetClock(now func() time.Time) { w.now = now }
 
+// Dir is the folder the Writer writes into.
+func (w *Writer) Dir() string { return w.dir }
+
 // Write is the package-level Write, remembering what is on disk for the
 // next call. A file changed or deleted behind the Writer's back is noticed
-// when its size no longer matches.
+// when its size no longer matches. Write sets Modified, Disk, Size, Sum and
+// GzSize of each file it wrote or found unchanged.
 func (w *Writer) Write(files []File) (written, unchanged, removed int, err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	owned, err := w.owned()
+	run, err := w.begin(files)
 	if err != nil {
 		return 0, 0, 0, err
 	}
-	dirErrs := w.prepareDirs(files)
-	same := make([]bool, len(files))
-	errs := make([]error, len(files))
-	mods := make([]time.Time, len(files))
-	w.written = nil
-	now := w.now()
 	parallel(len(files), ioWorkers, func(i int) error {
-		if errs[i] = dirErrs[path.Dir(files[i].Path)]; errs[i] != nil {
-			return nil
-		}
-		same[i], mods[i], errs[i] = w.same(files[i])
-		if errs[i] == nil && !same[i] {
-			mods[i], errs[i] = w.writeFile(files[i], stamp(now, mods[i]))
-		}
+		run.put(&files[i], i)
 		return nil
 	})
+	return run.finish(files)
+}
+
+// writeRun is one Write in progress: begin, put each file (from several
+// goroutines), finish.
+type writeRun struct {
+	w       *Writer
+	owned   map[string]bool
+	dirErrs map[string]error
+	now     time.Time
+	res     []putResult
+}
+
+// putResult is what put did with one file.
+type putResult struct {
+	same bool // the bytes were on disk already
+	disk onDisk
+	err  error
+}
+
+// begin starts a write of files (their paths; Data may still be nil) with
+// w.mu held: reads the manifest and makes the folders.
+func (w *Writer) begin(files []File) (*writeRun, error) {
+	owned, err := w.owned()
+	if err != nil {
+		return nil, err
+	}
+	w.written = nil
+	return &writeRun{w: w, owned: owned, dirErrs: w.prepareDirs(files), now: w.now(), res: make([]putResult, len(files))}, nil
+}
+
+// put writes file i (f, with its Data) unless its bytes are on disk
+// already, with its gzip copy, and fills in f's disk fields. A File with
+// nil Data and a Size is one the caller knows unchanged (see intact): put
+// keeps it. Safe to call for different i at once.
+func (r *writeRun) put(f *File, i int) {
+	w := r.w
+	res := &r.res[i]
+	if res.err = r.dirErrs[path.Dir(f.Path)]; res.err != nil {
+		return
+	}
+	if f.Data == nil && f.Size > 0 {
+		old := w.last[f.Path]
+		res.same, res.disk = true, old
+		f.Modified, f.Disk, f.GzSize = old.mod, w.full(f.Path), old.gz
+		return
+	}
+	sum := sha256.Sum256(f.Data)
+	var prev time.Time
+	res.same, prev, res.err = w.same(*f, sum)
+	if res.err != nil {
+		return
+	}
+	var d onDisk
+	if res.same {
+		d, res.err = w.keepGzip(*f, sum, prev)
+	} else {
+		d, res.err = w.writeFile(*f, sum, stamp(r.now, prev))
+	}
+	if res.err != nil {
+		return
+	}
+	res.disk = d
+	f.Modified, f.Disk, f.Size, f.Sum, f.GzSize = d.mod, w.full(f.Path), d.size, d.sum, d.gz
+}
+
+// finish records what the puts did, removes the files of the last write
+// that files no longer hold, saves the manifest and returns the counts.
+func (r *writeRun) finish(files []File) (written, unchanged, removed int, err error) {
+	w := r.w
 	next := make(map[string]onDisk, len(files))
+	errs := make([]error, 0, 1)
 	for i, f := range files {
+		res := r.res[i]
 		switch {
-		case errs[i] != nil && validPath(f.Path):
+		case res.err != nil && validPath(f.Path):
 			next[f.Path] = onDisk{} // keep the old file; its bytes are compared again next time
-		case errs[i] != nil:
-		case same[i]:
+			if old, ok := w.last[f.Path]; ok && old.gz > 0 {
+				next[f.Path] = onDisk{gz: old.gz} // and its gzip copy, which is owned too
+			}
+			errs = append(errs, res.err)
+		case res.err != nil:
+			errs = append(errs, res.err)
+		case res.same:
 			unchanged++
-			next[f.Path] = onDisk{f.Data, mods[i]}
-			files[i].Modified = mods[i]
+			next[f.Path] = res.disk
 		default:
 			written++
-			next[f.Path] = onDisk{f.Data, mods[i]}
-			files[i].Modified = mods[i]
+			next[f.Path] = res.disk
 			w.written = append(w.written, f.Path)
 		}
 	}
-	removed, err = w.removeStale(owned, next)
+	removed, err = w.removeStale(r.owned, next)
 	w.last = next
 	if merr := w.saveManifest(next); merr != nil {
 		err = errors.Join(err, merr)
 	}
 	return written, unchanged, removed, errors.Join(append(errs, err)...)
 }
+
+// intact reports whether the file the last write left at rel is still
+// there as written (same size and mtime, and its gzip copy too), so that
+// a caller may pass it again without its bytes. Call with w.mu held.
+func (w *Writer) intact(rel string) bool {
+	old, ok := w.last[rel]
+	if !ok || !old.known {
+		return false
+	}
+	info, err := os.Lstat(w.full(rel))
+	if err != nil || !info.Mode().IsRegular() || info.Size() != old.size || !info.ModTime().Equal(old.mod) {
+		return false
+	}
+	if old.gz > 0 {
+		info, err := os.Lstat(w.full(rel) + GzSuffix)
+		if err != nil || !info.Mode().IsRegular() || info.Size() != old.gz || !info.ModTime().Equal(old.mod) {
+			return false
+		}
+	}
+	return true
+}
+
+func (w *Writer) full(rel string) string { return filepath.Join(w.dir, filepath.FromSlash(rel)) }
 
 // stamp is the mtime of a file written at now whose previous mtime was
 // prev (zero for a new file): now to the second, as HTTP dates are, and
@@ -144,13 +242,13 @@ func (w *Writer) Written() []string {
 // waiting for the file system, so more than the cores.
 const ioWorkers = 4
 
-// same reports whether f's bytes are already at f's path, with the mtime
-// of the file there (zero when there is none).
-func (w *Writer) same(f File) (bool, time.Time, error) {
+// same reports whether f's bytes (of SHA-256 sum) are already at f's path,
+// with the mtime of the file there (zero when there is none).
+func (w *Writer) same(f File, sum [32]byte) (bool, time.Time, error) {
 	if !validPath(f.Path) {
 		return false, time.Time{}, fmt.Errorf("writing feed %q: not a clean relative path", f.Path)
 	}
-	full := filepath.Join(w.dir, filepath.FromSlash(f.Path))
+	full := w.full(f.Path)
 	info, err := os.Lstat(full)
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, time.Time{}, nil
@@ -161,8 +259,8 @@ func (w *Writer) same(f File) (bool, time.Time, error) {
 	if !info.Mode().IsRegular() {
 		return false, time.Time{}, nil // a link or a folder: the write replaces or reports it
 	}
-	if old, ok := w.last[f.Path]; ok && old.data != nil {
-		return info.Size() == int64(len(f.Data)) && sameBytes(old.data, f.Data), info.ModTime(), nil
+	if old, ok := w.last[f.Path]; ok && old.known {
+		return info.Size() == int64(len(f.Data)) && old.sum == sum, info.ModTime(), nil
 	}
 	data, err := os.ReadFile(full)
 	if err != nil {
@@ -171,13 +269,100 @@ func (w *Writer) same(f File) (bool, time.Time, error) {
 	return bytes.Equal(data, f.Data), info.ModTime(), nil
 }
 
-// sameBytes compares a and b, quickly when they share their backing array
-// (the Builder hands back the same slices for feeds that did not change).
-func sameBytes(a, b []byte) bool {
-	if len(a) != len(b) {
-		return false
+// gzipLevel is the compression of the gzip copies: written once per
+// change and sent many times, but on the path from an edit to the served
+// feed, so a fast level (about a fifth larger than the best, at several
+// times its speed).
+const gzipLevel = gzip.BestSpeed
+
+// gzipOf returns the gzip copy of data, or nil when it is not smaller.
+func gzipOf(data []byte) []byte {
+	var buf bytes.Buffer
+	buf.Grow(len(data)/4 + 64)
+	zw, _ := gzip.NewWriterLevel(&buf, gzipLevel) // a valid level
+	zw.Write(data)                                // writes to a bytes.Buffer do not fail
+	zw.Close()
+	if buf.Len() >= len(data) {
+		return nil
 	}
-	return len(a) == 0 || &a[0] == &b[0] || bytes.Equal(a, b)
+	return buf.Bytes()
+}
+
+// keepGzip checks, for a file whose bytes are on disk already with mtime
+// mod, that its gzip copy is there too (same mtime, the size last
+// written), writing it when not: a folder written by an older herald, or
+// a copy removed by hand.
+func (w *Writer) keepGzip(f File, sum [32]byte, mod time.Time) (onDisk, error) {
+	d := onDisk{size: int64(len(f.Data)), sum: sum, known: true, mod: mod}
+	gzFull := w.full(f.Path) + GzSuffix
+	info, err := os.Lstat(gzFull)
+	if err == nil && info.Mode().IsRegular() && info.ModTime().Equal(mod) {
+		if old, ok := w.last[f.Path]; !ok || !old.known || old.gz == info.Size() {
+			d.gz = info.Size()
+			return d, nil
+		}
+	}
+	gz := gzipOf(f.Data)
+	if gz == nil {
+		if err == nil && info.Mode().IsRegular() {
+			os.Remove(gzFull) // a copy of other bytes
+		}
+		return d, nil
+	}
+	if err := w.writeTemp(gzFull, gz, mod, true); err != nil {
+		return onDisk{}, fmt.Errorf("writing feed %s%s: %w", f.Path, GzSuffix, err)
+	}
+	d.gz = int64(len(gz))
+	return d, nil
+}
+
+// writeFile writes f and its gzip copy through temporary files and
+// renames, both with mtime mod. The old gzip copy goes first, so that a
+// static server never pairs it with the new file; the new copy follows the
+// file.
+func (w *Writer) writeFile(f File, sum [32]byte, mod time.Time) (onDisk, error) {
+	full := w.full(f.Path)
+	if err := os.MkdirAll(w.dir, 0o755); err != nil {
+		return onDisk{}, fmt.Errorf("making feed folder for %s: %w", f.Path, err)
+	}
+	if info, err := os.Lstat(full + GzSuffix); err == nil && info.Mode().IsRegular() {
+		if err := os.Remove(full + GzSuffix); err != nil {
+			return onDisk{}, fmt.Errorf("writing feed %s: removing its old gzip copy: %w", f.Path, err)
+		}
+	}
+	if err := w.writeTemp(full, f.Data, mod, false); err != nil {
+		return onDisk{}, fmt.Errorf("writing feed %s: %w", f.Path, err)
+	}
+	d := onDisk{size: int64(len(f.Data)), sum: sum, known: true, mod: mod}
+	if gz := gzipOf(f.Data); gz != nil {
+		if err := w.writeTemp(full+GzSuffix, gz, mod, true); err != nil {
+			return d, fmt.Errorf("writing feed %s%s: %w", f.Path, GzSuffix, err)
+		}
+		d.gz = int64(len(gz))
+	}
+	return d, nil
+}
+
+// writeTemp puts data at full through a temporary file in its folder and
+// a rename (os.Rename for a gzip copy, w.rename for a file), with mtime
+// mod.
+func (w *Writer) writeTemp(full string, data []byte, mod time.Time, gz bool) error {
+	tmp, err := os.CreateTemp(filepath.Dir(full), "."+filepath.Base(full)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("creating temporary file: %w", err)
+	}
+	err = fillTemp(tmp, data, mod)
+	if err == nil {
+		if gz {
+			err = os.Rename(tmp.Name(), full)
+		} else {
+			err = w.rename(tmp.Name(), full)
+		}
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
 }
 
 func validPath(p string) bool {
@@ -237,27 +422,6 @@ func (w *Writer) realDir(rel string) error {
 		return fmt.Errorf("feed folder %s is a file, not a folder", full)
 	}
 	return nil
-}
-
-// writeFile writes f through a temporary file and a rename, with mtime mod.
-func (w *Writer) writeFile(f File, mod time.Time) (time.Time, error) {
-	full := filepath.Join(w.dir, filepath.FromSlash(f.Path))
-	if err := os.MkdirAll(w.dir, 0o755); err != nil {
-		return time.Time{}, fmt.Errorf("making feed folder for %s: %w", f.Path, err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(full), "."+filepath.Base(full)+".tmp-*")
-	if err != nil {
-		return time.Time{}, fmt.Errorf("creating temporary file for %s: %w", f.Path, err)
-	}
-	err = fillTemp(tmp, f.Data, mod)
-	if err == nil {
-		err = w.rename(tmp.Name(), full)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return time.Time{}, fmt.Errorf("writing feed %s: %w", f.Path, err)
-	}
-	return mod, nil
 }
 
 func fillTemp(tmp *os.File, data []byte, mod time.Time) error {

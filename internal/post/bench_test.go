@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -116,4 +117,47 @@ func BenchmarkContentHTML(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkHeapPerPost loads 10,000 posts spread over 256 authors and 500
+// tags, renders every published one (as a build with every feed does), and
+// reports the heap the Library then holds per post (heap-B/post): the post
+// metadata, the summaries and the bounded HTML cache, no bodies.
+//
+//	go test ./internal/post -run '^$' -bench HeapPerPost -benchtime 1x
+func BenchmarkHeapPerPost(b *testing.B) {
+	const n = 10_000
+	dir := b.TempDir()
+	sh := corpus.Shape{Authors: 256, Tags: 500}
+	if err := corpus.GenerateShape(dir, n, 1, sh); err != nil {
+		b.Fatal(err)
+	}
+	authors := map[string]post.Author{}
+	for _, k := range sh.AuthorKeys() {
+		authors[k] = post.Author{Key: k, Name: "Author " + k, Email: k + "@blog.example.com"}
+	}
+	opts := post.Options{Dir: dir, BaseURL: "https://blog.example.com", Authors: authors, SummaryWords: 50}
+	for b.Loop() {
+		before := heapInUse()
+		lib := post.NewLibrary(opts)
+		if err := lib.Load(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range lib.Snapshot().Published(corpus.Newest()) {
+			p.ContentHTML()
+			p.Summary()
+		}
+		after := heapInUse()
+		b.ReportMetric(float64(after-before)/n, "heap-B/post")
+		runtime.KeepAlive(lib)
+	}
+}
+
+// heapInUse is the live heap after a full collection.
+func heapInUse() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
 }

@@ -3,7 +3,6 @@ package post
 import (
 	"hash/maphash"
 	"os"
-	"sync"
 )
 
 // fileSum identifies a file's bytes: its length and a hash of them. Two
@@ -19,36 +18,31 @@ func sumOf(seed maphash.Seed, data []byte) fileSum {
 }
 
 // lazyBody is the Markdown body of a post read from a file, kept in memory
-// or read again from the file on first use: a Load of many posts keeps only
-// their front matter, and reads the bodies of the few posts a feed renders.
+// or read again from the file at each use: a Load of many posts keeps only
+// their front matter, and reads the bodies of the posts a feed renders when
+// it renders them (the rendered HTML is cached, bounded: see ContentHTML).
 type lazyBody struct {
 	path string       // absolute file path; "" when held
 	off  int          // offset of the body in the file
 	sum  fileSum      // the file as parsed
 	seed maphash.Seed // the seed sum was taken with
-
-	once sync.Once
-	held []byte // the body; nil until read when path is set
+	held []byte       // the body when held
 }
 
 // heldBody is a body kept in memory (a copy is the caller's to make).
-func heldBody(body []byte) *lazyBody {
-	b := &lazyBody{held: body}
-	b.once.Do(func() {})
-	return b
-}
+func heldBody(body []byte) *lazyBody { return &lazyBody{held: body} }
 
 // bytes returns the body. A body read lazily is the file's as parsed: when
 // the file is gone or its bytes changed since, the body is empty rather than
 // another version's (the watcher's Update gives a new Post for the new
-// bytes). Safe for concurrent use; the file is read at most once.
+// bytes). Safe for concurrent use; the bytes are not kept.
 func (b *lazyBody) bytes() []byte {
-	b.once.Do(func() {
-		data, err := os.ReadFile(b.path)
-		if err != nil || sumOf(b.seed, data) != b.sum || b.off > len(data) {
-			return
-		}
-		b.held = data[b.off:]
-	})
-	return b.held
+	if b.path == "" {
+		return b.held
+	}
+	data, err := os.ReadFile(b.path)
+	if err != nil || sumOf(b.seed, data) != b.sum || b.off > len(data) {
+		return nil
+	}
+	return data[b.off:]
 }

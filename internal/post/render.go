@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/heraldhq/herald/internal/lru"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -26,24 +27,40 @@ type postImpl struct {
 	fmSummary string     // summary or description from the front matter
 	env       *expandEnv // for a body or summary with shortcodes or Liquid tags; nil otherwise
 
-	htmlOnce sync.Once
-	html     string
-	sumOnce  sync.Once
-	summary  string
+	sumOnce sync.Once
+	summary string
 }
+
+// htmlKey identifies a rendered body: the bytes of the file it came from
+// and the permalink its links are resolved against.
+type htmlKey struct {
+	sum       fileSum
+	permalink string
+}
+
+// htmlCacheBytes bounds the rendered HTML a Library keeps (see
+// ContentHTML): enough for every post of a few dozen feeds, whatever the
+// number of posts.
+const htmlCacheBytes = 8 << 20
 
 // ContentHTML returns the body rendered to HTML with relative links and
 // image sources made absolute from the permalink. Raw HTML in the Markdown
 // is kept as written (the feed package escapes for XML). It returns "" for a
-// Post not made by this package. Safe for concurrent use; rendered once.
+// Post not made by this package. Safe for concurrent use. The HTML is
+// rendered on demand and kept in the Library's cache, bounded in bytes and
+// keyed by the file's content and the permalink, so a post rendered again
+// soon costs a lookup and a post not shown costs no memory.
 func (p *Post) ContentHTML() string {
 	if p.impl == nil {
 		return ""
 	}
-	p.impl.htmlOnce.Do(func() {
-		p.impl.html = p.impl.md.html(p.impl.expand(stripForbiddenBytes(p.impl.body.bytes())), p.Permalink)
-	})
-	return p.impl.html
+	key := htmlKey{p.impl.sum, p.Permalink}
+	if h, ok := p.impl.md.cache.Get(key); ok {
+		return h
+	}
+	h := p.impl.md.html(p.impl.expand(stripForbiddenBytes(p.impl.body.bytes())), p.Permalink)
+	p.impl.md.cache.Add(key, h, int64(len(h)+len(p.Permalink)+64))
+	return h
 }
 
 // Summary returns the plain-text summary: front matter summary/description,
@@ -94,11 +111,12 @@ func trimWords(s string, n int) string {
 // markdown is a goldmark instance with GitHub-flavoured Markdown, footnotes
 // and raw HTML, built on first use; safe for concurrent use.
 type markdown struct {
-	once sync.Once
-	md   goldmark.Markdown
+	once  sync.Once
+	md    goldmark.Markdown
+	cache *lru.Cache[htmlKey, string] // rendered bodies; see ContentHTML
 }
 
-func newMarkdown() *markdown { return &markdown{} }
+func newMarkdown() *markdown { return &markdown{cache: lru.New[htmlKey, string](htmlCacheBytes)} }
 
 func (m *markdown) gm() goldmark.Markdown {
 	m.once.Do(func() {

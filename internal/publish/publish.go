@@ -75,7 +75,8 @@ func New(o Options) (*Publisher, error) {
 // Library is the posts being published.
 func (p *Publisher) Library() *post.Library { return p.lib }
 
-// Files are the feed files of the last Publish that built them.
+// Files are the feed files of the last Publish that built them, without
+// their bytes: each File's Disk is where they are (see feed.Builder.BuildTo).
 func (p *Publisher) Files() []feed.File { return p.files }
 
 // Last is the published posts of the last Publish that reached the id
@@ -101,15 +102,14 @@ func (p *Publisher) Publish(now time.Time) (Result, error) {
 	}
 	fresh, recheck := p.sortOut(published)
 	r.IDWarnings = p.ids.Check(recheck)
-	files, err := p.builder.Build(published)
-	if err != nil {
-		return r, fmt.Errorf("build feeds: %w", err)
-	}
-	p.files = files
-	r.Written, r.Unchanged, r.Removed, err = p.writer.Write(files)
+	// Each feed is rendered and written in one go, so memory holds one feed
+	// per core and not every feed; the files on disk are the only copy.
+	files, n, err := p.builder.BuildTo(published, p.writer)
+	r.Written, r.Unchanged, r.Removed = n.Written, n.Unchanged, n.Removed
 	if err != nil {
 		return r, fmt.Errorf("write feeds: %w", err)
 	}
+	p.files = files
 	if err := p.record(published, fresh, recheck, r.IDWarnings); err != nil {
 		return r, err
 	}

@@ -1,11 +1,14 @@
 package web
 
 import (
-	"github.com/heraldhq/herald/internal/feed"
+	"crypto/sha256"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"time"
+
+	"github.com/heraldhq/herald/internal/feed"
 )
 
 // serveFeed answers GET and HEAD for a feed file from memory, with
@@ -26,7 +29,12 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request) {
 	e.fixed.set(h)
 	gz, browser := 0, 0
 	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
-		if z, zLength := e.gzipped(); z != nil {
+		if e.disk != "" {
+			if e.gzSize > 0 {
+				length, gz = e.gzLengthH, 1
+				h["Content-Encoding"] = gzipH
+			}
+		} else if z, zLength := e.gzipped(); z != nil {
 			body, length, file, gz = z, zLength, &e.gzFile, 1
 			h["Content-Encoding"] = gzipH
 		}
@@ -51,9 +59,69 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
+	if e.disk != "" {
+		s.sendDisk(w, r, e, gz == 1, length)
+		return
+	}
 	h["Content-Length"] = length
 	if r.Method != http.MethodHead {
 		writeBody(w, body, file)
+	}
+}
+
+// sendDisk sends the file of a disk entry (its gzip copy when gz) with
+// sendfile(2) from the page cache. The file is checked against the entry
+// (size and mtime) before the first byte: when it was replaced since the
+// entry was made (a rebuild writes before the server gets the new
+// entries), what is on disk now is sent with validators of its own, never
+// with headers of other bytes.
+func (s *Server) sendDisk(w http.ResponseWriter, r *http.Request, e *feedEntry, gz bool, length []string) {
+	path, size := e.disk, e.size
+	if gz {
+		path, size = e.disk+feed.GzSuffix, e.gzSize
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		s.fail(w, r, http.StatusNotFound, errNotFound, nil)
+		return
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil || !info.Mode().IsRegular() || info.Size() != size || !info.ModTime().Equal(e.mtime) {
+		s.sendReplaced(w, r, e)
+		return
+	}
+	w.Header()["Content-Length"] = length
+	if r.Method != http.MethodHead {
+		io.Copy(w, f) // sendfile(2) through net/http's ReadFrom; an error means the client went away
+	}
+}
+
+// sendReplaced sends the identity file of e as it is on disk now, with an
+// ETag and Last-Modified of its bytes: the next SetFeeds brings the same.
+func (s *Server) sendReplaced(w http.ResponseWriter, r *http.Request, e *feedEntry) {
+	data, err := os.ReadFile(e.disk)
+	info, serr := os.Stat(e.disk)
+	if err != nil || serr != nil {
+		s.fail(w, r, http.StatusNotFound, errNotFound, nil)
+		return
+	}
+	now := newEntry(e.contentType, sha256.Sum256(data), len(data), info.ModTime())
+	h := w.Header()
+	delete(h, "Content-Encoding")
+	browser := 0
+	if h.Get("Content-Type") != e.contentType {
+		browser = 1
+	}
+	h["Etag"] = now.etagH[0][browser]
+	h["Last-Modified"] = []string{now.lastModified}
+	if notModified(r, now.etag[0][browser], now.modified) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h["Content-Length"] = now.lengthH
+	if r.Method != http.MethodHead {
+		w.Write(data)
 	}
 }
 

@@ -50,6 +50,15 @@ type feedEntry struct {
 	lengthH []string
 
 	dataFile, gzFile sendable // see sendable
+
+	// A file served from disk (feed.File with Disk set and Data nil): its
+	// bytes stay in the page cache, not in the heap. data is nil then.
+	disk      string    // the file; its gzip copy is disk+feed.GzSuffix
+	size      int64     // its length, and mtime its exact mtime: a request checks both
+	mtime     time.Time // before sending, so a file replaced since is never sent with these headers
+	sum       [32]byte  // SHA-256 of the bytes
+	gzSize    int64     // length of the gzip copy on disk; 0 when there is none
+	gzLengthH []string
 }
 
 // zeroCopyMin is the body size from which a request sends the body with
@@ -143,7 +152,15 @@ func (s *Server) SetFeeds(files []feed.File) {
 // reuseEntry returns old's entry for f when the bytes are the same slice
 // or equal, else a freshly computed one.
 func reuseEntry(old *feedSet, f feed.File, now time.Time) *feedEntry {
-	if e, ok := old.files[f.Path]; ok && e.contentType == f.ContentType && bytes.Equal(e.data, f.Data) &&
+	e, ok := old.files[f.Path]
+	if f.Data == nil && f.Disk != "" {
+		if ok && e.disk == f.Disk && e.contentType == f.ContentType && e.sum == f.Sum && e.size == f.Size &&
+			e.gzSize == f.GzSize && e.mtime.Equal(f.Modified) {
+			return e
+		}
+		return newDiskEntry(f)
+	}
+	if ok && e.disk == "" && e.contentType == f.ContentType && bytes.Equal(e.data, f.Data) &&
 		(f.Modified.IsZero() || e.modified.Equal(f.Modified)) {
 		return e
 	}
@@ -177,10 +194,32 @@ func newFeedEntry(f feed.File, now time.Time) *feedEntry {
 	if mod.IsZero() {
 		mod = now
 	}
+	e := newEntry(f.ContentType, sha256.Sum256(f.Data), len(f.Data), mod)
+	e.data = f.Data
+	if len(f.Data) <= eagerGzip {
+		e.gzOnce.Do(func() { e.compress(gzip.BestCompression, false) })
+	}
+	return e
+}
+
+// newDiskEntry is the entry of a file written to disk with its gzip copy
+// (see feed.Builder.BuildTo): only its validators, headers and path are
+// kept, and each request sends the file from the page cache.
+func newDiskEntry(f feed.File) *feedEntry {
+	e := newEntry(f.ContentType, f.Sum, int(f.Size), f.Modified)
+	e.disk, e.size, e.mtime, e.sum, e.gzSize = f.Disk, f.Size, f.Modified, f.Sum, f.GzSize
+	if f.GzSize > 0 {
+		e.gzLengthH = []string{strconv.FormatInt(f.GzSize, 10)}
+	}
+	return e
+}
+
+// newEntry makes the validators and fixed headers of a body with SHA-256
+// sum and length size, last changed at mod.
+func newEntry(contentType string, sum [32]byte, size int, mod time.Time) *feedEntry {
 	mod = mod.UTC().Truncate(time.Second)
-	sum := sha256.Sum256(f.Data)
 	tag := base64.RawURLEncoding.EncodeToString(sum[:18])
-	e := &feedEntry{contentType: f.ContentType, data: f.Data, modified: mod, lastModified: mod.Format(http.TimeFormat)}
+	e := &feedEntry{contentType: contentType, sum: sum, modified: mod, lastModified: mod.Format(http.TimeFormat)}
 	for gz, enc := range []string{"", "-gz"} {
 		for browser, typ := range []string{"", "-x"} {
 			e.etag[gz][browser] = `"` + tag + enc + typ + `"`
@@ -188,17 +227,14 @@ func newFeedEntry(f feed.File, now time.Time) *feedEntry {
 		}
 	}
 	vary := "Accept-Encoding"
-	if feed.NegotiateType(f.ContentType, "text/html") != f.ContentType {
+	if feed.NegotiateType(contentType, "text/html") != contentType {
 		vary = "Accept-Encoding, Accept" // browsers get another type
 	}
 	e.fixed = newFixedHeaders("Vary", vary, "Content-Type", e.contentType,
 		"Cache-Control", "public, max-age=300", "Last-Modified", e.lastModified,
-		"Content-Security-Policy", policyOf(f.ContentType))
-	e.lengthH = []string{strconv.Itoa(len(f.Data))}
+		"Content-Security-Policy", policyOf(contentType))
+	e.lengthH = []string{strconv.Itoa(size)}
 	e.gzDone = make(chan struct{})
-	if len(f.Data) <= eagerGzip {
-		e.gzOnce.Do(func() { e.compress(gzip.BestCompression, false) })
-	}
 	return e
 }
 
