@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"time"
 
@@ -221,6 +222,7 @@ func (d *Daemon) apply(ctx context.Context, next *config.Config, changed []strin
 		d.pub = pub
 		d.lib.Store(pub.Library())
 		d.rebuild("config reloaded")
+		debug.FreeOSMemory() // the old library and the new load's garbage, as at the start
 	}
 	err = d.applyNewsletter(ctx, touched, sched)
 	if old != mailer {

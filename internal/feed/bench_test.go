@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -124,4 +125,75 @@ func BenchmarkRebuildAfterOneEdit(b *testing.B) {
 	b.ReportMetric(float64(written)/float64(b.N), "files-written/op")
 	b.ReportMetric(float64(building.Microseconds())/1000/float64(b.N), "ms-build/op")
 	b.ReportMetric(float64(writing.Microseconds())/1000/float64(b.N), "ms-write/op")
+}
+
+// BenchmarkHeapPerFeed builds every feed of 10,000 posts spread over 256
+// authors and 500 tags (over 2,000 files) with BuildTo into a folder, and
+// reports what the Builder and Writer then keep in the heap per feed file
+// (heap-B/file; the items cache is bounded, so it is a ceiling spread
+// over the files) and at most during the build (peak-heap-MB, sampled).
+//
+//	go test ./internal/feed -run '^$' -bench HeapPerFeed -benchtime 1x
+func BenchmarkHeapPerFeed(b *testing.B) {
+	dir := b.TempDir()
+	sh := corpus.Shape{Authors: 256, Tags: 500}
+	if err := corpus.GenerateShape(dir, benchPosts, 1, sh); err != nil {
+		b.Fatal(err)
+	}
+	site, opts := benchSite()
+	for b.Loop() {
+		b.StopTimer()
+		published := benchLibrary(b, dir).Snapshot().Published(corpus.Newest())
+		builder, err := NewBuilder(site, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		w := NewWriter(b.TempDir())
+		before := liveHeap()
+		stop, peak := sampleHeap()
+		b.StartTimer()
+		files, _, err := builder.BuildTo(published, w)
+		b.StopTimer()
+		stop()
+		if err != nil {
+			b.Fatal(err)
+		}
+		after := liveHeap()
+		b.ReportMetric(float64(after-before)/float64(len(files)), "heap-B/file")
+		b.ReportMetric(float64(*peak)/1e6, "peak-heap-MB")
+		b.ReportMetric(float64(len(files)), "files")
+		runtime.KeepAlive(builder)
+		runtime.KeepAlive(w)
+		b.StartTimer()
+	}
+}
+
+// liveHeap is the heap after a full collection.
+func liveHeap() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// sampleHeap records the largest HeapAlloc every 10 ms until stop.
+func sampleHeap() (stop func(), peak *uint64) {
+	peak = new(uint64)
+	done, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		var m runtime.MemStats
+		for {
+			runtime.ReadMemStats(&m)
+			*peak = max(*peak, m.HeapAlloc)
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(done); <-finished }, peak
 }

@@ -12,7 +12,7 @@ import (
 // itemCacheBytes bounds the rendered items BuildTo keeps between builds:
 // every item of a few dozen feeds (so an edit re-renders one post, not the
 // feeds' others), whatever the number of feeds and posts.
-const itemCacheBytes = 24 << 20
+const itemCacheBytes = 16 << 20
 
 // Written is what BuildTo wrote, as Writer.Write counts it.
 type Written struct {
@@ -143,10 +143,11 @@ func (b *Builder) BuildTo(published []*post.Post, w *Writer) ([]File, Written, e
 		}
 		next[s.dir] = &built{title: s.title, posts: s.posts, files: slices.Clone(fs)}
 	}
-	if i := slices.IndexFunc(files, func(f File) bool { return f.Path == IndexPath }); i >= 0 {
-		b.indexFile = files[i]
-		b.indexFile.Data = nil
-		files[i].Data = nil
+	for i := range files {
+		files[i].Data = nil // the stylesheet's and the view's too: the disk has them
+		if files[i].Path == IndexPath {
+			b.indexFile = files[i]
+		}
 	}
 	b.feeds = next
 	b.remember(published, specs)

@@ -3,6 +3,7 @@ package post
 import (
 	"hash/maphash"
 	"os"
+	"path/filepath"
 )
 
 // fileSum identifies a file's bytes: its length and a hash of them. Two
@@ -22,11 +23,10 @@ func sumOf(seed maphash.Seed, data []byte) fileSum {
 // their front matter, and reads the bodies of the posts a feed renders when
 // it renders them (the rendered HTML is cached, bounded: see ContentHTML).
 type lazyBody struct {
-	path string       // absolute file path; "" when held
-	off  int          // offset of the body in the file
-	sum  fileSum      // the file as parsed
-	seed maphash.Seed // the seed sum was taken with
-	held []byte       // the body when held
+	dir  string // the posts folder, absolute (one string shared by every post); "" when held
+	rel  string // the post's Path, shared with it
+	off  int    // offset of the body in the file
+	held []byte // the body when held
 }
 
 // heldBody is a body kept in memory (a copy is the caller's to make).
@@ -36,12 +36,13 @@ func heldBody(body []byte) *lazyBody { return &lazyBody{held: body} }
 // the file is gone or its bytes changed since, the body is empty rather than
 // another version's (the watcher's Update gives a new Post for the new
 // bytes). Safe for concurrent use; the bytes are not kept.
-func (b *lazyBody) bytes() []byte {
-	if b.path == "" {
+// The file must have sum, taken with seed, as when parsed.
+func (b *lazyBody) bytes(seed maphash.Seed, sum fileSum) []byte {
+	if b.dir == "" {
 		return b.held
 	}
-	data, err := os.ReadFile(b.path)
-	if err != nil || sumOf(b.seed, data) != b.sum || b.off > len(data) {
+	data, err := os.ReadFile(filepath.Join(b.dir, filepath.FromSlash(b.rel)))
+	if err != nil || sumOf(seed, data) != sum || b.off > len(data) {
 		return nil
 	}
 	return data[b.off:]

@@ -1,6 +1,7 @@
 package post
 
 import (
+	"hash/maphash"
 	"testing"
 )
 
@@ -18,7 +19,7 @@ func FuzzExpand(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	md := newMarkdown()
+	md := newMarkdown(maphash.MakeSeed())
 	env := &expandEnv{md: md, site: &Site{Generator: Jekyll, Vars: map[string]string{"title": "{{< x >}}"}},
 		base: "https://b.example", permalink: "https://b.example/p/", page: map[string]string{"url": "{%"},
 		lookup: func(string) string { return "https://b.example/q/" }}

@@ -102,7 +102,7 @@ func (l *Library) parseInto(dir *folder, rel string, c *change, buf []byte, lazy
 	}
 	body := p.impl.body.held // a suffix of data, which the next read overwrites
 	if lazy {
-		p.impl.body = &lazyBody{path: abs, off: len(data) - len(body), sum: p.impl.sum, seed: l.r.seed}
+		p.impl.body = &lazyBody{dir: l.dir, rel: p.Path, off: len(data) - len(body)}
 	} else {
 		p.impl.body = heldBody(bytes.Clone(body))
 	}

@@ -17,18 +17,20 @@ import (
 // reader parses files for one set of Options and holds the Markdown
 // renderer their posts share.
 type reader struct {
-	opts Options
-	md   *markdown
-	base string       // BaseURL without a trailing slash
-	host string       // host name of BaseURL, for tag URIs
-	seed maphash.Seed // for the sums of the files read
+	opts  Options
+	names *interner // tags, categories and author lists, shared between posts
+	md    *markdown
+	base  string       // BaseURL without a trailing slash
+	host  string       // host name of BaseURL, for tag URIs
+	seed  maphash.Seed // for the sums of the files read
 	// lookup gives the permalink of the post a ref, relref, link or
 	// post_url names, "" for none; nil (in Parse) finds none.
 	lookup func(ref string) string
 }
 
 func newReader(opts Options) *reader {
-	return &reader{opts: opts, md: newMarkdown(), base: strings.TrimRight(opts.BaseURL, "/"), host: opts.host(), seed: maphash.MakeSeed()}
+	seed := maphash.MakeSeed()
+	return &reader{opts: opts, names: newInterner(), md: newMarkdown(seed), base: strings.TrimRight(opts.BaseURL, "/"), host: opts.host(), seed: seed}
 }
 
 // Parse reads one post. rel is the file's slash-separated path relative to
@@ -173,6 +175,7 @@ func (r *reader) fill(p *Post, m meta, nameSlug, section string, body []byte, bo
 	if p.Categories, err = r.categories(m); err != nil {
 		return err
 	}
+	p.Authors, p.Tags, p.Categories = r.names.authors(p.Authors), r.names.strings(p.Tags), r.names.strings(p.Categories)
 	if p.Draft, err = m.bool("draft"); err != nil {
 		return err
 	}

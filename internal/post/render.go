@@ -2,6 +2,7 @@ package post
 
 import (
 	"bytes"
+	"hash/maphash"
 	"net/url"
 	"strings"
 	"sync"
@@ -26,9 +27,6 @@ type postImpl struct {
 	body      *lazyBody  // Markdown after the front matter; never modified
 	fmSummary string     // summary or description from the front matter
 	env       *expandEnv // for a body or summary with shortcodes or Liquid tags; nil otherwise
-
-	sumOnce sync.Once
-	summary string
 }
 
 // htmlKey identifies a rendered body: the bytes of the file it came from
@@ -39,9 +37,11 @@ type htmlKey struct {
 }
 
 // htmlCacheBytes bounds the rendered HTML a Library keeps (see
-// ContentHTML): enough for every post of a few dozen feeds, whatever the
-// number of posts.
-const htmlCacheBytes = 8 << 20
+// ContentHTML), and summaryCacheBytes its summaries: enough for the posts
+// of several feeds, whatever the number of posts. The feed builder keeps
+// its own items, so these serve what renders a post again soon (a
+// newsletter issue, a feed rebuilt after its items were dropped).
+const htmlCacheBytes, summaryCacheBytes = 4 << 20, 2 << 20
 
 // ContentHTML returns the body rendered to HTML with relative links and
 // image sources made absolute from the permalink. Raw HTML in the Markdown
@@ -58,7 +58,7 @@ func (p *Post) ContentHTML() string {
 	if h, ok := p.impl.md.cache.Get(key); ok {
 		return h
 	}
-	h := p.impl.md.html(p.impl.expand(stripForbiddenBytes(p.impl.body.bytes())), p.Permalink)
+	h := p.impl.md.html(p.impl.expand(stripForbiddenBytes(p.impl.body.bytes(p.impl.md.seed, p.impl.sum))), p.Permalink)
 	p.impl.md.cache.Add(key, h, int64(len(h)+len(p.Permalink)+64))
 	return h
 }
@@ -66,22 +66,26 @@ func (p *Post) ContentHTML() string {
 // Summary returns the plain-text summary: front matter summary/description,
 // else the text before <!--more-->, else the first paragraph, trimmed to
 // Options.SummaryWords words followed by "…". It returns "" for a Post not
-// made by this package. Safe for concurrent use; computed once.
+// made by this package. Safe for concurrent use; computed on demand and
+// kept in the Library's bounded cache, like ContentHTML.
 func (p *Post) Summary() string {
 	if p.impl == nil {
 		return ""
 	}
-	p.impl.sumOnce.Do(func() {
-		p.impl.summary = trimWords(p.impl.summaryText(), p.impl.words)
-	})
-	return p.impl.summary
+	key := htmlKey{p.impl.sum, p.Permalink}
+	if s, ok := p.impl.md.summaries.Get(key); ok {
+		return s
+	}
+	s := trimWords(p.impl.summaryText(), p.impl.words)
+	p.impl.md.summaries.Add(key, s, int64(len(s)+len(p.Permalink)+64))
+	return s
 }
 
 func (pi *postImpl) summaryText() string {
 	if pi.fmSummary != "" {
 		return pi.md.plain(pi.expand([]byte(pi.fmSummary)), false)
 	}
-	body := pi.expand(stripForbiddenBytes(pi.body.bytes()))
+	body := pi.expand(stripForbiddenBytes(pi.body.bytes(pi.md.seed, pi.sum)))
 	if i := bytes.Index(body, []byte(moreMark)); i >= 0 {
 		return pi.md.plain(body[:i], false)
 	}
@@ -111,12 +115,16 @@ func trimWords(s string, n int) string {
 // markdown is a goldmark instance with GitHub-flavoured Markdown, footnotes
 // and raw HTML, built on first use; safe for concurrent use.
 type markdown struct {
-	once  sync.Once
-	md    goldmark.Markdown
-	cache *lru.Cache[htmlKey, string] // rendered bodies; see ContentHTML
+	once      sync.Once
+	md        goldmark.Markdown
+	cache     *lru.Cache[htmlKey, string] // rendered bodies; see ContentHTML
+	summaries *lru.Cache[htmlKey, string] // see Summary
+	seed      maphash.Seed                // of the posts' fileSums
 }
 
-func newMarkdown() *markdown { return &markdown{cache: lru.New[htmlKey, string](htmlCacheBytes)} }
+func newMarkdown(seed maphash.Seed) *markdown {
+	return &markdown{cache: lru.New[htmlKey, string](htmlCacheBytes), summaries: lru.New[htmlKey, string](summaryCacheBytes), seed: seed}
+}
 
 func (m *markdown) gm() goldmark.Markdown {
 	m.once.Do(func() {

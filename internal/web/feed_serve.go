@@ -19,7 +19,13 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request) {
 	if path == "" {
 		path = feed.IndexPath // /feeds/ is the HTML view of the feeds
 	}
-	e, ok := s.feeds.Load().files[path]
+	s.serveFeedFrom(w, r, s.feeds.Load(), path, false)
+}
+
+// serveFeedFrom answers for path from set; retried is true when it does so
+// again because the file on disk was newer than set's entry.
+func (s *Server) serveFeedFrom(w http.ResponseWriter, r *http.Request, set *feedSet, path string, retried bool) {
+	e, ok := set.files[path]
 	if !ok {
 		s.fail(w, r, http.StatusNotFound, errNotFound, nil)
 		return
@@ -60,7 +66,9 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if e.disk != "" {
-		s.sendDisk(w, r, e, gz == 1, length)
+		if !s.sendDisk(w, r, e, gz == 1, length) {
+			s.serveNewer(w, r, set, path, retried)
+		}
 		return
 	}
 	h["Content-Length"] = length
@@ -70,31 +78,65 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request) {
 }
 
 // sendDisk sends the file of a disk entry (its gzip copy when gz) with
-// sendfile(2) from the page cache. The file is checked against the entry
-// (size and mtime) before the first byte: when it was replaced since the
-// entry was made (a rebuild writes before the server gets the new
-// entries), what is on disk now is sent with validators of its own, never
-// with headers of other bytes.
-func (s *Server) sendDisk(w http.ResponseWriter, r *http.Request, e *feedEntry, gz bool, length []string) {
+// sendfile(2) from the page cache, and reports whether it did. The file is
+// checked against the entry (size and mtime) before the first byte: it is
+// not sent when it was replaced since the entry was made (a rebuild writes
+// the files before the server gets their entries), so a body never goes
+// out with the headers of other bytes.
+func (s *Server) sendDisk(w http.ResponseWriter, r *http.Request, e *feedEntry, gz bool, length []string) bool {
 	path, size := e.disk, e.size
 	if gz {
 		path, size = e.disk+feed.GzSuffix, e.gzSize
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		s.fail(w, r, http.StatusNotFound, errNotFound, nil)
-		return
+		return false
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil || !info.Mode().IsRegular() || info.Size() != size || !info.ModTime().Equal(e.mtime) {
-		s.sendReplaced(w, r, e)
-		return
+		return false
 	}
 	w.Header()["Content-Length"] = length
 	if r.Method != http.MethodHead {
 		io.Copy(w, f) // sendfile(2) through net/http's ReadFrom; an error means the client went away
 	}
+	return true
+}
+
+// replacedWait is how long a request for a file replaced on disk waits
+// for the server to get the new feeds, which follow the write within
+// milliseconds unless the rebuild failed.
+const replacedWait = 2 * time.Second
+
+// serveNewer answers a request whose file on disk no longer matches the
+// entry of set: once SetFeeds replaces set (or after replacedWait), from
+// the new entry, else from the file as it is now (sendReplaced).
+func (s *Server) serveNewer(w http.ResponseWriter, r *http.Request, set *feedSet, path string, retried bool) {
+	if !retried {
+		t := time.NewTimer(replacedWait)
+		defer t.Stop()
+		select {
+		case <-set.replaced:
+		case <-t.C:
+		case <-r.Context().Done():
+			return
+		}
+		if next := s.feeds.Load(); next != set {
+			h := w.Header()
+			for _, k := range []string{"Vary", "Content-Type", "Cache-Control", "Last-Modified", "Etag", "Content-Encoding", "Content-Length"} {
+				delete(h, k)
+			}
+			s.serveFeedFrom(w, r, next, path, true)
+			return
+		}
+	}
+	e, ok := set.files[path]
+	if !ok || e.disk == "" {
+		s.fail(w, r, http.StatusNotFound, errNotFound, nil)
+		return
+	}
+	s.sendReplaced(w, r, e)
 }
 
 // sendReplaced sends the identity file of e as it is on disk now, with an

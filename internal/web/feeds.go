@@ -20,6 +20,14 @@ import (
 type feedSet struct {
 	files map[string]*feedEntry // by feed.File.Path
 	links []feedLink            // top-level RSS, Atom and JSON feeds, for the home page
+	// replaced is closed when SetFeeds replaces the set: a request that
+	// found a file on disk newer than its entry waits for it (see sendDisk).
+	replaced  chan struct{}
+	closeOnce sync.Once // SetFeeds may run on several goroutines at once
+}
+
+func newFeedSet(n int) *feedSet {
+	return &feedSet{files: make(map[string]*feedEntry, n), replaced: make(chan struct{})}
 }
 
 // eagerGzip is the size up to which SetFeeds compresses a file at once:
@@ -141,12 +149,13 @@ type feedLink struct {
 func (s *Server) SetFeeds(files []feed.File) {
 	now := s.now()
 	old := s.feeds.Load()
-	next := &feedSet{files: make(map[string]*feedEntry, len(files))}
+	next := newFeedSet(len(files))
 	for _, f := range files {
 		next.files[f.Path] = reuseEntry(old, f, now)
 	}
 	next.links = feedLinks(files)
 	s.feeds.Store(next)
+	old.closeOnce.Do(func() { close(old.replaced) })
 }
 
 // reuseEntry returns old's entry for f when the bytes are the same slice

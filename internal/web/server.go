@@ -72,7 +72,7 @@ func New(opts Options) (*Server, error) {
 	if s.metrics, err = newMetrics(reg); err != nil {
 		return nil, err
 	}
-	s.feeds.Store(&feedSet{})
+	s.feeds.Store(newFeedSet(0))
 	s.posts.Store(&postSet{})
 	s.mux = s.routes(gather)
 	s.handler = s.middleware(s.mux)
