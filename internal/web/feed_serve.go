@@ -11,8 +11,10 @@ import (
 	"github.com/heraldhq/herald/internal/feed"
 )
 
-// serveFeed answers GET and HEAD for a feed file from memory, with
-// validators, 304s and a gzip copy made after the first request for it. The
+// serveFeed answers GET and HEAD for a feed file, with validators and 304s:
+// from the file herald wrote and its .gz copy (sendfile(2) from the page
+// cache) when SetFeeds got it without Data, as the daemon gives it, else
+// from memory, with a gzip copy made after the first request for it. The
 // header values are built with the entry, so that a poll allocates little.
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request) {
 	path := r.PathValue("path")
