@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +28,13 @@ type mailpit struct {
 // startMailpit runs the mailpit binary on free loopback ports. Without it
 // the test skips, unless CI=true.
 func startMailpit(t *testing.T) *mailpit {
+	t.Helper()
+	return startMailpitWith(t, "--smtp-auth-accept-any")
+}
+
+// startMailpitWith runs mailpit with auth as its SMTP authentication
+// flags (e.g. --smtp-auth-file FILE).
+func startMailpitWith(t *testing.T, auth ...string) *mailpit {
 	t.Helper()
 	bin, err := exec.LookPath("mailpit")
 	if err != nil {
@@ -44,8 +53,9 @@ func startMailpit(t *testing.T) *mailpit {
 		t.Skip(msg)
 	}
 	m := &mailpit{api: freeAddr(t), smtp: freeAddr(t)}
-	cmd := exec.Command(bin, "--listen", m.api, "--smtp", m.smtp, "--quiet",
-		"--database", filepath.Join(t.TempDir(), "mailpit.db"), "--smtp-auth-accept-any", "--smtp-auth-allow-insecure")
+	args := []string{"--listen", m.api, "--smtp", m.smtp, "--quiet",
+		"--database", filepath.Join(t.TempDir(), "mailpit.db"), "--smtp-auth-allow-insecure"}
+	cmd := exec.Command(bin, append(args, auth...)...)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start mailpit: %v", err)
@@ -237,4 +247,60 @@ func listSubscribers(t *testing.T, site *testSite) string {
 		t.Fatalf("subscribers list: %v\n%s", err, errOut)
 	}
 	return out
+}
+
+// TestSendWrongPasswordWithMailpit sends through Mailpit with a wrong
+// password (Mailpit checks it against --smtp-auth-file): herald send
+// stops at once naming the setting, the issue stays open and nobody is
+// counted as bounced; with the password fixed, the next herald send
+// resumes it and every reader gets it once.
+func TestSendWrongPasswordWithMailpit(t *testing.T) {
+	authFile := filepath.Join(t.TempDir(), "smtp-auth")
+	writeFile(t, authFile, "news:right-password\n")
+	mp := startMailpitWith(t, "--smtp-auth-file", authFile)
+	site := newFaultSite(t)
+	host, portText, _ := strings.Cut(mp.smtp, ":")
+	port, _ := strconv.Atoi(portText)
+	site.relay(t, host, port, "username = \"news\"\nauth = \"plain\"\npassword = \"wrong-password\"")
+	out, code, took := site.send(t, context.Background())
+	t.Logf("wrong password: exit %d in %s\n%s", code, took.Round(time.Millisecond), out)
+	if code != 1 || !strings.Contains(out, "(auth): 535") || !strings.Contains(out, "check smtp.username and the password") ||
+		!strings.Contains(out, "12 deliveries pending") || strings.Contains(out, "wrong-password") {
+		t.Errorf("wrong password: exit %d, want 1 and the setting to check, without the password", code)
+	}
+	if n := mp.count(t); n != 0 {
+		t.Errorf("mailpit holds %d messages after the refused login", n)
+	}
+	_, people := site.ledger(t)
+	for addr, p := range people {
+		if p.Bounces != 0 || p.Status != "active" {
+			t.Errorf("%s is %s with %d bounces after the relay refused herald's login", addr, p.Status, p.Bounces)
+		}
+	}
+	site.relay(t, host, port, "username = \"news\"\nauth = \"plain\"\npassword = \"right-password\"")
+	out, code, _ = site.send(t, context.Background())
+	if code != 0 || !strings.Contains(out, "Resuming issue 1: 12 deliveries pending") || !strings.Contains(out, "Issue 1: 12 sent") {
+		t.Errorf("with the password fixed: exit %d\n%s", code, out)
+	}
+	got := map[string]int{}
+	var list struct{ Messages []mailpitSummary }
+	mp.getJSON(t, "/api/v1/messages?limit=100", &list)
+	for _, s := range list.Messages {
+		for _, to := range s.To {
+			got[to.Address]++
+		}
+	}
+	for i := range faultRecipients {
+		if got[faultRcpt(i)] != 1 {
+			t.Errorf("%s received %d copies in Mailpit, want 1", faultRcpt(i), got[faultRcpt(i)])
+		}
+	}
+}
+
+// count returns how many messages Mailpit holds.
+func (m *mailpit) count(t *testing.T) int {
+	t.Helper()
+	var list struct{ Total int }
+	m.getJSON(t, "/api/v1/messages", &list)
+	return list.Total
 }
