@@ -29,7 +29,7 @@ func loadConfig(path string, e env) (*config.Config, error) {
 	var errs config.Errors
 	if errors.As(err, &errs) {
 		fmt.Fprintln(e.stderr, errs.Error())
-		fmt.Fprintf(e.stderr, "herald: %s has %s; fix them and run again (see docs/configuration.md)\n", path, count(len(errs), "problem"))
+		fmt.Fprintf(e.stderr, "herald: %s has %s; fix %s and run again (see docs/configuration.md)\n", path, count(len(errs), "problem"), them(len(errs)))
 		return nil, errFailed
 	}
 	if err != nil {
@@ -56,6 +56,14 @@ func summary(r publish.Result, out string) string {
 		s += fmt.Sprintf("; %s removed from the posts (herald check lists them)", count(r.Unsupported, "unsupported shortcode or Liquid tag"))
 	}
 	return s
+}
+
+// them is the pronoun for n things: "it" for one, else "them".
+func them(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
 }
 
 // count writes n things: "1 post", "6 posts", "2 deliveries".

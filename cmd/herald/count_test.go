@@ -1,6 +1,10 @@
 package main
 
-import "testing"
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
 
 func TestCountAgrees(t *testing.T) {
 	for _, c := range []struct {
@@ -12,6 +16,24 @@ func TestCountAgrees(t *testing.T) {
 	} {
 		if got := count(c.n, c.thing); got != c.want {
 			t.Errorf("count(%d, %q) = %q, want %q", c.n, c.thing, got, c.want)
+		}
+	}
+}
+
+// TestOneConfigProblemIsIt checks the summary line's grammar for one
+// problem and for two.
+func TestOneConfigProblemIsIt(t *testing.T) {
+	for _, tc := range []struct {
+		extra, want string
+	}{
+		{"[feeds]\nlimit = 0\n", "has 1 problem; fix it and run again"},
+		{"[feeds]\nlimit = 0\n[newsletter]\nmode = \"weekly\"\n", "has 2 problems; fix them and run again"},
+	} {
+		site := newTestSite(t, "Test blog")
+		site.writeConfig(t, fmt.Sprintf(testConfig, "Test blog")+tc.extra)
+		_, errOut, err := runCmd(t, "check", "-config", site.config)
+		if err == nil || !strings.Contains(errOut, tc.want) {
+			t.Errorf("check: %v\n%s\nwant %q", err, errOut, tc.want)
 		}
 	}
 }

@@ -95,10 +95,31 @@ func parseFlags(fs *flag.FlagSet, args []string, e env) error {
 			break
 		}
 	}
-	if err := fs.Parse(args); err != nil {
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	return nil
+	return fs.Parse(append([]string{"--"}, pos...)) // fs.Args() are the arguments
+}
+
+// parseInterleaved parses the flags of args wherever they stand, before or
+// after the arguments (`subscribers add EMAIL -confirmed`), and returns the
+// arguments in order; everything after "--" is an argument.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
 }
 
 func hasFlags(fs *flag.FlagSet) bool {

@@ -306,8 +306,8 @@ func subscribersImport(fs *flag.FlagSet) (string, func(context.Context, *cli) er
 			fmt.Fprintf(c.e.stderr, "%s:%d: %s\n", path, r.Line, r.Msg)
 		}
 		if len(rejected) > 0 && !*skip {
-			fmt.Fprintf(c.e.stderr, "herald: %s rejected, nothing imported; fix them or pass -skip-invalid to import the other %d\n",
-				count(len(rejected), "row"), len(subs))
+			fmt.Fprintf(c.e.stderr, "herald: %s rejected, nothing imported; fix %s or pass -skip-invalid to import the other %d\n",
+				count(len(rejected), "row"), them(len(rejected)), len(subs))
 			return errFailed
 		}
 		res, err := c.store.Import(ctx, subs, time.Now())

@@ -192,3 +192,24 @@ func TestConfigErrorsArePrintedWithPositions(t *testing.T) {
 		}
 	}
 }
+
+// TestFlagsAfterArguments checks that every command takes its flags after
+// its arguments too, and that "--" ends the flags.
+func TestFlagsAfterArguments(t *testing.T) {
+	site := newTestSite(t, "Test blog")
+	out, errOut, err := runCmd(t, "subscribers", "add", "reader@example.org", "-confirmed", "-config", site.config, "-name", "Rita")
+	if err != nil || !strings.Contains(out, "Added reader@example.org as active") {
+		t.Fatalf("add with flags after the address: %v %q %q", err, out, errOut)
+	}
+	out, _, err = runCmd(t, "subscribers", "list", "-config", site.config, "-json")
+	if err != nil || !strings.Contains(out, `"name": "Rita"`) {
+		t.Errorf("list: %v\n%s", err, out)
+	}
+	_, errOut, err = runCmd(t, "subscribers", "add", "-config", site.config, "--", "-confirmed")
+	if err == nil || strings.Contains(errOut, "Added") {
+		t.Errorf(`"--" did not make -confirmed an argument: %v %q`, err, errOut)
+	}
+	if _, _, err := runCmd(t, "subscribers", "add", "a@example.org", "b@example.org", "-config", site.config); err == nil || !strings.Contains(err.Error(), "got 2 arguments") {
+		t.Errorf("two addresses: %v, want the count of arguments", err)
+	}
+}

@@ -31,15 +31,30 @@ func (l *loader) nearest(key string) string {
 		pattern = map[bool]string{true: "authors.*", false: "vacation[]"}[strings.HasPrefix(key, "authors.")] + key[i:]
 	}
 	best, bestDist := "", 3
-	for _, f := range fields() {
-		if d := editDistance(pattern, f.key); d < bestDist {
-			best, bestDist = f.key, d
+	for _, k := range candidates() {
+		if d := editDistance(pattern, k); d < bestDist {
+			best, bestDist = k, d
 		}
 	}
 	if best != "" && prefix != "" {
 		best = prefix + best[strings.LastIndex(best, "."):]
 	}
 	return best
+}
+
+// candidates are the keys and the tables ("feeds" for a misspelt [feed])
+// a typo may be near.
+func candidates() []string {
+	var keys []string
+	seen := map[string]bool{}
+	for _, f := range fields() {
+		keys = append(keys, f.key)
+		if table, _, ok := strings.Cut(f.key, "."); ok && !seen[table] && !strings.HasSuffix(table, "[]") {
+			seen[table] = true
+			keys = append(keys, table)
+		}
+	}
+	return keys
 }
 
 // editDistance is the Levenshtein distance between a and b.
