@@ -166,8 +166,30 @@ func (n *Newsletter) waitFor(ctx context.Context, at time.Time, ok bool) error {
 }
 
 func (n *Newsletter) release() {
-	if err := n.releaseOwn(context.Background()); err != nil {
+	ctx := context.Background()
+	if err := n.releaseOwn(ctx); err != nil {
 		n.log.Error("Release deliveries", "owner", n.opts.Owner, "err", err)
+		return
+	}
+	n.logRemaining(ctx)
+}
+
+// logRemaining says, when the loop stops, what the unfinished issues
+// still hold: the next start (or herald send) sends it.
+func (n *Newsletter) logRemaining(ctx context.Context) {
+	issues, err := n.unfinished(ctx)
+	if err != nil {
+		return
+	}
+	for _, is := range issues {
+		counts, err := n.opts.Store.DeliveryCounts(ctx, is.ID)
+		if err != nil {
+			return
+		}
+		if open := openCount(counts); open > 0 {
+			n.log.Info("Newsletter stopped with deliveries pending; the next start or herald send sends them",
+				"issue_id", is.ID, "pending", open)
+		}
 	}
 }
 

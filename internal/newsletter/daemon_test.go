@@ -5,10 +5,13 @@ import (
 
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/heraldhq/herald/internal/mail"
 	"github.com/heraldhq/herald/internal/schedule"
 	"github.com/heraldhq/herald/internal/store"
 )
@@ -136,5 +139,46 @@ func TestNewRejectsOptions(t *testing.T) {
 				t.Errorf("error %v does not wrap ErrBadOptions", err)
 			}
 		})
+	}
+}
+
+// TestStopDuringSend stops the daemon loop (SIGTERM) while an issue goes
+// out: the messages being handed over finish and are recorded sent, the
+// claimed ones go back to pending, nothing is left uncertain, and the log
+// says what remains.
+func TestStopDuringSend(t *testing.T) {
+	f := newFixture(t)
+	n := f.engine(daily(t), nil)
+	f.start(n)
+	for i := range 20 {
+		f.subscribe(fmt.Sprintf("r%02d@example.com", i))
+	}
+	f.addPost("p", t0.Add(time.Minute), nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	var sends atomic.Int32
+	f.tr.hook = func(*mail.Message) {
+		if sends.Add(1) == 3 {
+			cancel() // SIGTERM while the third message is being handed over
+		}
+	}
+	f.clock.Set(nineAM(0))
+	if err := n.Run(ctx); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	is, err := f.st.LastIssue(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts, err := f.st.DeliveryCounts(context.Background(), is.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := f.tr.count()
+	if counts[store.DeliverySent] != sent || counts[store.DeliveryUncertain]+counts[store.DeliveryClaimed]+counts[store.DeliverySending] != 0 ||
+		counts[store.DeliveryPending] != 20-sent {
+		t.Errorf("after the stop: ledger %v, relay has %d; want every handed-over message sent and the rest pending", counts, sent)
+	}
+	if !strings.Contains(f.logs.String(), "Newsletter stopped with deliveries pending") {
+		t.Errorf("the log does not say what remains:\n%s", f.logs)
 	}
 }
