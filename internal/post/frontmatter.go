@@ -162,9 +162,55 @@ func yamlProblem(err error, fm []byte, fmLine int) Problem {
 			line++
 		}
 	}
+	if strings.Contains(msg, "unexpected end of stream") {
+		// The scanner ran to the end inside a quoted value: point at its
+		// opening quote, not at the closing fence.
+		if qLine, qCol, ok := unclosedQuote(fm); ok {
+			return Problem{Line: qLine + fmLine - 1, Col: qCol,
+				Msg: "broken YAML front matter: this quoted value is never closed (" + msg + ")"}
+		}
+	}
 	lines := bytes.Count(fm, []byte{'\n'}) + 1
 	line = min(max(line, 1), lines)
 	return Problem{Line: line + fmLine - 1, Col: 1, Msg: "broken YAML front matter: " + msg}
+}
+
+// unclosedQuote finds the opening quote of a YAML quoted scalar that is
+// still open at the end of fm: its line and column (from 1).
+func unclosedQuote(fm []byte) (line, col int, ok bool) {
+	var quote byte // the open quote, 0 outside one
+	line, col = 1, 0
+	qLine, qCol := 0, 0
+	prev := byte('\n') // the last character that was not a space or tab
+	for i := 0; i < len(fm); i++ {
+		c := fm[i]
+		col++
+		switch {
+		case quote == '"' && c == '\\':
+			i++
+			col++
+		case quote != 0 && c == quote:
+			if quote == '\'' && i+1 < len(fm) && fm[i+1] == '\'' {
+				i++
+				col++
+				continue
+			}
+			quote = 0
+		case quote == 0 && c == '#' && (prev == '\n' || i > 0 && (fm[i-1] == ' ' || fm[i-1] == '\t')):
+			for i+1 < len(fm) && fm[i+1] != '\n' {
+				i++
+			}
+		case quote == 0 && (c == '"' || c == '\'') && strings.IndexByte("\n:-[{,?", prev) >= 0:
+			quote, qLine, qCol = c, line, col
+		}
+		if c == '\n' {
+			line, col = line+1, 0
+		}
+		if c != ' ' && c != '\t' {
+			prev = c
+		}
+	}
+	return qLine, qCol, quote != 0
 }
 
 // parseTOML decodes TOML front matter that starts on file line fmLine.
