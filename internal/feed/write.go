@@ -26,7 +26,11 @@ import (
 //
 // Write removes only files it wrote: the feeds of an earlier Write that are
 // not in files (a tag that disappeared), listed in dir's ManifestName, and
-// their emptied folders. It never writes, reads or removes through a
+// their emptied folders. Nor does it replace a file it did not write (an
+// index.html already in the folder, when the folder is a site's root): it
+// leaves that file alone and lists it in Writer.Kept; feeds and the
+// stylesheet in herald's layout are the exception, adopted from versions
+// without a manifest. It never writes, reads or removes through a
 // symbolic link below dir: a feed whose folder is one (tags pointing
 // elsewhere) fails with an error naming it.
 //
@@ -51,6 +55,7 @@ type Writer struct {
 	dir     string
 	last    map[string]onDisk // path -> what is on disk; nil until the first Write
 	written []string          // paths the last Write wrote
+	kept    []string          // paths the last Write left alone: see Kept
 	rename  func(oldpath, newpath string) error
 	now     func() time.Time
 	// manifest is what ManifestName lists, as last read or written.
@@ -110,9 +115,10 @@ type writeRun struct {
 
 // putResult is what put did with one file.
 type putResult struct {
-	same bool // the bytes were on disk already
-	disk onDisk
-	err  error
+	theirs bool // a file herald did not write is there: left alone (see Writer.theirs)
+	same   bool // the bytes were on disk already
+	disk   onDisk
+	err    error
 }
 
 // begin starts a write of files (their paths; Data may still be nil) with
@@ -122,7 +128,7 @@ func (w *Writer) begin(files []File) (*writeRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	w.written = nil
+	w.written, w.kept = nil, nil
 	return &writeRun{w: w, owned: owned, dirErrs: w.prepareDirs(files), now: w.now(), res: make([]putResult, len(files))}, nil
 }
 
@@ -134,6 +140,9 @@ func (r *writeRun) put(f *File, i int) {
 	w := r.w
 	res := &r.res[i]
 	if res.err = r.dirErrs[path.Dir(f.Path)]; res.err != nil {
+		return
+	}
+	if res.theirs = w.theirs(r.owned, f.Path); res.theirs {
 		return
 	}
 	if f.Data == nil && f.Size > 0 {
@@ -170,6 +179,8 @@ func (r *writeRun) finish(files []File) (written, unchanged, removed int, err er
 	for i, f := range files {
 		res := r.res[i]
 		switch {
+		case res.theirs:
+			w.kept = append(w.kept, f.Path)
 		case res.err != nil && validPath(f.Path):
 			next[f.Path] = onDisk{} // keep the old file; its bytes are compared again next time
 			if old, ok := w.last[f.Path]; ok && old.gz > 0 {
@@ -228,6 +239,42 @@ func stamp(now, prev time.Time) time.Time {
 		t = p.Add(time.Second)
 	}
 	return t
+}
+
+// theirs reports whether path holds a file herald did not write and must
+// not replace: any file not in owned, but for the feeds and stylesheet of
+// herald's layout, which versions without a manifest wrote (they are
+// adopted). The HTML view, index.html, is such a file when the output
+// folder is a web site's root.
+func (w *Writer) theirs(owned map[string]bool, p string) bool {
+	if owned[p] || !validPath(p) || isLayoutFeed(p) {
+		return false
+	}
+	info, err := os.Lstat(filepath.Join(w.dir, filepath.FromSlash(p)))
+	return err == nil && info.Mode().IsRegular()
+}
+
+// isLayoutFeed reports whether p is a feed or the stylesheet where herald
+// puts them: at the top, or in tags/<slug>/ and authors/<key>/.
+func isLayoutFeed(p string) bool {
+	dir, name := path.Split(p)
+	switch name {
+	case "rss.xml", "atom.xml", "feed.json":
+	case StylesheetPath:
+		return dir == ""
+	default:
+		return false
+	}
+	parts := strings.Split(strings.TrimSuffix(dir, "/"), "/")
+	return dir == "" || len(parts) == 2 && (parts[0] == "tags" || parts[0] == "authors")
+}
+
+// Kept returns the paths the last Write left alone because a file herald
+// did not write was there (see Write).
+func (w *Writer) Kept() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.kept)
 }
 
 // Written returns the paths the last Write wrote: the files whose bytes

@@ -257,3 +257,30 @@ func TestWriterWritten(t *testing.T) {
 		t.Errorf("Write of the same files: Written = %q, want none", got)
 	}
 }
+
+// TestWriteKeepsFilesItDidNotWrite: with the output folder a site's root,
+// its index.html is not replaced by the HTML view, and Kept names it; a
+// feed an older herald wrote (no manifest) is adopted and updated.
+func TestWriteKeepsFilesItDidNotWrite(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "index.html"), []byte("the blog's home page"), 0o644)
+	os.MkdirAll(filepath.Join(dir, "tags/go"), 0o755)
+	os.WriteFile(filepath.Join(dir, "tags/go/rss.xml"), []byte("<rss>old go</rss>"), 0o644)
+	files := append(sampleFiles(), File{Path: IndexPath, ContentType: TypeHTML, Data: []byte("<!doctype html>view")})
+	w := NewWriter(dir)
+	mustWrite(t, w.Write, files, counts{written: 3})
+	if got := readString(t, filepath.Join(dir, "index.html")); got != "the blog's home page" {
+		t.Errorf("index.html holds %q: herald replaced a file it did not write", got)
+	}
+	if got := w.Kept(); len(got) != 1 || got[0] != IndexPath {
+		t.Errorf("Kept = %q, want [index.html]", got)
+	}
+	if got := readString(t, filepath.Join(dir, "tags/go/rss.xml")); got != "<rss>go</rss>" {
+		t.Errorf("tags/go/rss.xml holds %q: a feed of herald's layout was not adopted", got)
+	}
+	os.Remove(filepath.Join(dir, "index.html"))
+	mustWrite(t, NewWriter(dir).Write, files, counts{written: 1, unchanged: 3})
+	if got := readString(t, filepath.Join(dir, "index.html")); got != "<!doctype html>view" {
+		t.Errorf("index.html holds %q once the folder has none of its own", got)
+	}
+}

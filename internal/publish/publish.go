@@ -106,6 +106,10 @@ func (p *Publisher) Publish(now time.Time) (Result, error) {
 	// per core and not every feed; the files on disk are the only copy.
 	files, n, err := p.builder.BuildTo(published, p.writer)
 	r.Written, r.Unchanged, r.Removed = n.Written, n.Unchanged, n.Removed
+	for _, kept := range p.writer.Kept() {
+		r.Notes = append(r.Notes, post.Problem{Path: filepath.Join(p.writer.Dir(), filepath.FromSlash(kept)), Note: true,
+			Msg: "herald did not write this file, so it leaves it alone and does not write its own there; give feeds.output_dir a folder of its own (for example <site>/feeds)"})
+	}
 	if err != nil {
 		return r, fmt.Errorf("write feeds: %w", err)
 	}
