@@ -39,9 +39,11 @@ func (l *loader) fromSite() {
 		}
 		l.sources[v.Key] = v.Source
 	}
-	if len(site.Permalinks) > 0 && !l.isSet("posts.permalink") {
-		l.cfg.Posts.Permalink = ""
-		l.sources["posts.permalink"] = site.PermalinkSource
+	if !l.isSet("posts.permalink") {
+		l.cfg.Posts.Permalink = "" // the generator's rules, or its default without any
+		if site.PermalinkSource != "" {
+			l.sources["posts.permalink"] = site.PermalinkSource
+		}
 	}
 }
 
@@ -68,6 +70,9 @@ func (c *Config) SitePermalink() string {
 	var parts []string
 	for _, k := range slices.Sorted(maps.Keys(c.Generator.Permalinks)) {
 		parts = append(parts, k+" = "+c.Generator.Permalinks[k])
+	}
+	if len(parts) == 0 {
+		return c.Generator.Generator + "'s default URLs"
 	}
 	return c.Generator.Generator + " permalinks: " + strings.Join(parts, ", ")
 }

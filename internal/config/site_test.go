@@ -92,3 +92,14 @@ func setting(cfg *Config, key string) string {
 	}
 	return ""
 }
+
+func TestSiteWithoutPermalinksUsesTheGeneratorDefault(t *testing.T) {
+	path := hugoSite(t, "baseURL = \"https://site.example/\"\ntitle = \"T\"\n", "")
+	cfg, err := Load(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Posts.Permalink != "" || setting(cfg, "posts.permalink") != "hugo's default URLs # default" {
+		t.Errorf("permalink %q, setting %q; want Hugo's own default", cfg.Posts.Permalink, setting(cfg, "posts.permalink"))
+	}
+}

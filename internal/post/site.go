@@ -27,8 +27,13 @@ type Site struct {
 	// DisablePathToLower keeps the case of Hugo paths (Hugo's
 	// disablePathToLower); Hugo lowercases them by default.
 	DisablePathToLower bool
-	// UglyURLs makes Hugo's default paths end in .html instead of "/".
-	UglyURLs bool
+	// UglyURLs makes Hugo's paths end in .html instead of "/", for every
+	// section, or for those UglySections says.
+	UglyURLs     bool
+	UglySections map[string]bool
+	// PathPrefix comes before every Hugo path ("/fr" for a language Hugo
+	// serves under its own folder); "" for none.
+	PathPrefix string
 	// Vars are the site's own settings as text, by lowercase dotted key
 	// ("title", "repository", "author.name"): Jekyll's {{ site.KEY }} and
 	// Hugo's {{< param KEY >}} read them.

@@ -52,17 +52,18 @@ func (r *reader) hugoPermalink(p *Post, m meta) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	site := r.opts.Site
 	dir, name := hugoParts(r.sitePath(p.Path))
 	section, _, _ := strings.Cut(dir, "/")
-	if pattern, ok := r.opts.Site.Permalinks[section]; ok && section != "" {
-		return r.base + cleanPath(escapePath(r.expandHugo(pattern, p, slug, dir, name))), nil
+	ugly := site.UglyURLs || site.UglySections[section]
+	target := r.hugoPath(dir+"/"+cmpOr(slug, name)) + "/"
+	if pattern, ok := site.Permalinks[section]; ok && section != "" {
+		target = r.expandHugo(pattern, p, slug, dir, name)
 	}
-	last := "/"
-	if r.opts.Site.UglyURLs {
-		last = ".html"
+	if ugly && strings.HasSuffix(target, "/") && target != "/" {
+		target = strings.TrimSuffix(target, "/") + ".html"
 	}
-	target := r.hugoPath(dir+"/"+cmpOr(slug, name)) + last
-	return r.base + cleanPath(escapePath(target)), nil
+	return r.base + cleanPath(escapePath(site.PathPrefix+"/"+target)), nil
 }
 
 // hugoTokens matches a permalink token, ":" and letters.

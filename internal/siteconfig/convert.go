@@ -9,7 +9,8 @@ func (s *Site) PostSite() *post.Site {
 	}
 	return &post.Site{
 		Generator: post.Generator(s.Generator), Prefix: s.Prefix, Permalinks: s.Permalinks,
-		DisablePathToLower: s.DisablePathToLower, UglyURLs: s.UglyURLs, Vars: s.Vars, Includes: s.Includes,
+		DisablePathToLower: s.DisablePathToLower, UglyURLs: s.UglyURLs, UglySections: s.UglySections,
+		PathPrefix: s.PathPrefix, Vars: s.Vars, Includes: s.Includes,
 	}
 }
 

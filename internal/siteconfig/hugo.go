@@ -40,22 +40,28 @@ func readHugo(dir string, files []string, postsDir string) (*Site, error) {
 		base := strings.TrimSuffix(filepath.Base(f), filepath.Ext(f))
 		src := source{path: f, data: data}
 		if filepath.Base(filepath.Dir(f)) == "_default" && base != "hugo" && base != "config" {
-			src.section, m = base, map[string]any{base: m}
-		}
-		for k, v := range m {
-			if _, seen := conf[k]; !seen {
-				conf[k], from[k] = v, src
+			// params.toml holds [params]; languages.en.toml holds [languages.en].
+			src.section = base
+			parts := strings.Split(strings.ToLower(base), ".")
+			for i := len(parts) - 1; i >= 0; i-- {
+				m = map[string]any{parts[i]: m}
 			}
 		}
+		merge(conf, m, from, src)
 	}
-	content := filepath.Join(dir, cmpOr(str(conf, "contentdir"), "content"))
-	prefix, ok := within(content, postsDir)
+	content, lang, inSubdir, ok := hugoContent(dir, conf, postsDir)
 	if !ok {
 		return nil, nil
 	}
+	prefix, _ := within(content, postsDir)
 	s := &Site{Generator: "hugo", Root: dir, Prefix: prefix, Vars: map[string]string{},
-		DisablePathToLower: truthy(conf, "disablepathtolower"), UglyURLs: truthy(conf, "uglyurls")}
+		DisablePathToLower: truthy(conf, "disablepathtolower")}
+	s.hugoUgly(conf["uglyurls"])
+	if inSubdir {
+		s.PathPrefix = "/" + lang
+	}
 	flatten(s.Vars, "", conf, 0)
+	langConf := table(table(conf, "languages"), lang)
 	add := func(key, value, confKey string) {
 		if value != "" {
 			s.Values = append(s.Values, Value{Key: key, Value: value, Source: from[confKey].line("", confKey)})
@@ -64,10 +70,19 @@ func readHugo(dir string, files []string, postsDir string) (*Site, error) {
 	if u := str(conf, "baseurl"); strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://") {
 		add("site.base_url", strings.TrimRight(u, "/"), "baseurl")
 	}
-	add("site.title", str(conf, "title"), "title")
-	if lang := str(conf, "languagecode"); lang != "" {
-		add("site.language", lang, "languagecode")
+	if t := str(langConf, "title"); t != "" {
+		add("site.title", t, "languages")
 	} else {
+		add("site.title", str(conf, "title"), "title")
+	}
+	switch {
+	case str(langConf, "languagecode") != "":
+		add("site.language", str(langConf, "languagecode"), "languages")
+	case str(langConf, "locale") != "":
+		add("site.language", str(langConf, "locale"), "languages")
+	case str(conf, "languagecode") != "":
+		add("site.language", str(conf, "languagecode"), "languagecode")
+	default:
 		add("site.language", str(conf, "defaultcontentlanguage"), "defaultcontentlanguage")
 	}
 	add("site.time_zone", str(conf, "timezone"), "timezone")
@@ -104,4 +119,62 @@ func cmpOr(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// merge adds m's top-level keys to conf (first file wins; tables merge one
+// level deep, for [languages.en] from several files), noting each key's
+// file.
+func merge(conf, m map[string]any, from map[string]source, src source) {
+	for k, v := range m {
+		old, seen := conf[k]
+		if !seen {
+			conf[k], from[k] = v, src
+			continue
+		}
+		ot, ok1 := old.(map[string]any)
+		nt, ok2 := v.(map[string]any)
+		if ok1 && ok2 {
+			for k2, v2 := range nt {
+				if _, dup := ot[k2]; !dup {
+					ot[k2] = v2
+				}
+			}
+		}
+	}
+}
+
+// hugoContent finds the content folder that holds postsDir: a language's
+// contentDir (multilingual sites), else contentDir, else "content". It
+// returns the folder, the language ("" when none applies) and whether
+// Hugo puts that language's pages under /LANG/.
+func hugoContent(dir string, conf map[string]any, postsDir string) (content, lang string, inSubdir, ok bool) {
+	def := strings.ToLower(cmpOr(str(conf, "defaultcontentlanguage"), "en"))
+	langs := table(conf, "languages")
+	for _, l := range slices.Sorted(maps.Keys(langs)) {
+		cd := str(table(langs, l), "contentdir")
+		if cd == "" {
+			continue
+		}
+		c := filepath.Join(dir, cd)
+		if _, in := within(c, postsDir); in {
+			return c, l, l != def || truthy(conf, "defaultcontentlanguageinsubdir"), true
+		}
+	}
+	c := filepath.Join(dir, cmpOr(str(conf, "contentdir"), "content"))
+	_, in := within(c, postsDir)
+	return c, def, truthy(conf, "defaultcontentlanguageinsubdir") && len(langs) > 0, in
+}
+
+// hugoUgly reads uglyURLs: true for every section, or a table of sections.
+func (s *Site) hugoUgly(v any) {
+	switch v := v.(type) {
+	case bool:
+		s.UglyURLs = v
+	case map[string]any:
+		s.UglySections = map[string]bool{}
+		for k, x := range v {
+			b, _ := x.(bool)
+			s.UglySections[k] = b
+		}
+	}
 }

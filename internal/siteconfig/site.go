@@ -28,8 +28,12 @@ type Site struct {
 	// PermalinkSource is the FILE:LINE of the permalink setting; "" when
 	// Permalinks is empty.
 	PermalinkSource    string
-	DisablePathToLower bool // Hugo's disablePathToLower
-	UglyURLs           bool // Hugo's uglyURLs
+	DisablePathToLower bool            // Hugo's disablePathToLower
+	UglyURLs           bool            // Hugo's uglyURLs = true
+	UglySections       map[string]bool // Hugo's [uglyURLs] by section
+	// PathPrefix comes before every path: "/fr" for the pages of a Hugo
+	// language served under its own folder; "" otherwise.
+	PathPrefix string
 	// Vars are the config's scalar settings by lowercase dotted key
 	// ("title", "params.author", "author.name"), for Liquid's
 	// {{ site.KEY }} and Hugo's param shortcode.
