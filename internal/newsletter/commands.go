@@ -82,7 +82,7 @@ func (n *Newsletter) nextContent(ctx context.Context, write bool) (*content, err
 	if err != nil {
 		return nil, err
 	}
-	c := &content{date: now, posts: posts}
+	c := &content{date: now, since: since, posts: posts}
 	if len(c.posts) == 0 {
 		return nil, fmt.Errorf("next issue after %s: %w", since.Format("2006-01-02 15:04"), ErrNothingNew)
 	}

@@ -2,8 +2,10 @@ package newsletter
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -98,5 +100,58 @@ func TestSightingsOnAnOlderDatabase(t *testing.T) {
 	f.tickAt(n, nineAM(1))
 	if k := len(f.tr.to("ann@example.com")); k != 0 {
 		t.Errorf("the post mailed before the upgrade went out again (%d messages)", k)
+	}
+}
+
+// tickingClock moves forward a millisecond each time it is read, as time
+// does between two steps of a real send.
+type tickingClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *tickingClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(time.Millisecond)
+	return c.now
+}
+
+func (c *tickingClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	ch := make(chan time.Time, 1)
+	ch <- c.now
+	return ch
+}
+
+// TestSendNowWindowsDoNotOverlap: a post herald first sees during a send
+// belongs to that issue only; the next send finds nothing new, however
+// much time passed between the steps of the first.
+func TestSendNowWindowsDoNotOverlap(t *testing.T) {
+	f := newFixture(t)
+	clk := &tickingClock{now: t0}
+	n := f.engine(daily(t), func(o *Options) { o.Clock = clk })
+	f.subscribe("ann@example.com")
+	ctx := context.Background()
+	if res, err := n.SendNow(ctx, SendOptions{}); err != nil || !res.FirstSend {
+		t.Fatalf("first SendNow = %+v, %v; want the baseline recorded", res, err)
+	}
+	clk.mu.Lock()
+	clk.now = clk.now.Add(time.Hour)
+	date := clk.now.Add(-time.Minute)
+	clk.mu.Unlock()
+	f.mu.Lock() // published without a sighting: the send sees it first
+	f.posts = append(f.posts, &post.Post{ID: "p", Title: "P", Date: date, Permalink: "https://blog.example.com/posts/p/"})
+	f.mu.Unlock()
+	if res, err := n.SendNow(ctx, SendOptions{}); err != nil || res.Sent != 1 {
+		t.Fatalf("SendNow with a new post = %+v, %v; want 1 sent", res, err)
+	}
+	if res, err := n.SendNow(ctx, SendOptions{}); !errors.Is(err, ErrNothingNew) {
+		t.Errorf("SendNow again = %+v, %v; want nothing new", res, err)
+	}
+	if k := len(f.tr.to("ann@example.com")); k != 1 {
+		t.Errorf("ann got %d messages, want 1", k)
 	}
 }

@@ -114,12 +114,10 @@ func (n *Newsletter) SendNow(ctx context.Context, opts SendOptions) (SendResult,
 	if err != nil {
 		return res, err
 	}
-	since, err := n.since(ctx, true)
-	if err != nil {
-		return res, err
-	}
-	is := store.Issue{Key: "manual:" + strconv.FormatInt(now.UnixNano(), 10), ScheduledAt: now,
-		Since: since, Until: later(since, now), Status: store.IssueSending}
+	// The window is the one the posts were picked (and first seen) in:
+	// the next issue starts where this one ends, so none is mailed twice.
+	is := store.Issue{Key: "manual:" + strconv.FormatInt(c.date.UnixNano(), 10), ScheduledAt: c.date,
+		Since: c.since, Until: later(c.since, c.date), Status: store.IssueSending}
 	for _, p := range c.posts {
 		is.PostIDs = append(is.PostIDs, p.ID)
 	}
@@ -175,7 +173,7 @@ func (n *Newsletter) firstSend(ctx context.Context, write bool, res *SendResult)
 		}
 	}
 	res.FirstSend, res.Existing = true, len(n.opts.Posts())
-	n.log.Info("First send on this database: existing posts recorded as sent", "posts", res.Existing, "recorded", write)
+	n.log.Info("No newsletter baseline on this database: the existing posts are never mailed", "posts", res.Existing, "baseline_recorded", write)
 	return true, nil
 }
 
