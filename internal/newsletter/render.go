@@ -158,7 +158,7 @@ func postData(p *post.Post, loc *time.Location) PostData {
 type content struct {
 	issueID  int64
 	date     time.Time
-	since    time.Time // for the next issue: where its window starts
+	since    time.Time    // for the next issue: where its window starts
 	posts    []*post.Post // newest first
 	vacation *VacationData
 	next     time.Time
