@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -132,6 +133,12 @@ func productionMails(t *testing.T) (*testSite, [][]byte) {
 		t.Fatal(err)
 	}
 	writeFile(t, filepath.Join(site.dir, "dkim.pem"), string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})))
+	_, edKey, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edDER, _ := x509.MarshalPKCS8PrivateKey(edKey)
+	writeFile(t, filepath.Join(site.dir, "dkim-ed.pem"), string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: edDER})))
 	cfg := strings.Replace(fmt.Sprintf(testConfig, "Spam check blog"), "http://127.0.0.1:9", "https://news.example.com", 1) + `
 [smtp]
 from = "news@blog.example.com"
@@ -140,6 +147,8 @@ reply_to = "editor@blog.example.com"
 domain = "blog.example.com"
 selector = "herald"
 key_file = "dkim.pem"
+ed25519_selector = "herald-ed"
+ed25519_key_file = "dkim-ed.pem"
 [newsletter]
 enabled = true
 schedule = "0 9 * * *"
@@ -181,16 +190,16 @@ note = "Off to the mountains for a week"
 	return site, mails
 }
 
-// outboxMails waits until the outbox holds n mails and returns them in
-// writing order.
+// outboxMails waits until the outbox holds n mails and returns them:
+// confirmations, welcomes, then issues.
 func outboxMails(t *testing.T, dir string, n int) [][]byte {
 	t.Helper()
 	var names []string
 	waitFor(t, fmt.Sprintf("%d mails in the outbox", n), func() bool {
-		names, _ = filepath.Glob(filepath.Join(dir, "*.eml"))
+		all, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+		names = slices.DeleteFunc(all, func(name string) bool { return strings.HasPrefix(filepath.Base(name), ".") }) // being written
 		return len(names) >= n
 	})
-	slices.Sort(names)
 	var out [][]byte
 	for _, name := range names {
 		b, err := os.ReadFile(name)
@@ -199,10 +208,23 @@ func outboxMails(t *testing.T, dir string, n int) [][]byte {
 		}
 		out = append(out, b)
 	}
+	// The fake clock names mails sent at one instant alike: order them
+	// by kind, confirmation first, then welcome, then issues.
+	kind := func(m []byte) int {
+		switch {
+		case bytes.Contains(m, []byte("\r\nSubject: Confirm your subscription")):
+			return 0
+		case bytes.Contains(m, []byte("\r\nSubject: Welcome to")):
+			return 1
+		}
+		return 2
+	}
+	slices.SortStableFunc(out, func(a, b []byte) int { return kind(a) - kind(b) })
 	return out
 }
 
-// dkimpyVerifiesAll checks the mails' DKIM signatures with dkimpy (Debian's
+// dkimpyVerifiesAll checks the mails' two DKIM signatures (RSA, then
+// Ed25519) with dkimpy (Debian's
 // python3-dkim), the key record taken from `herald dkim-record`, the way an
 // operator publishes it.
 func dkimpyVerifiesAll(t *testing.T, site *testSite, mails [][]byte) {
@@ -218,12 +240,16 @@ func dkimpyVerifiesAll(t *testing.T, site *testSite, mails [][]byte) {
 	if err != nil {
 		t.Fatalf("dkim-record: %v\n%s", err, errOut)
 	}
-	f := strings.SplitN(strings.TrimSpace(out), "\t", 4)
-	var value string
-	for _, m := range regexp.MustCompile(`"([^"]*)"`).FindAllStringSubmatch(f[3], -1) {
-		value += m[1]
+	args := []string{"../../internal/mail/testdata/dkimverify.py"}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		f := strings.SplitN(line, "\t", 4)
+		var value string
+		for _, m := range regexp.MustCompile(`"([^"]*)"`).FindAllStringSubmatch(f[3], -1) {
+			value += m[1]
+		}
+		args = append(args, strings.TrimSuffix(f[0], ".")+"="+value)
 	}
-	args := []string{"../../internal/mail/testdata/dkimverify.py", strings.TrimSuffix(f[0], ".") + "=" + value, "--"}
+	args = append(args, "--")
 	dir := t.TempDir()
 	for i, m := range mails {
 		path := filepath.Join(dir, strconv.Itoa(i)+".eml")
@@ -234,7 +260,8 @@ func dkimpyVerifiesAll(t *testing.T, site *testSite, mails [][]byte) {
 	if err != nil {
 		t.Fatalf("dkimverify.py: %v\n%s", err, res)
 	}
-	if n := strings.Count(string(res), " 0 pass herald rsa-sha256"); n != len(mails) {
-		t.Errorf("dkimpy passed %d of %d signatures:\n%s", n, len(mails), res)
+	rsaPass, edPass := strings.Count(string(res), " 0 pass herald rsa-sha256"), strings.Count(string(res), " 1 pass herald-ed ed25519-sha256")
+	if rsaPass != len(mails) || edPass != len(mails) {
+		t.Errorf("dkimpy passed %d RSA and %d Ed25519 signatures of %d mails, want all:\n%s", rsaPass, edPass, len(mails), res)
 	}
 }
