@@ -23,6 +23,9 @@ type pageData struct {
 	FeedsView string
 	Posts     []postLink
 	Topics    []topicChoice
+	// Form is what a refused subscribe form held, to fill it in again;
+	// nil on other pages.
+	Form *subscribeInput
 }
 
 // userError is what a person reads when a request fails: never the

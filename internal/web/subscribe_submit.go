@@ -24,7 +24,7 @@ const checkYourInbox = "If this address can be subscribed, it will receive an em
 func (s *Server) submitSubscribe(w http.ResponseWriter, r *http.Request) {
 	c, now, asJSON := s.cfg.Load(), s.now(), wantsJSON(r)
 	if ok, wait := c.ipLimit.Allow(clientKey(r, c.TrustedProxyHeader, c.TrustedProxyHops), now); !ok {
-		s.refuseSubscribe(w, r, asJSON, http.StatusTooManyRequests, outcomeLimitedIP, errTooMany.message, wait)
+		s.refuseSubscribe(w, r, asJSON, http.StatusTooManyRequests, outcomeLimitedIP, errTooMany.message, wait, nil)
 		return
 	}
 	in, err := readSubscribe(r)
@@ -34,7 +34,7 @@ func (s *Server) submitSubscribe(w http.ResponseWriter, r *http.Request) {
 			status, ue = http.StatusRequestEntityTooLarge, errTooLarge
 		}
 		s.log.Info("Subscribe refused", "err", err)
-		s.refuseSubscribe(w, r, asJSON, status, outcomeInvalid, ue.message, 0)
+		s.refuseSubscribe(w, r, asJSON, status, outcomeInvalid, ue.message, 0, nil)
 		return
 	}
 	if in.Honeypot != "" {
@@ -42,13 +42,14 @@ func (s *Server) submitSubscribe(w http.ResponseWriter, r *http.Request) {
 		s.answerSubscribe(w, r, asJSON)
 		return
 	}
+	typed := in
 	if err := in.validate(); err != nil {
-		s.refuseSubscribe(w, r, asJSON, http.StatusBadRequest, outcomeInvalid, "Please check the form: "+err.Error()+".", 0)
+		s.refuseSubscribe(w, r, asJSON, http.StatusBadRequest, outcomeInvalid, "Please check the form: "+err.Error()+".", 0, &typed)
 		return
 	}
 	if err := s.subscribe(r.Context(), in, now); err != nil {
 		s.log.Error("Subscribe failed", "err", err)
-		s.refuseSubscribe(w, r, asJSON, http.StatusInternalServerError, "error", errInternal.message, 0)
+		s.refuseSubscribe(w, r, asJSON, http.StatusInternalServerError, "error", errInternal.message, 0, &typed)
 		return
 	}
 	s.metrics.subscribe.WithLabelValues(outcomeAccepted).Inc()
@@ -119,7 +120,7 @@ func (s *Server) answerSubscribe(w http.ResponseWriter, r *http.Request, asJSON 
 }
 
 func (s *Server) refuseSubscribe(w http.ResponseWriter, r *http.Request, asJSON bool, status int,
-	outcome, msg string, retry time.Duration) {
+	outcome, msg string, retry time.Duration, typed *subscribeInput) {
 	s.metrics.subscribe.WithLabelValues(outcome).Inc()
 	if retry > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(retry.Seconds()))))
@@ -129,7 +130,7 @@ func (s *Server) refuseSubscribe(w http.ResponseWriter, r *http.Request, asJSON 
 		return
 	}
 	d := s.data()
-	d.Heading, d.Message = http.StatusText(status), msg
+	d.Heading, d.Message, d.Form = http.StatusText(status), msg, typed
 	s.render(w, r, status, "error", d)
 }
 
