@@ -112,7 +112,7 @@ func (s *Store) ClaimDeliveries(ctx context.Context, issueID int64, owner string
 	var claimed []store.Delivery
 	err := s.inTx(ctx, fmt.Sprintf("claim deliveries of issue %d", issueID), func(tx pgx.Tx) error {
 		n := codec.Nanos(now)
-		if _, err := tx.Exec(ctx, `UPDATE deliveries SET status = 'uncertain', owner = '', lease_until = 0, updated_at = $1
+		if _, err := tx.Exec(ctx, `UPDATE deliveries SET status = 'uncertain', last_error = 'the sender died while handing it to the relay', owner = '', lease_until = 0, updated_at = $1
 			WHERE issue_id = $2 AND status = 'sending' AND lease_until <= $1`, n, issueID); err != nil {
 			return err
 		}

@@ -187,7 +187,7 @@ func (s *Store) RecoverAll(ctx context.Context, now time.Time) error {
 
 func (s *Store) release(ctx context.Context, step, where string, now time.Time, args ...any) error {
 	return s.inTx(ctx, step, func(tx pgx.Tx) error {
-		for _, move := range []string{`status = 'pending' WHERE status = 'claimed'`, `status = 'uncertain' WHERE status = 'sending'`} {
+		for _, move := range []string{`status = 'pending' WHERE status = 'claimed'`, `status = 'uncertain', last_error = 'the sender stopped while handing it to the relay' WHERE status = 'sending'`} {
 			q := `UPDATE deliveries SET owner = '', lease_until = 0, updated_at = $1, ` + move + ` AND ` + where
 			if _, err := tx.Exec(ctx, q, append([]any{codec.Nanos(now)}, args...)...); err != nil {
 				return err

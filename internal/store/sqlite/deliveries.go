@@ -119,7 +119,7 @@ func (s *Store) ClaimDeliveries(ctx context.Context, issueID int64, owner string
 // Claims take expired claims first, then pending deliveries due at now in
 // (next_attempt_at, subscriber_id) order, each read from deliveries_due.
 const (
-	sqlExpireSending = `UPDATE deliveries SET status = 'uncertain', owner = '', lease_until = 0, updated_at = ?
+	sqlExpireSending = `UPDATE deliveries SET status = 'uncertain', last_error = 'the sender died while handing it to the relay', owner = '', lease_until = 0, updated_at = ?
 		WHERE issue_id = ? AND status = 'sending' AND lease_until <= ?`
 	claimSet = `UPDATE deliveries SET status = 'claimed', owner = ?, lease_until = ?, updated_at = ?
 		WHERE issue_id = ? AND subscriber_id IN (SELECT subscriber_id FROM deliveries WHERE issue_id = ? AND `

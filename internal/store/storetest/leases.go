@@ -207,3 +207,22 @@ func runPostsSeen(t *testing.T, open Opener) {
 		wantEqual(t, "read back", read, map[string]time.Time{"a": t0, "b": at(time.Hour), "c": at(3 * time.Hour)})
 	})
 }
+
+// runReleaseSays checks that a delivery left sending by a stop says why
+// it is uncertain.
+func runReleaseSays(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	sub := f.add("ada@example.org", subscriber.Active)
+	is := f.issue("k")
+	f.enqueue(is.ID)
+	f.claim(is.ID, "i1", 1, t0)
+	if err := f.s.MarkSending(f.ctx, is.ID, sub.ID, "i1", t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.s.ReleaseOwner(f.ctx, "i1", at(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if d := f.delivery(is.ID, sub.ID); d.Status != store.DeliveryUncertain || d.LastError == "" {
+		t.Errorf("released sending delivery %+v; want uncertain with a reason", d)
+	}
+}

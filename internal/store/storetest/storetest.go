@@ -41,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 		{"Leases", runLeases},
 		{"Outcomes", runOutcomes},
 		{"PostsSeen", runPostsSeen},
+		{"ReleaseSays", runReleaseSays},
 		{"Concurrency", runConcurrency},
 		{"Atomicity", runAtomicity},
 		{"MailQueue", runMailQueue},
