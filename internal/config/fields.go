@@ -66,7 +66,7 @@ func fields() []field {
 		{key: "posts.dir", kind: kPath, touches: TouchFeeds, def: "posts", ptr: func(c *Config) any { return &c.Posts.Dir },
 			doc: "Folder of Markdown posts (a Hugo or Jekyll content folder works)."},
 		{key: "posts.permalink", kind: kString, touches: TouchFeeds, def: "/{year}/{month}/{slug}/", ptr: func(c *Config) any { return &c.Posts.Permalink },
-			doc: "Path of a post under site.base_url; tokens {year} {month} {day} {slug} {section}."},
+			doc: "Path of a post under site.base_url; tokens {year} {month} {day} {slug} {section}. Unset in a Hugo or Jekyll site: the site's own URLs."},
 		{key: "posts.summary_words", kind: kInt, touches: TouchFeeds, def: "60", ptr: func(c *Config) any { return &c.Posts.SummaryWords },
 			doc: "Words kept in a summary taken from the body."},
 		{key: "posts.max_size", kind: kInt, touches: TouchFeeds, def: "4194304", ptr: func(c *Config) any { return &c.Posts.MaxSize },
