@@ -10,11 +10,12 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/heraldhq/herald/internal/app"
 	heraldmail "github.com/heraldhq/herald/internal/mail"
 	"github.com/heraldhq/herald/internal/newsletter"
 	"github.com/heraldhq/herald/internal/store"
-	"golang.org/x/term"
 )
 
 var sendCommand = command{
@@ -73,13 +74,13 @@ func runSend(ctx context.Context, c *command, args []string, e env) error {
 		if err != nil {
 			return err
 		}
-		transport = discard{dkim: dkim}
+		transport = app.Discard{DKIM: dkim}
 	}
-	g, err := openEngine(ctx, cfg, e, transport, opts.DryRunDir == "" && opts.To == "")
+	g, err := app.OpenEngine(ctx, cfg, transport, opts.DryRunDir == "" && opts.To == "", e.clock, e.stderr)
 	if err != nil {
 		return err
 	}
-	defer g.close()
+	defer g.Close()
 	if *resend {
 		return resendUncertain(ctx, g, *issueID, e)
 	}
@@ -89,7 +90,7 @@ func runSend(ctx context.Context, c *command, args []string, e env) error {
 	opts.Resuming = func(is store.Issue, open int) {
 		fmt.Fprintf(e.stdout, "Resuming issue %d: %s pending\n", is.ID, grouped(open, "delivery"))
 	}
-	res, err := g.news.SendNow(ctx, opts)
+	res, err := g.News.SendNow(ctx, opts)
 	if errors.Is(err, newsletter.ErrNothingNew) {
 		fmt.Fprintln(e.stdout, "Nothing new since the last issue; nothing sent")
 		return nil
@@ -228,8 +229,8 @@ func progress(w io.Writer, start time.Time) func(done, total int) {
 	}
 }
 
-func resendUncertain(ctx context.Context, g *engine, issueID int64, e env) error {
-	n, err := g.news.ResendUncertain(ctx, issueID)
+func resendUncertain(ctx context.Context, g *app.Engine, issueID int64, e env) error {
+	n, err := g.News.ResendUncertain(ctx, issueID)
 	if err != nil {
 		return err
 	}

@@ -145,7 +145,7 @@ func subscribersList(fs *flag.FlagSet) (string, func(context.Context, *cli) erro
 				return fmt.Errorf("%w: %w", errUsage, err)
 			}
 		}
-		next := pages(ctx, c.store, store.ListFilter{Status: st})
+		next := store.Pages(ctx, c.store, store.ListFilter{Status: st})
 		if *asJSON {
 			return listJSON(c, next)
 		}
@@ -333,7 +333,7 @@ func subscribersExport(fs *flag.FlagSet) (string, func(context.Context, *cli) er
 			defer f.Close()
 			w = f
 		}
-		n, err := subscriber.WriteCSV(w, pages(ctx, c.store, store.ListFilter{}))
+		n, err := subscriber.WriteCSV(w, store.Pages(ctx, c.store, store.ListFilter{}))
 		if err != nil {
 			return fmt.Errorf("export subscribers: %w", err)
 		}
@@ -360,17 +360,4 @@ func newCLISubscriber(email, name, topics string) (subscriber.Subscriber, error)
 	}
 	s.Topics, err = subscriber.CheckTopics(subscriber.SplitTopics(topics))
 	return s, err
-}
-
-// pages returns a next function for subscriber.WriteCSV that reads the
-// store in keyset pages, so memory stays flat with the list's size.
-func pages(ctx context.Context, st store.Store, f store.ListFilter) func() ([]subscriber.Subscriber, error) {
-	f.Limit = 1000
-	return func() ([]subscriber.Subscriber, error) {
-		batch, err := st.ListSubscribers(ctx, f)
-		if len(batch) > 0 {
-			f.AfterID = batch[len(batch)-1].ID
-		}
-		return batch, err
-	}
 }

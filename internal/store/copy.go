@@ -53,8 +53,9 @@ type copier struct {
 
 func (m *copier) copySubscribers(ctx context.Context) error {
 	var all []subscriber.Subscriber
-	for f := (ListFilter{Limit: 1000}); ; {
-		batch, err := m.src.ListSubscribers(ctx, f)
+	next := Pages(ctx, m.src, ListFilter{})
+	for {
+		batch, err := next()
 		if err != nil {
 			return fmt.Errorf("read subscribers: %w", err)
 		}
@@ -62,7 +63,6 @@ func (m *copier) copySubscribers(ctx context.Context) error {
 			break
 		}
 		all = append(all, batch...)
-		f.AfterID = batch[len(batch)-1].ID
 	}
 	res, err := m.dst.Import(ctx, all, m.opts.Now)
 	if err != nil {
@@ -123,4 +123,18 @@ func (m *copier) copySettings(ctx context.Context) error {
 		m.res.Settings++
 	}
 	return nil
+}
+
+// Pages returns a function that reads the subscribers f selects in keyset
+// pages of 1,000, one page a call, until an empty page: memory stays flat
+// with the list's size.
+func Pages(ctx context.Context, st Store, f ListFilter) func() ([]subscriber.Subscriber, error) {
+	f.Limit = 1000
+	return func() ([]subscriber.Subscriber, error) {
+		batch, err := st.ListSubscribers(ctx, f)
+		if len(batch) > 0 {
+			f.AfterID = batch[len(batch)-1].ID
+		}
+		return batch, err
+	}
 }
