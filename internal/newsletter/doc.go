@@ -7,7 +7,8 @@
 // Each scheduled run gets exactly one store.Issue, keyed by its time in UTC
 // RFC 3339, whatever the number of engines sharing the store (the key is
 // unique; a second engine joins the existing issue). An issue covers the
-// posts published in its window, Since < Date <= Until, where Since is the
+// posts that arrived in its window, Since < arrival <= Until (see "Which
+// posts are new" below), where Since is the
 // previous issue's Until, or the baseline: the time the newsletter first
 // started (store setting "newsletter.baseline"), so existing posts are
 // never mailed. Runs that send nothing are recorded skipped with a reason:
@@ -36,15 +37,42 @@
 // it. To pay one commit per message, a worker's "sent" is committed with
 // its next "sending" (or alone before it waits or stops), and the marks
 // that workers ask for while a commit is in flight share the next one: a
-// worker never has more than one delivery "sending" and unrecorded. A
-// temporary failure (4xx, dropped
-// connection, timeout) is retried with exponential backoff and jitter from
-// RetryBase until MaxAttempts; a permanent one fails the delivery and
-// counts a bounce. Subscribers who leave during the send are skipped, as
-// are those whose topics ("tag:x", "author:k") match no post.
+// worker never has more than one delivery "sending" and unrecorded. A live
+// instance renews its leases every third of Options.Lease (15 s by
+// default), so a dead one's claims come back to the others within a lease.
 //
-// Message-IDs are "herald.i<issue>.s<subscriber>@<sender domain>": a
-// resent copy carries the same id.
+// A failed hand-off is one of three things (see outcome.go):
+//
+//   - the relay may have it (mail.SendError.MaybeDelivered: the final dot
+//     was written and no reply came): recorded uncertain, counted, logged,
+//     never retried by itself;
+//   - the relay's fault (mail.SendError.RelayFault: connect, TLS, greeting,
+//     EHLO, AUTH, a 5xx to MAIL FROM): the delivery goes back to pending
+//     uncounted, the issue's workers stop, and the send returns a
+//     *RelayError naming the setting to check; nobody's bounce is counted.
+//     With Options.GiveUp (herald send) an unreachable relay is tried for
+//     that long; the daemon's caller retries with backoff;
+//   - the recipient's, or a passing one: a temporary failure (4xx, dropped
+//     connection, timeout before the final dot) is retried with
+//     exponential backoff and jitter from RetryBase until MaxAttempts; a
+//     permanent one (5xx to RCPT or to the recipient's DATA) fails the
+//     delivery and counts a bounce.
+//
+// Subscribers who leave during the send are skipped, as are those whose
+// topics ("tag:x", "author:k") match no post. A stop (ctx) lets each
+// transaction in flight end, puts the rest back and leaves nothing
+// uncertain.
+//
+// Message-IDs are derived from the issue, the subscriber, the run's time
+// and the install id: a resent copy carries the same id.
+//
+// # Which posts are new
+//
+// A post arrives at the later of when herald first saw it (RecordSeen,
+// called by build, serve and send; the baseline records every post there
+// is) and its date. An issue holds the posts that arrived in its window;
+// a post dated more than Options.MaxBackdate before it was first seen is
+// an archive import, never mailed, counted and logged.
 //
 // # Crashes
 //
@@ -53,9 +81,10 @@
 // message): at most one per worker, usually one per worker, since a
 // worker's last accepted message stays "sending" until its next hand-off
 // is marked. Uncertain deliveries are held, logged and counted in the
-// herald_newsletter_deliveries_uncertain gauge; ResendUncertain sends them
-// again on the operator's request. Resume (called by Run) continues the
-// issues still sending.
+// herald_newsletter_deliveries_uncertain gauge, for every issue;
+// ResendUncertain sends them again (one issue's, or every issue's) on the
+// operator's request. Resume (called by Run) and SendNow continue the
+// issues still sending, oldest first.
 //
 // # Time
 //

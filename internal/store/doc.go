@@ -42,8 +42,12 @@
 // when its lease expires becomes "uncertain" (it may have been delivered)
 // and is sent again only after ResendUncertain. ReleaseOwner does the same
 // at once for one instance at shutdown, RecoverAll for all at the start of
-// a single-instance deployment. Choose the lease longer than one batch
-// takes to send.
+// a single-instance deployment. A live sender keeps its lease short and
+// renews it (RenewLease), so that a dead one's claims come back soon.
+// MarkUncertain holds a delivery the relay may have (no reply to the final
+// dot); MarkUnsent puts back one the relay never had through no fault of
+// the recipient (a relay failure, a stop). SeePosts records when each post
+// was first seen, for the newsletter's choice of new posts.
 //
 // The signing secret of link tokens lives in the settings too:
 // EnsureSecret stores one on first use and returns the same bytes to
