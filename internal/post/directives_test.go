@@ -63,6 +63,7 @@ func TestShortcodesAndTagsBecomeHTML(t *testing.T) {
 		{name: "liquid comment", body: "A{% comment %} secret {% endcomment %}B", want: []string{"<p>AB</p>"}, unwanted: []string{"secret"}},
 		{name: "liquid include", body: `{% include note.html text="Hi" %}`, want: []string{`<aside class="note">Hi on Ex</aside>`}},
 		{name: "liquid unknown block keeps inner", body: "{% if site.x %}Shown{% endif %}", want: []string{"<p>Shown</p>"}, removed: []string{"liquid if"}},
+		{name: "liquid unknown tag keeps its URL", body: "{% oembed https://twitter.com/18F/status/1 %}", want: []string{`<a href="https://twitter.com/18F/status/1">https://twitter.com/18F/status/1</a>`}, removed: []string{"liquid oembed"}},
 		{name: "liquid link to a missing page", body: "[h]({% link _docs/history.md %})", want: []string{`href="https://blog.example.com/docs/history/"`}},
 		{name: "liquid post_url missing", body: "[o]({% post_url 2010-01-01-old %})", want: []string{`<a href="https://blog.example.com/">o</a>`}},
 		{name: "fenced code kept exactly", body: "```\n{{< youtube x >}} {% raw %} {{ site.title }}\n```", want: []string{"<code>{{&lt; youtube x &gt;}} {% raw %} {{ site.title }}\n</code>"}},

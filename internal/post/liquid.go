@@ -56,6 +56,10 @@ func (x *expander) liquidTag(off int) int {
 	case name == "else" || name == "elsif" || name == "when" || strings.HasPrefix(name, "end"):
 	default:
 		x.drop(off, "liquid", name)
+		// An embedding plugin's tag ({% oembed URL %}) keeps its URL as a link.
+		if a := parseArgs(rest); len(a.pos) > 0 && (strings.HasPrefix(a.pos[0], "https://") || strings.HasPrefix(a.pos[0], "http://")) {
+			x.out.WriteString(link(a.pos[0], a.pos[0]))
+		}
 	}
 	return size
 }
