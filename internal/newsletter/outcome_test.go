@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/heraldhq/herald/internal/mail"
 	"github.com/heraldhq/herald/internal/store"
@@ -66,4 +69,61 @@ func TestRelayFaultIsNobodysBounce(t *testing.T) {
 	if k := f.tr.count(); k != 5 {
 		t.Errorf("%d messages after the resume, want 5", k)
 	}
+}
+
+// TestUncertainAcrossIssues: the gauge counts the uncertain deliveries of
+// every issue at start, the start-up log names each issue, and
+// ResendUncertain(0) sends every issue's again.
+func TestUncertainAcrossIssues(t *testing.T) {
+	f := newFixture(t)
+	reg := prometheus.NewRegistry()
+	n := f.engine(daily(t), func(o *Options) { o.Registerer = reg })
+	f.start(n)
+	ann, bob := f.subscribe("ann@example.com"), f.subscribe("bob@example.com")
+	ctx := context.Background()
+	for day, hold := range [][]int64{{ann}, {ann, bob}} {
+		f.addPost(fmt.Sprintf("p%d", day), nineAM(day).Add(-30*time.Minute), nil)
+		is := f.tickAt(n, nineAM(day))
+		for _, id := range hold {
+			if err := f.st.MarkUncertain(ctx, is.ID, id, "no reply to the final dot", nineAM(day)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := n.Recover(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	if got := gaugeValue(t, reg, "herald_newsletter_deliveries_uncertain"); got != 3 {
+		t.Errorf("uncertain gauge = %v, want 3 (every issue's)", got)
+	}
+	if k := strings.Count(f.logs.String(), "Uncertain deliveries held"); k != 2 {
+		t.Errorf("start-up logged %d issues with uncertain deliveries, want 2:\n%s", k, f.logs)
+	}
+	before := f.tr.count()
+	k, err := n.ResendUncertain(ctx, 0)
+	if err != nil || k != 3 {
+		t.Fatalf("ResendUncertain(0) = %d, %v; want 3", k, err)
+	}
+	if sent := f.tr.count() - before; sent != 3 {
+		t.Errorf("%d messages resent, want 3", sent)
+	}
+	if got := gaugeValue(t, reg, "herald_newsletter_deliveries_uncertain"); got != 0 {
+		t.Errorf("uncertain gauge after the resend = %v, want 0", got)
+	}
+}
+
+// gaugeValue reads a gauge from reg.
+func gaugeValue(t *testing.T, reg *prometheus.Registry, name string) float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() == name && len(f.GetMetric()) == 1 {
+			return f.GetMetric()[0].GetGauge().GetValue()
+		}
+	}
+	t.Fatalf("no gauge %s", name)
+	return 0
 }
