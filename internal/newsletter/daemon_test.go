@@ -87,8 +87,8 @@ func TestResendUncertain(t *testing.T) {
 	if err != nil || len(ds) != 1 {
 		t.Fatalf("claim: %v %v", ds, err)
 	}
-	if err := f.st.MarkSending(ctx, is.ID, ds[0].SubscriberID, "dead#0", nineAM(0)); err != nil {
-		t.Fatal(err)
+	if res, err := f.st.MarkHandoffs(ctx, nil, []store.Handoff{{IssueID: is.ID, SubscriberID: ds[0].SubscriberID, Owner: "dead#0"}}, nineAM(0)); err != nil || res[0] != nil {
+		t.Fatalf("mark sending: %v %v", res, err)
 	}
 	if err := n.Recover(ctx, true); err != nil {
 		t.Fatal(err)

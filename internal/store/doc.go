@@ -24,11 +24,11 @@
 //
 //	ds := ClaimDeliveries(issue, owner, batch, lease, now) // pending -> claimed
 //	for each d:
-//	    MarkSending(issue, d.SubscriberID, owner, now)    // claimed -> sending
+//	    MarkHandoffs(sending: d)                          // claimed -> sending
 //	        ErrNotActive: they left; the row is skipped, send nothing
 //	        ErrNotClaimed: the lease was lost; send nothing
 //	    hand the message to SMTP
-//	    MarkSent | MarkRetry(retryAt) | MarkFailed(bounceLimit) | MarkSkipped
+//	    MarkHandoffs(sent: d) | MarkRetry(retryAt) | MarkFailed(bounceLimit) | MarkSkipped
 //
 // MarkHandoffs does the two marks of a connection in one transaction: the
 // sent mark of the message just accepted together with the sending mark of

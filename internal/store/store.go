@@ -11,14 +11,14 @@ import (
 // ErrNotFound is returned when the requested row does not exist.
 var ErrNotFound = errors.New("not found")
 
-// ErrNotActive is returned by MarkSending when the subscriber left (or
-// bounced) after the delivery was enqueued; the delivery is then marked
-// skipped and must not be sent.
+// ErrNotActive is the outcome of a MarkHandoffs sending mark when the
+// subscriber left (or bounced) after the delivery was enqueued; the
+// delivery is then marked skipped and must not be sent.
 var ErrNotActive = errors.New("subscriber no longer active")
 
-// ErrNotClaimed is returned by MarkSending when the delivery is not claimed
-// by owner under a live lease (the lease expired, or another instance took
-// it over): the caller must not send it.
+// ErrNotClaimed is the outcome of a MarkHandoffs sending mark when the
+// delivery is not claimed by owner under a live lease (the lease expired,
+// or another instance took it over): the caller must not send it.
 var ErrNotClaimed = errors.New("delivery not claimed by this owner")
 
 // IssueStatus is the state of a scheduled run.
@@ -192,13 +192,10 @@ type Store interface {
 	// expired. It first turns "sending" rows whose lease expired into
 	// "uncertain". PostgreSQL uses FOR UPDATE SKIP LOCKED.
 	ClaimDeliveries(ctx context.Context, issueID int64, owner string, limit int, lease time.Duration, now time.Time) ([]Delivery, error)
-	// MarkSending moves a claimed delivery to sending and counts an attempt.
-	// It returns ErrNotActive (and marks the delivery skipped) when the
-	// subscriber is no longer active.
-	MarkSending(ctx context.Context, issueID, subscriberID int64, owner string, now time.Time) error
-	MarkSent(ctx context.Context, issueID, subscriberID int64, now time.Time) error
-	// MarkHandoffs is MarkSent of every delivery in sent and MarkSending of
-	// every delivery in sending, all in one transaction, so that a sender
+	// MarkHandoffs marks every delivery in sent as sent (the server
+	// accepted it) and moves every delivery in sending, claimed by its
+	// owner under a live lease, to sending, counting an attempt; all in one
+	// transaction, so that a sender
 	// pays one commit per message: the sent mark of a connection's last
 	// message rides with the sending mark of its next. results[i] is the
 	// outcome of sending[i]: nil (hand it off), ErrNotClaimed, ErrNotActive

@@ -11,24 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// MarkSending moves a delivery claimed by owner under a live lease to
-// sending and counts an attempt, in one statement (one round trip on the
-// per-recipient path). It returns store.ErrNotClaimed when owner does not
-// hold it, and store.ErrNotActive (after marking it skipped) when the
-// subscriber is no longer active.
-func (s *Store) MarkSending(ctx context.Context, issueID, subscriberID int64, owner string, now time.Time) error {
-	step := deliveryStep("mark sending", issueID, subscriberID)
-	var outcome error
-	err := s.withConn(ctx, step, func(c dbtx) (err error) {
-		outcome, err = markSending(ctx, c, store.Handoff{IssueID: issueID, SubscriberID: subscriberID, Owner: owner}, now)
-		return err
-	})
-	if err == nil && outcome != nil {
-		return fmt.Errorf("%s: %w", step, outcome)
-	}
-	return err
-}
-
 // markSending moves h to sending, or to skipped when its subscriber left.
 // outcome is nil, store.ErrNotFound, store.ErrNotClaimed (nothing written)
 // or store.ErrNotActive (marked skipped); err is a database error.
@@ -91,11 +73,6 @@ func (s *Store) mark(ctx context.Context, step string, issueID, subscriberID int
 	return s.withConn(ctx, deliveryStep(step, issueID, subscriberID), func(tx dbtx) error {
 		return setDelivery(ctx, tx, issueID, subscriberID, set, now, args...)
 	})
-}
-
-// MarkSent records that the server accepted the message.
-func (s *Store) MarkSent(ctx context.Context, issueID, subscriberID int64, now time.Time) error {
-	return s.mark(ctx, "mark sent", issueID, subscriberID, setSent, now)
 }
 
 const setSent = `status = 'sent', owner = '', lease_until = 0, last_error = ''`

@@ -12,23 +12,6 @@ import (
 	"github.com/heraldhq/herald/internal/subscriber"
 )
 
-// MarkSending moves a delivery claimed by owner under a live lease to
-// sending and counts an attempt. It returns store.ErrNotClaimed when owner
-// does not hold it, and store.ErrNotActive (after marking it skipped) when
-// the subscriber is no longer active.
-func (s *Store) MarkSending(ctx context.Context, issueID, subscriberID int64, owner string, now time.Time) error {
-	step := deliveryStep("mark sending", issueID, subscriberID)
-	var outcome error
-	err := s.inTx(ctx, step, func(tx *sql.Tx) (err error) {
-		outcome, err = s.markSending(ctx, tx, store.Handoff{IssueID: issueID, SubscriberID: subscriberID, Owner: owner}, now)
-		return err
-	})
-	if err == nil && outcome != nil {
-		return fmt.Errorf("%s: %w", step, outcome)
-	}
-	return err
-}
-
 // MarkHandoffs marks sent as sent and sending as sending in one
 // transaction; see store.Store.
 func (s *Store) MarkHandoffs(ctx context.Context, sent, sending []store.Handoff, now time.Time) ([]error, error) {
@@ -143,11 +126,6 @@ func (s *Store) mark(ctx context.Context, step string, issueID, subscriberID int
 	return s.inTx(ctx, deliveryStep(step, issueID, subscriberID), func(tx *sql.Tx) error {
 		return s.setDelivery(ctx, tx, issueID, subscriberID, set, now, args...)
 	})
-}
-
-// MarkSent records that the server accepted the message.
-func (s *Store) MarkSent(ctx context.Context, issueID, subscriberID int64, now time.Time) error {
-	return s.mark(ctx, "mark sent", issueID, subscriberID, setSent, now)
 }
 
 // MarkRetry puts the delivery back to pending at retryAt with errMsg.

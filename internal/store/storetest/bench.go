@@ -109,10 +109,10 @@ func sendIssue(b *testing.B, ctx context.Context, s store.Store, key string) int
 			return sent
 		}
 		for _, d := range ds {
-			if err := s.MarkSending(ctx, is.ID, d.SubscriberID, "bench", t0); err != nil {
+			if err := markSending(ctx, s, is.ID, d.SubscriberID, "bench", t0); err != nil {
 				b.Fatalf("MarkSending: %v", err)
 			}
-			if err := s.MarkSent(ctx, is.ID, d.SubscriberID, t0); err != nil {
+			if err := markSent(ctx, s, is.ID, d.SubscriberID, t0); err != nil {
 				b.Fatalf("MarkSent: %v", err)
 			}
 			sent++

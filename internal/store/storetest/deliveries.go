@@ -68,8 +68,8 @@ func runDeliveryNotFound(t *testing.T, f *fixture) {
 	_, err = f.s.ResendUncertain(ctx, 404, t0)
 	wantErr(t, "ResendUncertain", err, store.ErrNotFound)
 	is := f.issue("k")
-	wantErr(t, "MarkSending", f.s.MarkSending(ctx, is.ID, 404, "i1", t0), store.ErrNotFound)
-	wantErr(t, "MarkSent", f.s.MarkSent(ctx, is.ID, 404, t0), store.ErrNotFound)
+	wantErr(t, "MarkSending", markSending(ctx, f.s, is.ID, 404, "i1", t0), store.ErrNotFound)
+	wantErr(t, "MarkSent", markSent(ctx, f.s, is.ID, 404, t0), store.ErrNotFound)
 	wantErr(t, "MarkRetry", f.s.MarkRetry(ctx, is.ID, 404, "451", t0, t0), store.ErrNotFound)
 	wantErr(t, "MarkFailed", f.s.MarkFailed(ctx, is.ID, 404, "550", 1, t0), store.ErrNotFound)
 	wantErr(t, "MarkSkipped", f.s.MarkSkipped(ctx, is.ID, 404, "none", t0), store.ErrNotFound)
@@ -95,13 +95,13 @@ func runMarks(t *testing.T, f *fixture) {
 	}
 	now, retryAt := at(time.Second), at(time.Hour)
 	for _, d := range ds {
-		if err := f.s.MarkSending(f.ctx, is.ID, d.SubscriberID, "i1", now); err != nil {
+		if err := markSending(f.ctx, f.s, is.ID, d.SubscriberID, "i1", now); err != nil {
 			t.Fatalf("MarkSending: %v", err)
 		}
 	}
 	sent, retry, failed, skipped := ds[0].SubscriberID, ds[1].SubscriberID, ds[2].SubscriberID, ds[3].SubscriberID
 	for name, err := range map[string]error{
-		"MarkSent":    f.s.MarkSent(f.ctx, is.ID, sent, now),
+		"MarkSent":    markSent(f.ctx, f.s, is.ID, sent, now),
 		"MarkRetry":   f.s.MarkRetry(f.ctx, is.ID, retry, "451 try later", retryAt, now),
 		"MarkFailed":  f.s.MarkFailed(f.ctx, is.ID, failed, "550 no such user", 0, now),
 		"MarkSkipped": f.s.MarkSkipped(f.ctx, is.ID, skipped, "no matching post", now),

@@ -37,7 +37,7 @@ func handoffFixture(f *fixture) (store.Issue, []int64) {
 	for i, d := range ds {
 		ids[i] = d.SubscriberID
 	}
-	if err := f.s.MarkSending(f.ctx, is.ID, ids[0], "i1", t0); err != nil {
+	if err := markSending(f.ctx, f.s, is.ID, ids[0], "i1", t0); err != nil {
 		f.t.Fatalf("MarkSending: %v", err)
 	}
 	return is, ids

@@ -30,7 +30,7 @@ func runLeases(t *testing.T, open Opener) {
 		if len(taken) != 5 || taken[0].Owner != "i3" {
 			t.Errorf("claim after the leases expired took %d, want all 5 for i3", len(taken))
 		}
-		err := f.s.MarkSending(f.ctx, is.ID, d.SubscriberID, "i1", at(time.Minute))
+		err := markSending(f.ctx, f.s, is.ID, d.SubscriberID, "i1", at(time.Minute))
 		wantErr(t, "MarkSending by the old owner", err, store.ErrNotClaimed)
 	})
 	t.Run("ExpiredSendingBecomesUncertain", func(t *testing.T) {
@@ -39,7 +39,7 @@ func runLeases(t *testing.T, open Opener) {
 		is := f.issue("k")
 		f.enqueue(is.ID)
 		ds := f.claim(is.ID, "i1", 2, t0)
-		if err := f.s.MarkSending(f.ctx, is.ID, ds[0].SubscriberID, "i1", t0); err != nil {
+		if err := markSending(f.ctx, f.s, is.ID, ds[0].SubscriberID, "i1", t0); err != nil {
 			t.Fatalf("MarkSending: %v", err)
 		}
 		if got := f.claim(is.ID, "i2", 10, at(time.Minute)); len(got) != 1 || got[0].SubscriberID != ds[1].SubscriberID {
@@ -60,18 +60,18 @@ func runLeases(t *testing.T, open Opener) {
 		is := f.issue("k")
 		f.enqueue(is.ID)
 		ds := f.claim(is.ID, "i1", 2, t0)
-		wantErr(t, "MarkSending by another owner", f.s.MarkSending(f.ctx, is.ID, ds[0].SubscriberID, "i2", t0), store.ErrNotClaimed)
+		wantErr(t, "MarkSending by another owner", markSending(f.ctx, f.s, is.ID, ds[0].SubscriberID, "i2", t0), store.ErrNotClaimed)
 		if _, err := f.s.Unsubscribe(f.ctx, ds[1].SubscriberID, t0); err != nil {
 			t.Fatalf("Unsubscribe: %v", err)
 		}
-		wantErr(t, "MarkSending after unsubscribe", f.s.MarkSending(f.ctx, is.ID, ds[1].SubscriberID, "i1", t0), store.ErrNotActive)
+		wantErr(t, "MarkSending after unsubscribe", markSending(f.ctx, f.s, is.ID, ds[1].SubscriberID, "i1", t0), store.ErrNotActive)
 		if d := f.delivery(is.ID, ds[1].SubscriberID); d.Status != store.DeliverySkipped || d.Attempts != 0 {
 			t.Errorf("delivery to the unsubscribed %+v; want skipped, no attempt", d)
 		}
-		if err := f.s.MarkSending(f.ctx, is.ID, ds[0].SubscriberID, "i1", t0); err != nil {
+		if err := markSending(f.ctx, f.s, is.ID, ds[0].SubscriberID, "i1", t0); err != nil {
 			t.Fatalf("MarkSending by the owner: %v", err)
 		}
-		wantErr(t, "MarkSending twice", f.s.MarkSending(f.ctx, is.ID, ds[0].SubscriberID, "i1", t0), store.ErrNotClaimed)
+		wantErr(t, "MarkSending twice", markSending(f.ctx, f.s, is.ID, ds[0].SubscriberID, "i1", t0), store.ErrNotClaimed)
 	})
 	t.Run("ReleaseOwnerAndRecoverAll", func(t *testing.T) { runRelease(t, open) })
 }
@@ -85,7 +85,7 @@ func runRelease(t *testing.T, open Opener) {
 	f.enqueue(is.ID)
 	owners := map[string][]store.Delivery{"i1": f.claim(is.ID, "i1", 2, t0), "i2": f.claim(is.ID, "i2", 2, t0)}
 	for owner, ds := range owners {
-		if err := f.s.MarkSending(f.ctx, is.ID, ds[0].SubscriberID, owner, t0); err != nil {
+		if err := markSending(f.ctx, f.s, is.ID, ds[0].SubscriberID, owner, t0); err != nil {
 			t.Fatalf("MarkSending: %v", err)
 		}
 	}
@@ -118,7 +118,7 @@ func runOutcomes(t *testing.T, open Opener) {
 		for _, is := range []store.Issue{one, two} {
 			ds := f.claim(is.ID, "i1", 3, t0)
 			for _, d := range ds[:2] {
-				if err := f.s.MarkSending(f.ctx, is.ID, d.SubscriberID, "i1", t0); err != nil {
+				if err := markSending(f.ctx, f.s, is.ID, d.SubscriberID, "i1", t0); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -150,7 +150,7 @@ func runOutcomes(t *testing.T, open Opener) {
 		is := f.issue("k")
 		f.enqueue(is.ID)
 		f.claim(is.ID, "i1", 1, t0)
-		if err := f.s.MarkSending(f.ctx, is.ID, sub.ID, "i1", t0); err != nil {
+		if err := markSending(f.ctx, f.s, is.ID, sub.ID, "i1", t0); err != nil {
 			t.Fatal(err)
 		}
 		if err := f.s.MarkUnsent(f.ctx, is.ID, sub.ID, "smtp auth: 535", at(time.Second)); err != nil {
@@ -171,7 +171,7 @@ func runOutcomes(t *testing.T, open Opener) {
 		is := f.issue("k")
 		f.enqueue(is.ID)
 		mine := f.claim(is.ID, "i1", 2, t0) // lease until t0+1m
-		if err := f.s.MarkSending(f.ctx, is.ID, mine[0].SubscriberID, "i1", t0); err != nil {
+		if err := markSending(f.ctx, f.s, is.ID, mine[0].SubscriberID, "i1", t0); err != nil {
 			t.Fatal(err)
 		}
 		f.claim(is.ID, "i2", 1, t0)
@@ -216,7 +216,7 @@ func runReleaseSays(t *testing.T, open Opener) {
 	is := f.issue("k")
 	f.enqueue(is.ID)
 	f.claim(is.ID, "i1", 1, t0)
-	if err := f.s.MarkSending(f.ctx, is.ID, sub.ID, "i1", t0); err != nil {
+	if err := markSending(f.ctx, f.s, is.ID, sub.ID, "i1", t0); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.s.ReleaseOwner(f.ctx, "i1", at(time.Second)); err != nil {
