@@ -7,8 +7,9 @@
 // DIR holds env.txt (key=value lines: date, commit, cpu, cores, memory, os,
 // go, hugo, wrk, timer, load_start, load_end), build-<posts>.json
 // (hyperfine --export-json, commands named herald, herald-full, hugo,
-// plain), edit.txt, serve-go.txt and news.txt (`go test -bench` output),
-// and wrk/<server>-<status>-<round>.txt (wrk output). A missing file is
+// plain), edit.txt, serve-go.txt, news.txt and heap.txt (`go test -bench`
+// output), wrk/<server>-<status>-<round>.txt (wrk output; servers herald,
+// servefile, nginx) and memory.txt (see memSet). A missing file is
 // reported in the document as "not measured", never guessed.
 package main
 
@@ -51,6 +52,8 @@ func load(dir string) (inputs, error) {
 	in.serveGo = readBench(filepath.Join(dir, "serve-go.txt"))
 	in.news = readBench(filepath.Join(dir, "news.txt"))
 	in.wrk, in.wrkErr = readWrk(filepath.Join(dir, "wrk"))
+	in.mem, in.memErr = readMemory(filepath.Join(dir, "memory.txt"))
+	in.heap = readBench(filepath.Join(dir, "heap.txt"))
 	return in, nil
 }
 

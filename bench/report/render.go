@@ -16,6 +16,9 @@ type inputs struct {
 	wrk      map[string]sample // "herald-200", "servefile-304", ... -> req/s
 	wrkErr   error
 	news     benchSet
+	mem      memSet // memory.txt
+	memErr   error
+	heap     benchSet // heap.txt
 }
 
 // goal is one line of the summary: a target, the figure and whether it holds.
@@ -48,6 +51,7 @@ func render(in inputs) string {
 	r.editSection(in)
 	r.serveSection(in)
 	r.newsSection(in)
+	r.memorySection(in)
 	var doc strings.Builder
 	doc.WriteString(header(in.env))
 	doc.WriteString(goalTable(r.goals))
@@ -65,7 +69,7 @@ func header(env map[string]string) string {
 	b.WriteString("## Machine\n\n| | |\n| --- | --- |\n")
 	for _, k := range []struct{ key, label string }{
 		{"cpu", "CPU"}, {"cores", "Cores"}, {"memory", "Memory"}, {"os", "System"}, {"go", "Go"},
-		{"hugo", "Hugo"}, {"wrk", "wrk"}, {"timer", "Timer"}, {"load_start", "Load average at start"}, {"load_end", "Load average at end"},
+		{"hugo", "Hugo"}, {"wrk", "wrk"}, {"nginx", "nginx"}, {"timer", "Timer"}, {"load_start", "Load average at start"}, {"load_end", "Load average at end"},
 	} {
 		fmt.Fprintf(&b, "| %s | %s |\n", k.label, orUnknown(env[k.key]))
 	}
@@ -97,15 +101,17 @@ func goalTable(goals []goal) string {
 
 func footer(env map[string]string) string {
 	return "## How to reproduce\n\n```\n" +
-		"bench/run                   # this checkout as it is; installs hugo, wrk, curl and hyperfine when missing\n" +
+		"bench/run                   # this checkout as it is; installs hugo, wrk, curl, nginx-light, time and hyperfine when missing\n" +
 		"BENCH_REV=HEAD bench/run    # a commit only, without the uncommitted work of the checkout\n" +
 		"BENCH_RUNS=20 bench/run     # more runs per cold build (default 10); BENCH_QUICK=1 checks the script\n" +
 		"```\n\n" +
-		"It takes about 6 minutes on 2 cores, uses loopback only and stops what it starts. The Go benchmarks\n" +
-		"behind sections 2 to 4 also run on their own, e.g.\n" +
-		"`go test ./cmd/herald -run '^$' -bench EditToFeed -benchtime 100x`,\n" +
+		"It takes about 12 minutes on 2 cores and 2 GB of disk, uses loopback only and stops what it starts.\n" +
+		"The Go benchmarks behind sections 2 to 5 also run on their own, e.g.\n" +
+		"`go test ./internal/app -run '^$' -bench EditToFeed -benchtime 100x`,\n" +
 		"`go test ./internal/web -run '^$' -bench 'Serve(Feed|File)[23]'`,\n" +
-		"`go test ./internal/newsletter -run '^$' -bench . -benchtime 1x`.\n"
+		"`go test ./internal/newsletter -run '^$' -bench . -benchtime 1x`,\n" +
+		"`go test ./internal/post -run '^$' -bench HeapPerPost -benchtime 1x`,\n" +
+		"`go test ./internal/feed -run '^$' -bench HeapPerFeed -benchtime 1x`.\n"
 }
 
 // ratio formats a/b as "4.61×".

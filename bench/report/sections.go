@@ -147,23 +147,28 @@ func (r *report) editGoals(edit benchSet, growth map[string]float64) {
 
 func (r *report) serveSection(in inputs) {
 	r.printf("## 3. Serving the site feed\n\n`herald serve` over the 10,000-post corpus against `bench/servefile` (Go's `http.ServeFile` of the same\n")
-	r.printf("`rss.xml`, with the same ETag), both on loopback, measured with wrk (no gzip asked; the 304 sends a\n")
+	r.printf("`rss.xml`, with the same ETag) and nginx serving herald's output folder with the location block of\n")
+	r.printf("docs/production.md (one worker), all on loopback, measured with wrk (no gzip asked; the 304 sends a\n")
 	r.printf("matching `If-None-Match`). The rounds alternate between the servers, and which one goes first. On a\n")
 	r.printf("machine with two cores or more, the server runs on core 0 and wrk (one thread) on core 1 (`taskset`),\n")
 	r.printf("so that the load generator does not take CPU from the server it measures. herald runs as in production,\n")
 	r.printf("with its read, write and idle timeouts, metrics and security headers; servefile has none of them.\n")
-	r.printf("Requests per second:\n\n")
-	r.printf("| Response | herald | http.ServeFile | herald ÷ ServeFile |\n| --- | --- | --- | --- |\n")
+	r.printf("herald and nginx send the file herald wrote with sendfile(2). Requests per second:\n\n")
+	r.printf("| Response | herald | http.ServeFile | nginx | herald ÷ ServeFile | herald ÷ nginx |\n| --- | --- | --- | --- | --- | --- |\n")
 	for _, status := range []string{"200", "304"} {
-		h, f := in.wrk["herald-"+status], in.wrk["servefile-"+status]
+		h, f, n := in.wrk["herald-"+status], in.wrk["servefile-"+status], in.wrk["nginx-"+status]
 		name := "Serving a " + status + " at ≥ 90% of http.ServeFile (wrk)"
 		if len(h) == 0 || len(f) == 0 {
-			r.printf("| %s | not measured | not measured | – |\n", status)
+			r.printf("| %s | not measured | not measured | not measured | – | – |\n", status)
 			r.missing(name, fmt.Errorf("wrk: %v", orNoFigure(in.wrkErr)))
 			continue
 		}
 		q := h.median() / f.median()
-		r.printf("| %s | %s | %s | %s |\n", status, h.spread("req/s"), f.spread("req/s"), ratio(q, 1))
+		nginx, vsNginx := "not measured", "–"
+		if len(n) > 0 {
+			nginx, vsNginx = n.spread("req/s"), ratio(h.median(), n.median())
+		}
+		r.printf("| %s | %s | %s | %s | %s | %s |\n", status, h.spread("req/s"), f.spread("req/s"), nginx, ratio(q, 1), vsNginx)
 		r.goal(name, fmt.Sprintf("%.0f%% (%s vs %s req/s)", q*100, num(h.median()), num(f.median())), q >= 0.9)
 	}
 	r.printf("\nThe same comparison as Go benchmarks over `httptest` (internal/web/serve_bench_test.go, 8 parallel\n")
