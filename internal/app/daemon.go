@@ -194,6 +194,7 @@ func (d *Daemon) loadPosts(ctx context.Context) error {
 	if err := pub.LoadPosts(ctx); err != nil {
 		return err
 	}
+	pub.DeferGzip()
 	d.pub = pub
 	d.lib.Store(pub.Library())
 	return nil

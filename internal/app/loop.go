@@ -45,7 +45,38 @@ func (d *Daemon) loop(ctx context.Context) error {
 		case <-d.retry.timer:
 			d.retry.timer = nil
 			d.rebuild("retry after a failed rebuild")
+		case <-d.gzipTurn():
+			d.compressSome()
 		}
+	}
+}
+
+// gzipSteps is how many gzip copies the loop writes between two looks at
+// its events: a few milliseconds of work, so that an edit arriving
+// meanwhile waits little.
+const gzipSteps = 4
+
+// ready is a channel that is always ready.
+var ready = func() chan time.Time { c := make(chan time.Time); close(c); return c }()
+
+// gzipTurn is ready while gzip copies of the files written wait to be
+// made (see publish.Publisher.DeferGzip); nil otherwise.
+func (d *Daemon) gzipTurn() <-chan time.Time {
+	if d.pub.GzipPending() {
+		return ready
+	}
+	return nil
+}
+
+// compressSome writes a few of the waiting gzip copies and hands the web
+// server the files with them, so that it sends them from then on.
+func (d *Daemon) compressSome() {
+	changed, _, err := d.pub.CompressPending(gzipSteps)
+	if err != nil {
+		d.log.Warn("Gzip copy of a feed not written; clients get the feed uncompressed", "err", err)
+	}
+	if changed {
+		d.web.SetFeeds(d.pub.Files())
 	}
 }
 
@@ -193,6 +224,7 @@ func (d *Daemon) apply(ctx context.Context, next *config.Config, changed []strin
 		if err := pub.LoadPosts(ctx); err != nil {
 			return err
 		}
+		pub.DeferGzip()
 	}
 	sched, err := NewSchedule(next)
 	if err != nil && next.Newsletter.Enabled {

@@ -23,8 +23,9 @@ type Written struct {
 // feed per worker and not every feed: each feed whose posts changed (or
 // whose files are not on disk as last written) is rendered, written with
 // its gzip copy when its bytes changed, and dropped. It returns every
-// output file sorted by Path with Data nil and the disk fields (Disk,
-// Size, Sum, GzSize, Modified) set: the files on disk are the only copy.
+// output file on disk sorted by Path with Data nil and the disk fields
+// (Disk, Size, Sum, GzSize, Modified) set: the files on disk are the only
+// copy. A file the Writer left alone (see Writer.Kept) is not listed.
 //
 // Items (one post in every format) are kept between builds in a cache
 // bounded in bytes; a post no longer cached is rendered again. A Builder
@@ -151,6 +152,9 @@ func (b *Builder) BuildTo(published []*post.Post, w *Writer) ([]File, Written, e
 	}
 	b.feeds = next
 	b.remember(published, specs)
+	// A file not on disk is not served: one that failed (err says so) or
+	// one herald left alone because it did not write it (Writer.Kept).
+	files = slices.DeleteFunc(files, func(f File) bool { return f.Disk == "" })
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	return files, n, err
 }

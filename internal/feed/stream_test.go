@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -193,5 +194,60 @@ func TestWriterFindsGzipCopiesAfterARestart(t *testing.T) {
 	}
 	if a, b := mtime(t, filepath.Join(dir, "atom.xml.gz")), mtime(t, filepath.Join(dir, "atom.xml")); !a.Equal(b) || !files[1].Modified.Equal(b) {
 		t.Errorf("atom.xml.gz mtime %v, atom.xml %v, Modified %v: want all equal", a, b, files[1].Modified)
+	}
+}
+
+// TestDeferGzip: a Writer that defers its gzip copies writes a changed
+// file at once, without a copy (and without the old, now wrong, one), and
+// CompressPending then writes the copy of the bytes on disk with their
+// mtime; a file rewritten before that gets the copy of its last bytes only.
+func TestDeferGzip(t *testing.T) {
+	dir := t.TempDir()
+	clock := utc("2026-12-01T10:00:00Z")
+	w := NewWriter(dir)
+	w.SetClock(func() time.Time { return clock })
+	w.DeferGzip()
+	big := func(s string) []byte { return []byte("<rss>" + strings.Repeat(s, 200) + "</rss>") }
+	files := []File{{Path: "rss.xml", ContentType: TypeRSS, Data: big("one ")}, {Path: "atom.xml", ContentType: TypeAtom, Data: big("atom ")}}
+	mustWrite(t, w.Write, files, counts{written: 2})
+	if _, err := os.Stat(filepath.Join(dir, "rss.xml.gz")); !os.IsNotExist(err) || files[0].GzSize != 0 || !w.Pending() {
+		t.Fatalf("deferred: rss.xml.gz %v, GzSize %d, pending %t; want no copy yet", err, files[0].GzSize, w.Pending())
+	}
+	sizes, more, err := w.CompressPending(1)
+	if err != nil || len(sizes) != 1 || !more {
+		t.Fatalf("CompressPending(1) = %v, more %t, %v; want one copy and more to come", sizes, more, err)
+	}
+	clock = clock.Add(time.Minute)
+	files = []File{{Path: "rss.xml", ContentType: TypeRSS, Data: big("two ")}, {Path: "atom.xml", ContentType: TypeAtom, Data: big("atom ")}}
+	mustWrite(t, w.Write, files, counts{written: 1, unchanged: 1})
+	if _, err := os.Stat(filepath.Join(dir, "rss.xml.gz")); !os.IsNotExist(err) {
+		t.Errorf("the gzip copy of the old rss.xml outlived its bytes: %v", err)
+	}
+	first := sizes
+	sizes, more, err = w.CompressPending(0)
+	if err != nil || more || len(sizes) != 1 || sizes["rss.xml"] == 0 {
+		t.Fatalf("CompressPending(0) = %v, more %t, %v; want the new rss.xml's copy alone", sizes, more, err)
+	}
+	maps.Copy(sizes, first)
+	for _, f := range files {
+		gz := filepath.Join(dir, f.Path) + GzSuffix
+		if got := gunzip(t, gz); !bytes.Equal(got, f.Data) {
+			t.Errorf("%s does not decompress to the file's last bytes", gz)
+		}
+		if m := mtime(t, gz); !m.Equal(mtime(t, filepath.Join(dir, f.Path))) {
+			t.Errorf("%s mtime %v, want its file's", gz, m)
+		}
+		if info, _ := os.Stat(gz); sizes[f.Path] != info.Size() {
+			t.Errorf("%s: CompressPending says %d bytes, the disk %d", gz, sizes[f.Path], info.Size())
+		}
+	}
+	// The next write knows the copies: nothing is pending, nothing moves.
+	mustWrite(t, w.Write, files, counts{unchanged: 2})
+	if w.Pending() || files[0].GzSize == 0 {
+		t.Errorf("after CompressPending: pending %t, GzSize %d", w.Pending(), files[0].GzSize)
+	}
+	manifest, _ := os.ReadFile(filepath.Join(dir, ManifestName))
+	if !strings.Contains(string(manifest), "rss.xml.gz") {
+		t.Errorf("the manifest does not own the copies:\n%s", manifest)
 	}
 }

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -60,7 +62,24 @@ type Writer struct {
 	now     func() time.Time
 	// manifest is what ManifestName lists, as last read or written.
 	manifest map[string]bool
+
+	deferGz bool                 // see DeferGzip
+	pending map[string]pendingGz // files whose gzip copy CompressPending is to write, by path
 }
+
+// pendingGz is a file written without its gzip copy: its bytes' sum and
+// mtime, which the copy is made from and given.
+type pendingGz struct {
+	sum [32]byte
+	mod time.Time
+}
+
+// DeferGzip makes Write and BuildTo leave out the gzip copies of the files
+// they write (the old copy of a changed file is still removed first), for
+// CompressPending to write later: a daemon serves a changed feed at once,
+// uncompressed to every client for the moment until its copy is there,
+// instead of waiting for the compression. Call it before the first Write.
+func (w *Writer) DeferGzip() { w.deferGz = true }
 
 // onDisk is what a Writer knows of a file it wrote or found: its size,
 // SHA-256 sum (known false after a failed write: compare the bytes again)
@@ -115,10 +134,12 @@ type writeRun struct {
 
 // putResult is what put did with one file.
 type putResult struct {
-	theirs bool // a file herald did not write is there: left alone (see Writer.theirs)
-	same   bool // the bytes were on disk already
-	disk   onDisk
-	err    error
+	theirs    bool // a file herald did not write is there: left alone (see Writer.theirs)
+	same      bool // the bytes were on disk already
+	disk      onDisk
+	err       error
+	gzPending bool // its gzip copy is left for CompressPending
+	compared  bool // its bytes were given (not a File kept without them)
 }
 
 // begin starts a write of files (their paths; Data may still be nil) with
@@ -151,6 +172,7 @@ func (r *writeRun) put(f *File, i int) {
 		f.Modified, f.Disk, f.GzSize = old.mod, w.full(f.Path), old.gz
 		return
 	}
+	res.compared = true
 	sum := sha256.Sum256(f.Data)
 	var prev time.Time
 	res.same, prev, res.err = w.same(*f, sum)
@@ -159,9 +181,9 @@ func (r *writeRun) put(f *File, i int) {
 	}
 	var d onDisk
 	if res.same {
-		d, res.err = w.keepGzip(*f, sum, prev)
+		d, res.gzPending, res.err = w.keepGzip(*f, sum, prev)
 	} else {
-		d, res.err = w.writeFile(*f, sum, stamp(r.now, prev))
+		d, res.gzPending, res.err = w.writeFile(*f, sum, stamp(r.now, prev))
 	}
 	if res.err != nil {
 		return
@@ -196,6 +218,16 @@ func (r *writeRun) finish(files []File) (written, unchanged, removed int, err er
 			written++
 			next[f.Path] = res.disk
 			w.written = append(w.written, f.Path)
+		}
+		if res.err == nil && res.compared {
+			if res.gzPending {
+				if w.pending == nil {
+					w.pending = map[string]pendingGz{}
+				}
+				w.pending[f.Path] = pendingGz{res.disk.sum, res.disk.mod}
+			} else {
+				delete(w.pending, f.Path)
+			}
 		}
 	}
 	removed, err = w.removeStale(r.owned, next)
@@ -339,55 +371,122 @@ func gzipOf(data []byte) []byte {
 // mod, that its gzip copy is there too (same mtime, the size last
 // written), writing it when not: a folder written by an older herald, or
 // a copy removed by hand.
-func (w *Writer) keepGzip(f File, sum [32]byte, mod time.Time) (onDisk, error) {
-	d := onDisk{size: int64(len(f.Data)), sum: sum, known: true, mod: mod}
+func (w *Writer) keepGzip(f File, sum [32]byte, mod time.Time) (d onDisk, pending bool, err error) {
+	d = onDisk{size: int64(len(f.Data)), sum: sum, known: true, mod: mod}
 	gzFull := w.full(f.Path) + GzSuffix
-	info, err := os.Lstat(gzFull)
-	if err == nil && info.Mode().IsRegular() && info.ModTime().Equal(mod) {
+	info, lerr := os.Lstat(gzFull)
+	if lerr == nil && info.Mode().IsRegular() && info.ModTime().Equal(mod) {
 		if old, ok := w.last[f.Path]; !ok || !old.known || old.gz == info.Size() {
 			d.gz = info.Size()
-			return d, nil
+			return d, false, nil
 		}
+	}
+	if old, ok := w.pending[f.Path]; ok && old.sum == sum && old.mod.Equal(mod) {
+		return d, true, nil // still waiting for CompressPending
+	}
+	if lerr == nil && info.Mode().IsRegular() {
+		os.Remove(gzFull) // a copy of other bytes
+	}
+	if w.deferGz {
+		return d, true, nil
 	}
 	gz := gzipOf(f.Data)
 	if gz == nil {
-		if err == nil && info.Mode().IsRegular() {
-			os.Remove(gzFull) // a copy of other bytes
-		}
-		return d, nil
+		return d, false, nil
 	}
 	if err := w.writeTemp(gzFull, gz, mod, true); err != nil {
-		return onDisk{}, fmt.Errorf("writing feed %s%s: %w", f.Path, GzSuffix, err)
+		return onDisk{}, false, fmt.Errorf("writing feed %s%s: %w", f.Path, GzSuffix, err)
 	}
 	d.gz = int64(len(gz))
-	return d, nil
+	return d, false, nil
 }
 
 // writeFile writes f and its gzip copy through temporary files and
 // renames, both with mtime mod. The old gzip copy goes first, so that a
 // static server never pairs it with the new file; the new copy follows the
 // file.
-func (w *Writer) writeFile(f File, sum [32]byte, mod time.Time) (onDisk, error) {
+func (w *Writer) writeFile(f File, sum [32]byte, mod time.Time) (onDisk, bool, error) {
 	full := w.full(f.Path)
 	if err := os.MkdirAll(w.dir, 0o755); err != nil {
-		return onDisk{}, fmt.Errorf("making feed folder for %s: %w", f.Path, err)
+		return onDisk{}, false, fmt.Errorf("making feed folder for %s: %w", f.Path, err)
 	}
 	if info, err := os.Lstat(full + GzSuffix); err == nil && info.Mode().IsRegular() {
 		if err := os.Remove(full + GzSuffix); err != nil {
-			return onDisk{}, fmt.Errorf("writing feed %s: removing its old gzip copy: %w", f.Path, err)
+			return onDisk{}, false, fmt.Errorf("writing feed %s: removing its old gzip copy: %w", f.Path, err)
 		}
 	}
 	if err := w.writeTemp(full, f.Data, mod, false); err != nil {
-		return onDisk{}, fmt.Errorf("writing feed %s: %w", f.Path, err)
+		return onDisk{}, false, fmt.Errorf("writing feed %s: %w", f.Path, err)
 	}
 	d := onDisk{size: int64(len(f.Data)), sum: sum, known: true, mod: mod}
+	if w.deferGz {
+		return d, true, nil
+	}
 	if gz := gzipOf(f.Data); gz != nil {
 		if err := w.writeTemp(full+GzSuffix, gz, mod, true); err != nil {
-			return d, fmt.Errorf("writing feed %s%s: %w", f.Path, GzSuffix, err)
+			return d, false, fmt.Errorf("writing feed %s%s: %w", f.Path, GzSuffix, err)
 		}
 		d.gz = int64(len(gz))
 	}
-	return d, nil
+	return d, false, nil
+}
+
+// CompressPending writes the gzip copies DeferGzip left out, up to max of
+// them (all when max <= 0), on every core, each with its file's mtime,
+// and returns the size of each copy written by path (a file whose
+// compression does not pay gets none, and is not listed). A file that
+// changed since, or went away, is skipped: its copy is the next write's.
+// more reports whether copies are still pending.
+func (w *Writer) CompressPending(max int) (written map[string]int64, more bool, err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	paths := slices.Sorted(maps.Keys(w.pending))
+	if max > 0 && len(paths) > max {
+		paths = paths[:max]
+	}
+	sizes := make([]int64, len(paths))
+	errs := make([]error, len(paths))
+	parallel(len(paths), runtime.GOMAXPROCS(0), func(i int) error {
+		p := w.pending[paths[i]]
+		if d, ok := w.last[paths[i]]; !ok || !d.known || d.sum != p.sum || !d.mod.Equal(p.mod) {
+			return nil // rewritten or removed since
+		}
+		full := w.full(paths[i])
+		data, err := os.ReadFile(full)
+		if err != nil || sha256.Sum256(data) != p.sum {
+			return nil // changed behind the Writer's back: the next write notices
+		}
+		if gz := gzipOf(data); gz != nil {
+			if errs[i] = w.writeTemp(full+GzSuffix, gz, p.mod, true); errs[i] == nil {
+				sizes[i] = int64(len(gz))
+			}
+		}
+		return nil
+	})
+	written = map[string]int64{}
+	for i, p := range paths {
+		delete(w.pending, p)
+		if sizes[i] > 0 {
+			d := w.last[p]
+			d.gz = sizes[i]
+			w.last[p] = d
+			written[p] = sizes[i]
+		}
+		if errs[i] != nil {
+			errs[i] = fmt.Errorf("writing feed %s%s: %w", p, GzSuffix, errs[i])
+		}
+	}
+	if len(written) > 0 {
+		errs = append(errs, w.saveManifest(w.last))
+	}
+	return written, len(w.pending) > 0, errors.Join(errs...)
+}
+
+// Pending reports whether CompressPending has copies to write.
+func (w *Writer) Pending() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.pending) > 0
 }
 
 // writeTemp puts data at full through a temporary file in its folder and

@@ -83,6 +83,34 @@ func (p *Publisher) Files() []feed.File { return p.files }
 // record; callers must not change them.
 func (p *Publisher) Last() []*post.Post { return p.last }
 
+// DeferGzip leaves the gzip copies of the files Publish writes for
+// CompressPending (see feed.Writer.DeferGzip): a daemon serves a changed
+// feed without waiting for its compression. Call it before the first
+// Publish.
+func (p *Publisher) DeferGzip() { p.writer.DeferGzip() }
+
+// GzipPending reports whether CompressPending has copies to write.
+func (p *Publisher) GzipPending() bool { return p.writer.Pending() }
+
+// CompressPending writes up to max of the gzip copies left for later and
+// updates Files (a new slice: the old one may be in use) with them. It
+// reports whether Files changed and whether copies are still pending.
+func (p *Publisher) CompressPending(max int) (changed, more bool, err error) {
+	sizes, more, err := p.writer.CompressPending(max)
+	if len(sizes) == 0 {
+		return false, more, err
+	}
+	files := slices.Clone(p.files)
+	for i, f := range files {
+		if n, ok := sizes[f.Path]; ok {
+			files[i].GzSize = n
+			changed = true
+		}
+	}
+	p.files = files
+	return changed, more, err
+}
+
 // Written lists the paths the last Publish rewrote (their bytes changed).
 func (p *Publisher) Written() []string { return p.writer.Written() }
 

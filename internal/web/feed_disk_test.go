@@ -83,26 +83,32 @@ func TestServeFeedFromDisk(t *testing.T) {
 // TestServeFeedFromDiskNeverMixesVersions: when a rebuild has replaced a
 // file on disk but not yet handed the server its entry, a request waits for
 // the new entry and gets the new bytes with their own validators, never
-// the new bytes under the old ETag and length.
+// the new bytes under the old ETag and length; a request served from a
+// reader kept open by an earlier one gets the old bytes with the old
+// validators, as the server still stands.
 func TestServeFeedFromDiskNeverMixesVersions(t *testing.T) {
 	dir := t.TempDir()
 	w := feed.NewWriter(dir)
 	clock := time.Now()
 	w.SetClock(func() time.Time { return clock })
-	old, _ := writeFeeds(t, w, "")
+	old, oldBodies := writeFeeds(t, w, "")
 	e := newEnv(t, nil)
 	e.srv.SetFeeds(old)
 	identity := http.Header{"Accept-Encoding": {"identity"}}
-	first, _ := e.do(t, "GET", "/feeds/feed.xml", nil, identity)
+	kept, _ := e.do(t, "GET", "/feeds/feed.xml", nil, identity) // leaves a reader of the old file open
 
 	clock = clock.Add(time.Minute)
 	next, bodies := writeFeeds(t, w, "edited, and longer")
+	if res, body := e.do(t, "GET", "/feeds/feed.xml", nil, identity); body != oldBodies["feed.xml"] || res.Header.Get("ETag") != kept.Header.Get("ETag") {
+		t.Errorf("from a kept reader: %d bytes (old %d) with ETag %s (old %s): want the old bytes and ETag",
+			len(body), len(oldBodies["feed.xml"]), res.Header.Get("ETag"), kept.Header.Get("ETag"))
+	}
 	done := make(chan struct{})
 	var res *http.Response
 	var body string
 	go func() {
 		defer close(done)
-		res, body = e.do(t, "GET", "/feeds/feed.xml", nil, identity)
+		res, body = e.do(t, "GET", "/feeds/atom.xml", nil, identity) // never asked for: no reader kept
 	}()
 	select {
 	case <-done:
@@ -111,13 +117,17 @@ func TestServeFeedFromDiskNeverMixesVersions(t *testing.T) {
 	}
 	e.srv.SetFeeds(next)
 	<-done
-	if body != bodies["feed.xml"] {
-		t.Fatalf("got %d bytes, want the new file's %d", len(body), len(bodies["feed.xml"]))
+	if body != bodies["atom.xml"] {
+		t.Fatalf("got %d bytes, want the new file's %d", len(body), len(bodies["atom.xml"]))
 	}
-	if res.Header.Get("ETag") == first.Header.Get("ETag") || res.ContentLength != int64(len(body)) {
-		t.Errorf("new bytes with ETag %s (old %s), Content-Length %d", res.Header.Get("ETag"), first.Header.Get("ETag"), res.ContentLength)
+	if res.ContentLength != int64(len(body)) {
+		t.Errorf("new bytes with Content-Length %d", res.ContentLength)
 	}
-	if got, _ := e.do(t, "GET", "/feeds/feed.xml", nil, identity); got.Header.Get("ETag") != res.Header.Get("ETag") {
+	if got, _ := e.do(t, "GET", "/feeds/atom.xml", nil, identity); got.Header.Get("ETag") != res.Header.Get("ETag") {
 		t.Errorf("the next request has ETag %s, the waiting one got %s", got.Header.Get("ETag"), res.Header.Get("ETag"))
+	}
+	// Once the server has the new entries, the kept reader of the old file is gone.
+	if got, body := e.do(t, "GET", "/feeds/feed.xml", nil, identity); body != bodies["feed.xml"] || got.Header.Get("ETag") == kept.Header.Get("ETag") {
+		t.Errorf("after SetFeeds: %d bytes with ETag %s, want the new file's %d bytes and another ETag", len(body), got.Header.Get("ETag"), len(bodies["feed.xml"]))
 	}
 }

@@ -2,10 +2,13 @@ package web
 
 import (
 	"crypto/sha256"
+	"errors"
 	"io"
 	"net/http"
 	"os"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/heraldhq/herald/internal/feed"
@@ -86,24 +89,116 @@ func (s *Server) serveFeedFrom(w http.ResponseWriter, r *http.Request, set *feed
 // the files before the server gets their entries), so a body never goes
 // out with the headers of other bytes.
 func (s *Server) sendDisk(w http.ResponseWriter, r *http.Request, e *feedEntry, gz bool, length []string) bool {
+	f, err := e.openDisk(gz)
+	if err != nil {
+		return false
+	}
+	w.Header()["Content-Length"] = length
+	if r.Method == http.MethodHead {
+		e.release(f, gz)
+		return true
+	}
+	if _, err := io.Copy(w, f); err != nil { // sendfile(2) through net/http's ReadFrom
+		f.Close() // the client went away; the offset is unknown
+		return true
+	}
+	e.release(f, gz)
+	return true
+}
+
+// diskPool holds open, idle readers of one file of a disk entry, so that
+// a request for a feed asked for often neither opens nor checks the file:
+// it seeks back to the start of a reader an earlier request used. The
+// readers see the bytes of the entry even after a rebuild renamed another
+// file over the path (they hold the old one), until SetFeeds retires the
+// entry and closes them.
+type diskPool struct {
+	once sync.Once
+	free chan *os.File
+}
+
+// pooledFiles counts the idle readers of every entry; maxPooledFiles
+// bounds them, so that a crawler fetching thousands of feeds leaves few
+// files open.
+var pooledFiles atomic.Int64
+
+const maxPooledFiles, poolPerFile = 256, 32
+
+func (e *feedEntry) pool(gz bool) *diskPool {
+	p := &e.idPool
+	if gz {
+		p = &e.gzPool
+	}
+	p.once.Do(func() { p.free = make(chan *os.File, poolPerFile) })
+	return p
+}
+
+// openDisk returns a reader at the start of the entry's file (its gzip
+// copy when gz): an idle one, else the file opened and checked against
+// the entry (size and mtime), failing when it was replaced since.
+func (e *feedEntry) openDisk(gz bool) (*os.File, error) {
+	select {
+	case f := <-e.pool(gz).free:
+		pooledFiles.Add(-1)
+		if _, err := f.Seek(0, io.SeekStart); err == nil {
+			return f, nil
+		}
+		f.Close()
+	default:
+	}
 	path, size := e.disk, e.size
 	if gz {
 		path, size = e.disk+feed.GzSuffix, e.gzSize
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return false
+		return nil, err
 	}
-	defer f.Close()
 	info, err := f.Stat()
 	if err != nil || !info.Mode().IsRegular() || info.Size() != size || !info.ModTime().Equal(e.mtime) {
-		return false
+		f.Close()
+		return nil, errReplaced
 	}
-	w.Header()["Content-Length"] = length
-	if r.Method != http.MethodHead {
-		io.Copy(w, f) // sendfile(2) through net/http's ReadFrom; an error means the client went away
+	return f, nil
+}
+
+var errReplaced = errors.New("the file on disk is not the entry's")
+
+// release keeps f for a later request, or closes it when the entry is
+// retired or enough readers are kept.
+func (e *feedEntry) release(f *os.File, gz bool) {
+	if e.retired.Load() || pooledFiles.Add(1) > maxPooledFiles {
+		pooledFiles.Add(-1)
+		f.Close()
+		return
 	}
-	return true
+	select {
+	case e.pool(gz).free <- f:
+	default:
+		pooledFiles.Add(-1)
+		f.Close()
+	}
+}
+
+// retire closes the idle readers of an entry SetFeeds no longer serves.
+// A reader released after it is closed by its finalizer.
+func (e *feedEntry) retire() {
+	if e.disk == "" || e.retired.Swap(true) {
+		return
+	}
+	for _, gz := range []bool{false, true} {
+		p := e.pool(gz)
+		for {
+			select {
+			case f := <-p.free:
+				pooledFiles.Add(-1)
+				f.Close()
+				continue
+			default:
+			}
+			break
+		}
+	}
 }
 
 // replacedWait is how long a request for a file replaced on disk waits

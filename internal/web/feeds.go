@@ -67,6 +67,9 @@ type feedEntry struct {
 	sum       [32]byte  // SHA-256 of the bytes
 	gzSize    int64     // length of the gzip copy on disk; 0 when there is none
 	gzLengthH []string
+	idPool    diskPool // idle readers of the file and of its gzip copy
+	gzPool    diskPool
+	retired   atomic.Bool // SetFeeds no longer serves the entry: readers are closed, not kept
 }
 
 // zeroCopyMin is the body size from which a request sends the body with
@@ -156,6 +159,11 @@ func (s *Server) SetFeeds(files []feed.File) {
 	next.links = feedLinks(files)
 	s.feeds.Store(next)
 	old.closeOnce.Do(func() { close(old.replaced) })
+	for p, e := range old.files {
+		if next.files[p] != e {
+			e.retire()
+		}
+	}
 }
 
 // reuseEntry returns old's entry for f when the bytes are the same slice

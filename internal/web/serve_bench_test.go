@@ -50,11 +50,17 @@ func benchSiteFeed(b *testing.B) feed.File {
 	return feed.File{}
 }
 
-// heraldFeedServer is the real Server over httptest serving f; it returns
-// the feed's URL and ETag.
+// heraldFeedServer is the real Server over httptest serving f as the
+// daemon does: written by a feed.Writer (with its gzip copy), sent from the
+// file. It returns the feed's URL and ETag.
 func heraldFeedServer(b *testing.B, f feed.File) (url, etag string) {
 	e := newEnv(b, nil)
-	e.srv.SetFeeds([]feed.File{f})
+	files := []feed.File{f}
+	if _, _, _, err := feed.NewWriter(b.TempDir()).Write(files); err != nil {
+		b.Fatal(err)
+	}
+	files[0].Data = nil
+	e.srv.SetFeeds(files)
 	url = e.ts.URL + "/feeds/" + f.Path
 	return url, fetch(b, url, "", http.StatusOK)
 }
