@@ -251,3 +251,34 @@ func TestDeferGzip(t *testing.T) {
 		t.Errorf("the manifest does not own the copies:\n%s", manifest)
 	}
 }
+
+// TestBuildToLeavesOutFilesItKept: an index.html herald did not write stays
+// as it is and is not among the files BuildTo returns (a server given them
+// would otherwise serve nothing there), while the feeds are written.
+func TestBuildToLeavesOutFilesItKept(t *testing.T) {
+	f := longFixture()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, IndexPath), []byte("<p>the site's home page</p>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w := NewWriter(dir)
+	b := newTestBuilder(t, testSite(), Options{PerTag: true, PerAuthor: true}, f)
+	files, _, err := b.BuildTo(f.posts, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range files {
+		if file.Path == IndexPath {
+			t.Errorf("BuildTo lists %s, which it did not write", IndexPath)
+		}
+		if file.Disk == "" {
+			t.Errorf("%s is listed without a file on disk", file.Path)
+		}
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, IndexPath)); string(got) != "<p>the site's home page</p>" {
+		t.Errorf("the site's index.html was replaced: %.40q", got)
+	}
+	if len(w.Kept()) != 1 || len(files) == 0 {
+		t.Errorf("Kept %v, %d files", w.Kept(), len(files))
+	}
+}
