@@ -28,6 +28,7 @@ type expandEnv struct {
 	page      map[string]string // front matter scalars by lowercase dotted key
 	lookup    func(ref string) string
 	postDir   string            // absolute folder of the post, for include_relative; "" when unknown
+	refs      *[]Directive      // when set, the references to other posts are noted here (Name is the target)
 	includes  map[string]string // Liquid include parameters; nil outside an include
 	depth     int               // include nesting
 }

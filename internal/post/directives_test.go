@@ -1,6 +1,8 @@
 package post_test
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -135,5 +137,45 @@ func TestSummaryNeverHasShortcodes(t *testing.T) {
 	p := mustParse(t, "_posts/p.md", src, directiveOptions(t))
 	if s := p.Summary(); s != "The real first…" && s != "The real first paragraph." {
 		t.Errorf("Summary = %q, want the note's text", s)
+	}
+}
+
+func TestLibraryReportsReferencesToNoPost(t *testing.T) {
+	dir := t.TempDir()
+	for name, src := range map[string]string{
+		"_posts/2026-01-01-target.md": "---\ntitle: Target\n---\nHere.\n",
+		"_posts/2026-01-02-refs.md": "---\ntitle: Refs\n---\n[ok]({% post_url 2026-01-01-target %})\n" +
+			"[gone]({% post_url 2020-01-01-gone %}) [own](#top)\n\n[h]({{< ref \"missing.md#x\" >}}) [t]({{< relref \"2026-01-01-target.md\" >}})\n",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opts := testOptions()
+	opts.Dir, opts.Site = dir, &post.Site{Generator: post.Jekyll}
+	lib := post.NewLibrary(opts)
+	if err := lib.Load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var p *post.Post
+	for _, q := range lib.Snapshot().All() {
+		if q.Title == "Refs" {
+			p = q
+		}
+	}
+	var got []string
+	for _, d := range p.Unsupported {
+		got = append(got, fmt.Sprintf("%d %s", d.Line, d.Name))
+	}
+	want := []string{"5 liquid post_url 2020-01-01-gone (no such post: links to the home page)", "7 shortcode ref missing.md#x (no such post: links to the home page)"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("Unsupported = %q, want %q", got, want)
+	}
+	if html := p.ContentHTML(); strings.Count(html, `href="https://blog.example.com/2026/01/target/"`) != 2 {
+		t.Errorf("post_url to an existing post not resolved:\n%s", html)
 	}
 }

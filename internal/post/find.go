@@ -34,3 +34,22 @@ func refKey(p string) string {
 	}
 	return strings.TrimSuffix(p, "/index")
 }
+
+// checkRefs adds to each post of posts a Directive in Unsupported for every
+// ref, relref or post_url naming no post of s (it links to the home page).
+// The posts must not be visible to readers yet.
+func (r *reader) checkRefs(s *Snapshot, posts []*Post) {
+	for _, p := range posts {
+		if p.impl == nil {
+			continue
+		}
+		for _, ref := range p.impl.refs {
+			kind, target, _ := strings.Cut(ref.Name, " ")
+			name, target, _ := strings.Cut(target, " ")
+			path, _, _ := strings.Cut(target, "#")
+			if r.find(s, path) == "" {
+				p.Unsupported = append(p.Unsupported, Directive{Line: ref.Line, Name: kind + " " + name + " " + target + " (no such post: links to the home page)"})
+			}
+		}
+	}
+}

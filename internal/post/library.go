@@ -61,6 +61,7 @@ func (l *Library) Load(ctx context.Context) error {
 	s := &Snapshot{byPath: c.posts, byDate: slices.Clone(c.posts), problems: c.problems}
 	slices.SortFunc(s.byDate, newer)
 	sortProblems(s.problems)
+	l.r.checkRefs(s, c.posts)
 	l.snap.Store(s)
 	return nil
 }
@@ -85,6 +86,7 @@ func (l *Library) Update(paths []string) (changed bool) {
 	old := l.snap.Load()
 	next, changed := old.apply(c)
 	if changed {
+		l.r.checkRefs(next, c.posts)
 		l.snap.Store(next)
 	}
 	return changed

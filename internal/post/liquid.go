@@ -44,6 +44,9 @@ func (x *expander) liquidTag(off int) int {
 		x.out.WriteString(x.env.linkTo(strings.TrimSpace(rest)))
 		return size
 	case "post_url":
+		if x.env.refs != nil {
+			x.noteRef(off, "liquid post_url", strings.TrimSpace(rest))
+		}
 		x.out.WriteString(cmpOr(x.env.find(strings.TrimSpace(rest)), x.env.base+"/"))
 		return size
 	case "include", "include_relative":

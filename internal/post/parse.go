@@ -214,7 +214,7 @@ func (r *reader) scanDirectives(p *Post, m meta, body []byte, bodyLine int) {
 	}
 	p.impl.env = env
 	scan := *env
-	scan.lookup = nil
+	scan.lookup, scan.refs = nil, &p.impl.refs
 	_, inSummary := scan.expand([]byte(p.impl.fmSummary), 1)
 	for i := range inSummary {
 		inSummary[i].Line = m.at(cmp.Or(presentKey(m, "summary"), "description")).line

@@ -27,6 +27,7 @@ type postImpl struct {
 	body      *lazyBody  // Markdown after the front matter; never modified
 	fmSummary string     // summary or description from the front matter
 	env       *expandEnv // for a body or summary with shortcodes or Liquid tags; nil otherwise
+	refs      []Directive // ref, relref and post_url targets with their lines, checked by the Library
 }
 
 // htmlKey identifies a rendered body: the bytes of the file it came from

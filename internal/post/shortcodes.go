@@ -109,6 +109,9 @@ func (x *expander) shortcode(off int) int {
 	name, rest := word(body)
 	a := parseArgs(rest)
 	if render, ok := shortcodes[name]; ok {
+		if (name == "ref" || name == "relref") && x.env.refs != nil {
+			x.noteRef(off, "shortcode "+name, a.get("path", 0))
+		}
 		x.out.WriteString(render(x, a))
 		return size
 	}
@@ -330,4 +333,12 @@ func cmpOr(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// noteRef notes a reference to another post (not a #fragment of this one)
+// for Library to check once every post is read.
+func (x *expander) noteRef(off int, kind, target string) {
+	if path, _, _ := strings.Cut(target, "#"); path != "" {
+		*x.env.refs = append(*x.env.refs, Directive{Line: x.line(off), Name: kind + " " + target})
+	}
 }
