@@ -22,11 +22,11 @@ const moreMark = "<!--more-->"
 // postImpl holds the raw body of a Post and its lazily rendered parts.
 type postImpl struct {
 	md        *markdown
-	words     int        // Options.SummaryWords
-	sum       fileSum    // the whole file as read
-	body      *lazyBody  // Markdown after the front matter; never modified
-	fmSummary string     // summary or description from the front matter
-	env       *expandEnv // for a body or summary with shortcodes or Liquid tags; nil otherwise
+	words     int         // Options.SummaryWords
+	sum       fileSum     // the whole file as read
+	body      *lazyBody   // Markdown after the front matter; never modified
+	fmSummary string      // summary or description from the front matter
+	env       *expandEnv  // for a body or summary with shortcodes or Liquid tags; nil otherwise
 	refs      []Directive // ref, relref and post_url targets with their lines, checked by the Library
 }
 
