@@ -1,11 +1,12 @@
 package newsletter
 
 import (
+	"github.com/heraldhq/herald/internal/clock/clocktest"
+
 	"context"
 	"errors"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -103,45 +104,21 @@ func TestSightingsOnAnOlderDatabase(t *testing.T) {
 	}
 }
 
-// tickingClock moves forward a millisecond each time it is read, as time
-// does between two steps of a real send.
-type tickingClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *tickingClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(time.Millisecond)
-	return c.now
-}
-
-func (c *tickingClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	ch := make(chan time.Time, 1)
-	ch <- c.now
-	return ch
-}
-
 // TestSendNowWindowsDoNotOverlap: a post herald first sees during a send
 // belongs to that issue only; the next send finds nothing new, however
 // much time passed between the steps of the first.
 func TestSendNowWindowsDoNotOverlap(t *testing.T) {
 	f := newFixture(t)
-	clk := &tickingClock{now: t0}
+	clk := clocktest.NewAuto(t0)
+	clk.Step = time.Millisecond // as time passes between two steps of a real send
 	n := f.engine(daily(t), func(o *Options) { o.Clock = clk })
 	f.subscribe("ann@example.com")
 	ctx := context.Background()
 	if res, err := n.SendNow(ctx, SendOptions{}); err != nil || !res.FirstSend {
 		t.Fatalf("first SendNow = %+v, %v; want the baseline recorded", res, err)
 	}
-	clk.mu.Lock()
-	clk.now = clk.now.Add(time.Hour)
-	date := clk.now.Add(-time.Minute)
-	clk.mu.Unlock()
+	clk.Advance(time.Hour)
+	date := clk.Now().Add(-time.Minute)
 	f.mu.Lock() // published without a sighting: the send sees it first
 	f.posts = append(f.posts, &post.Post{ID: "p", Title: "P", Date: date, Permalink: "https://blog.example.com/posts/p/"})
 	f.mu.Unlock()

@@ -76,6 +76,10 @@ func (c *Fake) Set(t time.Time) {
 // forward by the wait: retries, polls and rate limits happen without
 // sleeping. It records every wait. It is safe for concurrent use.
 type Auto struct {
+	// Step, when set before use, moves the clock forward on every Now, as
+	// time passes between two steps of real work.
+	Step time.Duration
+
 	mu    sync.Mutex
 	now   time.Time
 	waits []time.Duration
@@ -84,10 +88,11 @@ type Auto struct {
 // NewAuto returns an Auto clock reading now.
 func NewAuto(now time.Time) *Auto { return &Auto{now: now} }
 
-// Now returns the clock's time.
+// Now returns the clock's time, first moving it Step forward.
 func (c *Auto) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.now = c.now.Add(c.Step)
 	return c.now
 }
 
