@@ -48,7 +48,7 @@ func (r *reader) checkRefs(s *Snapshot, posts []*Post) {
 			name, target, _ := strings.Cut(target, " ")
 			path, _, _ := strings.Cut(target, "#")
 			if r.find(s, path) == "" {
-				p.Unsupported = append(p.Unsupported, Directive{Line: ref.Line, Name: kind + " " + name + " " + target + " (no such post: links to the home page)"})
+				p.Unsupported = append(p.Unsupported, Directive{Line: ref.Line, Name: kind + " " + name + " " + target + " (names no post in the posts folder: links to the home page)"})
 			}
 		}
 	}
