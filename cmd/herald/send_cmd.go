@@ -238,6 +238,10 @@ func resendUncertain(ctx context.Context, g *app.Engine, issueID int64, e env) e
 	if issueID != 0 {
 		where = fmt.Sprintf("of issue %d", issueID)
 	}
+	if n == 0 {
+		fmt.Fprintf(e.stdout, "No uncertain delivery to send again (%s checked)\n", strings.TrimPrefix(where, "of "))
+		return nil
+	}
 	fmt.Fprintf(e.stdout, "%s %s sent again (same Message-IDs)\n", capitalized(grouped(n, "uncertain delivery")), where)
 	return nil
 }
