@@ -171,7 +171,7 @@ func TestLibraryReportsReferencesToNoPost(t *testing.T) {
 	for _, d := range p.Unsupported {
 		got = append(got, fmt.Sprintf("%d %s", d.Line, d.Name))
 	}
-	want := []string{"5 liquid post_url 2020-01-01-gone (names no post in the posts folder: links to the home page)", "7 shortcode ref missing.md#x (no such post: links to the home page)"}
+	want := []string{"5 liquid post_url 2020-01-01-gone (names no post in the posts folder: links to the home page)", "7 shortcode ref missing.md#x (names no post in the posts folder: links to the home page)"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("Unsupported = %q, want %q", got, want)
 	}
