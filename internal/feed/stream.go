@@ -25,7 +25,8 @@ type Written struct {
 // its gzip copy when its bytes changed, and dropped. It returns every
 // output file on disk sorted by Path with Data nil and the disk fields
 // (Disk, Size, Sum, GzSize, Modified) set: the files on disk are the only
-// copy. A file the Writer left alone (see Writer.Kept) is not listed.
+// copy. A file the Writer left alone (see Writer.Kept) is not listed, but
+// for the HTML view, listed then with its Data and no Disk.
 //
 // Items (one post in every format) are kept between builds in a cache
 // bounded in bytes; a post no longer cached is rendered again. A Builder
@@ -152,9 +153,15 @@ func (b *Builder) BuildTo(published []*post.Post, w *Writer) ([]File, Written, e
 	}
 	b.feeds = next
 	b.remember(published, specs)
-	// A file not on disk is not served: one that failed (err says so) or
-	// one herald left alone because it did not write it (Writer.Kept).
-	files = slices.DeleteFunc(files, func(f File) bool { return f.Disk == "" })
+	// A file not on disk is not listed: one that failed (err says so) or
+	// one herald left alone because it did not write it (Writer.Kept), but
+	// for the HTML view, which is then listed with its bytes, to be served
+	// from memory beside the site's own index.html.
+	keptIndex := slices.Contains(w.kept, IndexPath)
+	files = slices.DeleteFunc(files, func(f File) bool { return f.Disk == "" && !(keptIndex && f.Path == IndexPath) })
+	if i := slices.IndexFunc(files, func(f File) bool { return f.Path == IndexPath && f.Disk == "" }); i >= 0 {
+		files[i].Data = b.index
+	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	return files, n, err
 }
