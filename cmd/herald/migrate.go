@@ -26,9 +26,9 @@ again safely, known addresses are kept as they are. Then point [store] at the ne
 }
 
 // migratedSettings are the settings copied besides the signing secret: the
-// baseline, and the install id (the random part of Message-IDs, so that a
+// baseline, when first sightings of posts began, and the install id (the random part of Message-IDs, so that a
 // copy resent from the new store has the id it had).
-var migratedSettings = []string{"newsletter.baseline", store.InstallIDKey}
+var migratedSettings = []string{"newsletter.baseline", "newsletter.first_seen_since", store.InstallIDKey}
 
 func runMigrate(ctx context.Context, c *command, args []string, e env) error {
 	fs := newFlagSet(c, e)

@@ -66,7 +66,7 @@ func testMigrateStore(t *testing.T, driver, dsn string, target func() store.Stor
 	}
 
 	out := mustRun("migrate-store", "-config", site.config, "-to-driver", driver, "-to-dsn", dsn)
-	if want := "Copied 3 subscribers (3 added, 0 already there), 1 issue and 3 settings"; !strings.Contains(out, want) {
+	if want := "Copied 3 subscribers (3 added, 0 already there), 1 issue and 4 settings"; !strings.Contains(out, want) {
 		t.Errorf("first migrate-store said %q, want %q", out, want)
 	}
 	want := snapshotStore(t, sqliteAt(t, filepath.Join(site.dir, "data", "herald.db")))
@@ -81,7 +81,7 @@ func testMigrateStore(t *testing.T, driver, dsn string, target func() store.Stor
 	}
 
 	out = mustRun("migrate-store", "-config", site.config, "-to-driver", driver, "-to-dsn", dsn)
-	if want := "Copied 3 subscribers (0 added, 3 already there), 0 issues and 3 settings"; !strings.Contains(out, want) {
+	if want := "Copied 3 subscribers (0 added, 3 already there), 0 issues and 4 settings"; !strings.Contains(out, want) {
 		t.Errorf("second migrate-store said %q, want %q", out, want)
 	}
 	compareSnapshots(t, snapshotStore(t, target()), want)

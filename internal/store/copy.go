@@ -15,6 +15,7 @@ type CopyResult struct {
 	Added       int // of them, new in the target (known addresses are kept as they are)
 	Issues      int // issues added to the target
 	Settings    int // settings copied
+	PostsSeen   int // first sightings of posts copied
 }
 
 // CopyOptions say what Copy copies besides subscribers and issues.
@@ -40,6 +41,9 @@ func Copy(ctx context.Context, dst, src Store, opts CopyOptions) (CopyResult, er
 		return m.res, err
 	}
 	if err := m.copyIssues(ctx); err != nil {
+		return m.res, err
+	}
+	if err := m.copyPostsSeen(ctx); err != nil {
 		return m.res, err
 	}
 	return m.res, m.copySettings(ctx)
@@ -98,6 +102,23 @@ func (m *copier) copyIssues(ctx context.Context) error {
 			}
 		}
 	}
+	return nil
+}
+
+// copyPostsSeen copies when each post was first seen, so that the target
+// mails a post added late but not mailed yet, and nothing twice.
+func (m *copier) copyPostsSeen(ctx context.Context) error {
+	seen, err := m.src.PostsSeen(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("read posts seen: %w", err)
+	}
+	if len(seen) == 0 {
+		return nil
+	}
+	if _, err := m.dst.SeePosts(ctx, seen); err != nil {
+		return fmt.Errorf("write posts seen: %w", err)
+	}
+	m.res.PostsSeen = len(seen)
 	return nil
 }
 

@@ -163,7 +163,7 @@ type Store interface {
 	// time of every id of seen (the earlier record wins). One transaction.
 	SeePosts(ctx context.Context, seen map[string]time.Time) (map[string]time.Time, error)
 	// PostsSeen returns the recorded first-seen times of the ids that have
-	// one; it writes nothing.
+	// one (of every post recorded when ids is nil); it writes nothing.
 	PostsSeen(ctx context.Context, ids []string) (map[string]time.Time, error)
 
 	// Issues.

@@ -37,7 +37,7 @@ func (s *Store) PostsSeen(ctx context.Context, ids []string) (map[string]time.Ti
 }
 
 func readSeen(ctx context.Context, c dbtx, ids []string, out map[string]time.Time) error {
-	rows, err := c.Query(ctx, `SELECT post_id, first_seen FROM posts_seen WHERE post_id = ANY($1)`, ids)
+	rows, err := c.Query(ctx, `SELECT post_id, first_seen FROM posts_seen WHERE $1::text[] IS NULL OR post_id = ANY($1)`, ids)
 	if err != nil {
 		return err
 	}

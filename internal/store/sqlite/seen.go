@@ -42,6 +42,9 @@ func (s *Store) SeePosts(ctx context.Context, seen map[string]time.Time) (map[st
 
 // PostsSeen returns the first-seen times of the ids recorded.
 func (s *Store) PostsSeen(ctx context.Context, ids []string) (map[string]time.Time, error) {
+	if ids == nil {
+		return s.allPostsSeen(ctx)
+	}
 	out := make(map[string]time.Time, len(ids))
 	stmt, err := s.read.PrepareContext(ctx, `SELECT first_seen FROM posts_seen WHERE post_id = ?`)
 	if err != nil {
@@ -59,4 +62,22 @@ func (s *Store) PostsSeen(ctx context.Context, ids []string) (map[string]time.Ti
 		}
 	}
 	return out, nil
+}
+
+func (s *Store) allPostsSeen(ctx context.Context) (map[string]time.Time, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT post_id, first_seen FROM posts_seen`)
+	if err != nil {
+		return nil, fmt.Errorf("read posts seen: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]time.Time{}
+	for rows.Next() {
+		var id string
+		var first int64
+		if err := rows.Scan(&id, &first); err != nil {
+			return nil, fmt.Errorf("read posts seen: %w", err)
+		}
+		out[id] = codec.Time(first)
+	}
+	return out, rows.Err()
 }

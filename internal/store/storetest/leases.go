@@ -226,3 +226,25 @@ func runReleaseSays(t *testing.T, open Opener) {
 		t.Errorf("released sending delivery %+v; want uncertain with a reason", d)
 	}
 }
+
+// runCopyPostsSeen checks that Copy carries the first sightings over.
+func runCopyPostsSeen(t *testing.T, open Opener) {
+	src, dst := newFixture(t, open), newFixture(t, open)
+	if _, err := src.s.SeePosts(src.ctx, map[string]time.Time{"a": t0, "b": at(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	all, err := src.s.PostsSeen(src.ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantEqual(t, "every post seen", all, map[string]time.Time{"a": t0, "b": at(time.Hour)})
+	res, err := store.Copy(dst.ctx, dst.s, src.s, store.CopyOptions{Now: t0})
+	if err != nil || res.PostsSeen != 2 {
+		t.Fatalf("Copy = %+v, %v; want 2 posts seen copied", res, err)
+	}
+	got, err := dst.s.PostsSeen(dst.ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantEqual(t, "copied sightings", got, all)
+}

@@ -42,6 +42,7 @@ func Run(t *testing.T, open Opener) {
 		{"Outcomes", runOutcomes},
 		{"PostsSeen", runPostsSeen},
 		{"ReleaseSays", runReleaseSays},
+		{"CopyPostsSeen", runCopyPostsSeen},
 		{"Concurrency", runConcurrency},
 		{"Atomicity", runAtomicity},
 		{"MailQueue", runMailQueue},
