@@ -312,3 +312,16 @@ func TestSendMailsALatePost(t *testing.T) {
 		t.Errorf("the outbox does not hold the late post alone in issue 2")
 	}
 }
+
+// TestSendTestCopyNamesTheSetting: a test copy the relay refuses for its
+// own reasons says which setting to check.
+func TestSendTestCopyNamesTheSetting(t *testing.T) {
+	site := newFaultSite(t)
+	srv := smtptest.Start(t, smtptest.WithAuth("news", "right"))
+	h, p := srv.Addr()
+	site.relay(t, h, p, "username = \"news\"\npassword = \"wrong\"\nauth = \"plain\"")
+	_, _, err := runCmd(t, "send", "-config", site.config, "-to", "me@example.org")
+	if err == nil || !strings.Contains(err.Error(), "check smtp.username and the password") {
+		t.Errorf("send -to with a wrong password = %v, want the setting to check", err)
+	}
+}

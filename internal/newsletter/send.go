@@ -291,6 +291,10 @@ func (n *Newsletter) sendTest(ctx context.Context, c *content, addr string) erro
 		return err
 	}
 	if err := n.opts.Transport.Send(ctx, msg); err != nil {
+		var se *mail.SendError
+		if errors.As(err, &se) && se.RelayFault() {
+			return fmt.Errorf("send test to %s: %w; check %s", addr, err, se.Setting())
+		}
 		return fmt.Errorf("send test to %s: %w", addr, err)
 	}
 	return nil
