@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/internal/clock/clocktest"
+	"github.com/heraldhq/herald/internal/testkit"
 )
 
 // mailpit is a Mailpit server (a real SMTP server with an HTTP API).
@@ -52,7 +52,7 @@ func startMailpitWith(t *testing.T, auth ...string) *mailpit {
 		}
 		t.Skip(msg)
 	}
-	m := &mailpit{api: freeAddr(t), smtp: freeAddr(t)}
+	m := &mailpit{api: testkit.FreeAddr(t), smtp: testkit.FreeAddr(t)}
 	args := []string{"--listen", m.api, "--smtp", m.smtp, "--quiet",
 		"--database", filepath.Join(t.TempDir(), "mailpit.db"), "--smtp-auth-allow-insecure"}
 	cmd := exec.Command(bin, append(args, auth...)...)
@@ -69,16 +69,6 @@ func startMailpitWith(t *testing.T, auth ...string) *mailpit {
 		return err == nil && resp.StatusCode == 200
 	})
 	return m
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 // waitFor polls cond until it holds or 20 s pass: it waits on other
@@ -141,7 +131,7 @@ func (m *mailpit) waitMessage(t *testing.T, rcpt, subject string) (mailpitMessag
 
 func TestEndToEndWithMailpit(t *testing.T) {
 	mp := startMailpit(t)
-	listen := freeAddr(t)
+	listen := testkit.FreeAddr(t)
 	start := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC) // a Monday
 	clock := clocktest.New(start)
 	site := newTestSite(t, "Mailpit blog")

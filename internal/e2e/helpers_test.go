@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -15,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/heraldhq/herald/internal/testkit"
 )
 
 // heraldBin is the herald binary TestMain built for these tests, or the
@@ -117,7 +118,7 @@ func (s *site) serve(t *testing.T) (stop func()) {
 	t.Helper()
 	addr := strings.TrimPrefix(s.url, "http://")
 	if addr == "" {
-		addr = freeAddr(t)
+		addr = testkit.FreeAddr(t)
 	}
 	s.url = "http://" + addr
 	cmd := exec.Command(heraldBin, "serve", "-config", filepath.Join(s.dir, "herald.toml"))
@@ -211,16 +212,6 @@ func (s *site) waitFeed(t *testing.T, path string, want, gone []string) {
 		}
 		return true
 	})
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 // syncBuffer is a bytes.Buffer that herald's stdout and stderr may write
