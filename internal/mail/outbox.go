@@ -74,7 +74,7 @@ func (o *Outbox) Build(m *Message) ([]byte, error) { return Build(m, o.dkim) }
 func (o *Outbox) Close() error { return nil }
 
 func writeAtomic(path string, data []byte) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*.eml")
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*.part") // never *.eml until complete
 	if err != nil {
 		return fmt.Errorf("outbox create temp file: %w", err)
 	}

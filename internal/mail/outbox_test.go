@@ -69,7 +69,32 @@ func TestOutboxConcurrentSends(t *testing.T) {
 			errs <- o.Send(context.Background(), m)
 		}()
 	}
+	// A tool that reads the outbox by its *.eml files, as operators' scripts
+	// do, must never pick up a message still being written.
+	stop := make(chan struct{})
+	seen := make(chan string, 1)
+	go func() {
+		defer close(seen)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			names, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+			for _, name := range names {
+				if strings.HasPrefix(filepath.Base(name), ".") {
+					seen <- filepath.Base(name)
+					return
+				}
+			}
+		}
+	}()
 	wg.Wait()
+	close(stop)
+	if name, ok := <-seen; ok {
+		t.Errorf("a reader of *.eml saw the temporary file %s", name)
+	}
 	close(errs)
 	for err := range errs {
 		if err != nil {
@@ -81,7 +106,7 @@ func TestOutboxConcurrentSends(t *testing.T) {
 		t.Fatalf("outbox holds %d files, want %d", len(entries), n)
 	}
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".tmp-") || !strings.HasSuffix(e.Name(), ".eml") {
+		if strings.HasPrefix(e.Name(), ".") || !strings.HasSuffix(e.Name(), ".eml") {
 			t.Errorf("unexpected file %q", e.Name())
 		}
 		raw, _ := os.ReadFile(filepath.Join(dir, e.Name()))
