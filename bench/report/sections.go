@@ -83,7 +83,7 @@ var editCases = []struct{ name, about string }{
 }
 
 func (r *report) editSection(in inputs) {
-	r.printf("## 2. Edit to feed in the daemon\n\n`BenchmarkEditToFeed1k` and `BenchmarkEditToFeed10k` (cmd/herald/bench_test.go) load a daemon over the\n")
+	r.printf("## 2. Edit to feed in the daemon\n\n`BenchmarkEditToFeed1k` and `BenchmarkEditToFeed10k` (internal/app/bench_test.go) load a daemon over the\n")
 	r.printf("corpus as `herald serve` does (SQLite store, feeds built, web server fed), then save one post with a new\n")
 	r.printf("sentence and run the code the daemon runs after the debounce window (the debounce is excluded), once per\n")
 	r.printf("iteration. Per-edit median (p50) and 99th percentile (p99) in ms; each is the median over the runs, with\n")
