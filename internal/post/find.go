@@ -1,7 +1,9 @@
 package post
 
 import (
+	"os"
 	"path"
+	"path/filepath"
 	"strings"
 )
 
@@ -20,6 +22,29 @@ func (r *reader) find(s *Snapshot, ref string) string {
 		full := refKey(r.sitePath(p.Path))
 		if full == want || (bare && path.Base(full) == want) || refKey(p.Path) == want {
 			return p.Permalink
+		}
+	}
+	return r.hugoPage(want)
+}
+
+// hugoPage is the URL of a page of the Hugo site that is not a post (a
+// section's _index.md, an About page), by its path under the content
+// folder, as Hugo's default path gives it; "" when there is no such file
+// or no Hugo site.
+func (r *reader) hugoPage(want string) string {
+	site := r.opts.Site
+	if site.generator() != Hugo || r.opts.Dir == "" || strings.Contains("/"+want+"/", "/../") {
+		return ""
+	}
+	content := r.opts.Dir
+	if site.Prefix != "" {
+		for range strings.Split(site.Prefix, "/") {
+			content = filepath.Dir(content)
+		}
+	}
+	for _, name := range []string{want + ".md", want + "/_index.md", want + "/index.md", want + ".markdown"} {
+		if info, err := os.Stat(filepath.Join(content, filepath.FromSlash(name))); err == nil && info.Mode().IsRegular() {
+			return r.base + cleanPath(escapePath(site.PathPrefix+"/"+r.hugoPath(want)+"/"))
 		}
 	}
 	return ""

@@ -217,3 +217,29 @@ func TestHeraldPermalinkOverridesTheSite(t *testing.T) {
 		t.Fatalf("Parse = %v, %v; want herald's pattern", p, err)
 	}
 }
+
+// TestHugoRefToAPage: ref and relref to a page that is not a post (a
+// section, an About page) give the page's URL, as Hugo does.
+func TestHugoRefToAPage(t *testing.T) {
+	snap := loadSite(t, filepath.Join("testdata", "hugo", "content", "posts"))
+	var p *post.Post
+	for _, q := range snap.All() {
+		if q.Path == "first-post.md" {
+			p = q
+		}
+	}
+	if p == nil {
+		t.Fatal("first-post.md not read")
+	}
+	html := p.ContentHTML()
+	for _, want := range []string{`href="https://hugo.example.org/about/"`, `href="https://hugo.example.org/blog/"`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("content lacks %s:\n%s", want, html)
+		}
+	}
+	for _, d := range p.Unsupported {
+		if strings.Contains(d.Name, "ref") {
+			t.Errorf("reference reported as dangling: %+v", d)
+		}
+	}
+}
