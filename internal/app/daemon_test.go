@@ -22,8 +22,9 @@ func TestHTTPFailureStopsLoopFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stopHUP := make(chan struct{})
+	stopHUP, hupDone := make(chan struct{}), make(chan struct{})
 	go func() {
+		defer close(hupDone)
 		for {
 			select {
 			case hup <- syscall.SIGHUP:
@@ -36,6 +37,7 @@ func TestHTTPFailureStopsLoopFirst(t *testing.T) {
 	d.srv.Close() // Serve returns: the daemon's HTTP server failed
 	err = d.Wait()
 	close(stopHUP)
+	<-hupDone // no write into the folder the test removes
 	if !errors.Is(err, http.ErrServerClosed) {
 		t.Fatalf("Wait = %v, want the HTTP server's error", err)
 	}
