@@ -78,12 +78,15 @@ type Daemon struct {
 	watcher *watch.Watcher
 	srv     *http.Server
 	addr    string // where srv listens
-	metrics *daemonMetrics
-	hub     *websub.Notifier
-	stopHub context.CancelFunc
-	reg     *prometheus.Registry
-	db      dbState
-	retry   retryState // a failing streak of rebuilds
+
+	gzipUnset   int  // gzip copies written since the web server last got the files (see compressSome)
+	gzipStarted bool // the gzip copies the start left to write are written
+	metrics     *daemonMetrics
+	hub         *websub.Notifier
+	stopHub     context.CancelFunc
+	reg         *prometheus.Registry
+	db          dbState
+	retry       retryState // a failing streak of rebuilds
 
 	stopNews  context.CancelFunc
 	newsDone  chan struct{}

@@ -69,16 +69,33 @@ func (d *Daemon) gzipTurn() <-chan time.Time {
 }
 
 // compressSome writes a few of the waiting gzip copies and hands the web
-// server the files with them, so that it sends them from then on.
+// server the files with them, so that it sends them from then on: after
+// each few copies of an edit's, after every gzipBatch of a long backlog
+// (the start of a large site), so as not to rebuild the server's table of
+// thousands of files for each few.
 func (d *Daemon) compressSome() {
-	changed, _, err := d.pub.CompressPending(gzipSteps)
+	changed, more, err := d.pub.CompressPending(gzipSteps)
 	if err != nil {
 		d.log.Warn("Gzip copy of a feed not written; clients get the feed uncompressed", "err", err)
 	}
 	if changed {
+		d.gzipUnset += gzipSteps
+	}
+	if d.gzipUnset > 0 && (!more || d.gzipUnset >= gzipBatch) {
 		d.web.SetFeeds(d.pub.Files())
+		d.gzipUnset = 0
+	}
+	if !more && !d.gzipStarted {
+		// The start's copies are written: give their garbage back, as Start
+		// does the load's.
+		d.gzipStarted = true
+		debug.FreeOSMemory()
 	}
 }
+
+// gzipBatch is how many gzip copies of a backlog the loop writes before it
+// hands them to the web server.
+const gzipBatch = 128
 
 // nextWake fires at the date of the first post that was still in the
 // future at the last build (at once when that date has passed); nil when

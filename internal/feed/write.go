@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -354,12 +355,21 @@ func (w *Writer) same(f File, sum [32]byte) (bool, time.Time, error) {
 // times its speed).
 const gzipLevel = gzip.BestSpeed
 
+// gzipWriters are reused: each holds about a megabyte of compressor state,
+// which thousands of copies would otherwise make as garbage.
+var gzipWriters = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(nil, gzipLevel) // a valid level
+	return zw
+}}
+
 // gzipOf returns the gzip copy of data, or nil when it is not smaller.
 func gzipOf(data []byte) []byte {
 	var buf bytes.Buffer
 	buf.Grow(len(data)/4 + 64)
-	zw, _ := gzip.NewWriterLevel(&buf, gzipLevel) // a valid level
-	zw.Write(data)                                // writes to a bytes.Buffer do not fail
+	zw := gzipWriters.Get().(*gzip.Writer)
+	defer gzipWriters.Put(zw)
+	zw.Reset(&buf)
+	zw.Write(data) // writes to a bytes.Buffer do not fail
 	zw.Close()
 	if buf.Len() >= len(data) {
 		return nil
@@ -451,16 +461,7 @@ func (w *Writer) CompressPending(max int) (written map[string]int64, more bool, 
 		if d, ok := w.last[paths[i]]; !ok || !d.known || d.sum != p.sum || !d.mod.Equal(p.mod) {
 			return nil // rewritten or removed since
 		}
-		full := w.full(paths[i])
-		data, err := os.ReadFile(full)
-		if err != nil || sha256.Sum256(data) != p.sum {
-			return nil // changed behind the Writer's back: the next write notices
-		}
-		if gz := gzipOf(data); gz != nil {
-			if errs[i] = w.writeTemp(full+GzSuffix, gz, p.mod, true); errs[i] == nil {
-				sizes[i] = int64(len(gz))
-			}
-		}
+		sizes[i], errs[i] = compressFile(w.full(paths[i]), p)
 		return nil
 	})
 	written = map[string]int64{}
@@ -481,6 +482,67 @@ func (w *Writer) CompressPending(max int) (written map[string]int64, more bool, 
 	}
 	return written, len(w.pending) > 0, errors.Join(errs...)
 }
+
+// compressFile writes the gzip copy of the file full, streaming it from
+// the disk (no copy of the file in memory), and returns its size: 0 when
+// the file no longer has p's bytes (the next write notices) or when the
+// copy would not be smaller.
+func compressFile(full string, p pendingGz) (int64, error) {
+	src, err := os.Open(full)
+	if err != nil {
+		return 0, nil // gone: the next write notices
+	}
+	defer src.Close()
+	tmp, err := os.CreateTemp(filepath.Dir(full), "."+filepath.Base(full)+GzSuffix+".tmp-*")
+	if err != nil {
+		return 0, fmt.Errorf("creating temporary file: %w", err)
+	}
+	keep := false
+	defer func() {
+		if !keep {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	h := sha256.New()
+	zw := gzipWriters.Get().(*gzip.Writer)
+	defer gzipWriters.Put(zw)
+	zw.Reset(tmp)
+	buf := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(buf)
+	n, err := io.CopyBuffer(zw, io.TeeReader(src, h), *buf)
+	if err == nil {
+		err = zw.Close()
+	}
+	if err != nil {
+		return 0, err
+	}
+	info, err := tmp.Stat()
+	if err != nil {
+		return 0, err
+	}
+	if [32]byte(h.Sum(nil)) != p.sum || info.Size() >= n {
+		return 0, nil // other bytes, or compression does not pay
+	}
+	if err := tmp.Close(); err != nil {
+		return 0, err
+	}
+	keep = true
+	err = os.Chmod(tmp.Name(), 0o644)
+	if err == nil {
+		err = os.Chtimes(tmp.Name(), p.mod, p.mod)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), full+GzSuffix)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return 0, err
+	}
+	return info.Size(), nil
+}
+
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
 
 // Pending reports whether CompressPending has copies to write.
 func (w *Writer) Pending() bool {

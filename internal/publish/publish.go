@@ -76,8 +76,10 @@ func New(o Options) (*Publisher, error) {
 func (p *Publisher) Library() *post.Library { return p.lib }
 
 // Files are the feed files of the last Publish that built them, without
-// their bytes: each File's Disk is where they are (see feed.Builder.BuildTo).
-func (p *Publisher) Files() []feed.File { return p.files }
+// their bytes: each File's Disk is where they are (see feed.Builder.BuildTo),
+// with the gzip copies CompressPending wrote since. The slice is the
+// caller's.
+func (p *Publisher) Files() []feed.File { return slices.Clone(p.files) }
 
 // Last is the published posts of the last Publish that reached the id
 // record; callers must not change them.
@@ -93,21 +95,16 @@ func (p *Publisher) DeferGzip() { p.writer.DeferGzip() }
 func (p *Publisher) GzipPending() bool { return p.writer.Pending() }
 
 // CompressPending writes up to max of the gzip copies left for later and
-// updates Files (a new slice: the old one may be in use) with them. It
-// reports whether Files changed and whether copies are still pending.
+// updates Files with them. It reports whether Files changed and whether
+// copies are still pending.
 func (p *Publisher) CompressPending(max int) (changed, more bool, err error) {
 	sizes, more, err := p.writer.CompressPending(max)
-	if len(sizes) == 0 {
-		return false, more, err
-	}
-	files := slices.Clone(p.files)
-	for i, f := range files {
+	for i, f := range p.files {
 		if n, ok := sizes[f.Path]; ok {
-			files[i].GzSize = n
+			p.files[i].GzSize = n
 			changed = true
 		}
 	}
-	p.files = files
 	return changed, more, err
 }
 
