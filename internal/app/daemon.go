@@ -124,14 +124,11 @@ func Start(ctx context.Context, cfg *config.Config, e Env) (_ *Daemon, err error
 	// Loading, building and watching the posts make much garbage (the load
 	// runs with a lazier collector, see publish.LoadPosts) that the runtime
 	// would give back to the system only slowly: give it back now, so that
-	// the daemon's resident memory is what it keeps. From then on most of
-	// the heap lives long (the posts' metadata), so the collector runs at
-	// GOGC=50 unless GOGC is set: the heap grows half, not all, of what it
-	// keeps before a collection, for about a percent of one core while
-	// serving feeds at full speed.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(daemonGCPercent)
-	}
+	// the daemon's resident memory is what it keeps. Most of that heap
+	// lives long (the posts' metadata), so from the load on the collector
+	// runs at GOGC=50 unless GOGC is set (see loadPosts): the heap grows
+	// half, not all, of what it keeps before a collection, for about a
+	// percent of one core while serving feeds at full speed.
 	debug.FreeOSMemory()
 	d.printBanner() // before the loop starts: it reads cfg
 	d.warnPublicURL(cfg)
@@ -194,6 +191,10 @@ func (d *Daemon) loadPosts(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(daemonGCPercent) // from the load on: see Start
+	}
+	pub.LoadLean()
 	if err := pub.LoadPosts(ctx); err != nil {
 		return err
 	}

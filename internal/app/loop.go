@@ -238,6 +238,7 @@ func (d *Daemon) apply(ctx context.Context, next *config.Config, changed []strin
 		if pub, err = NewPublisher(next, next.Feeds.OutputDir, d.log); err != nil {
 			return err
 		}
+		pub.LoadLean()
 		if err := pub.LoadPosts(ctx); err != nil {
 			return err
 		}
