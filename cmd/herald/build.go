@@ -17,8 +17,9 @@ var buildCommand = command{
 	name:    "build",
 	summary: "write the feeds once and exit",
 	about: `Reads every post, writes the RSS, Atom and JSON feeds (site, per tag, per author) to
-feeds.output_dir (or -out DIR), prints a one-line summary and exits. A feed whose bytes did not
-change is not rewritten. Exit status 1 when any post was skipped for an error; every problem is
+feeds.output_dir (or -out DIR), each with its gzip copy beside it (rss.xml.gz), prints a one-line
+summary and exits. A feed whose bytes did not change is not rewritten, and keeps its modification
+time. Exit status 1 when any post was skipped for an error; every problem is
 printed as path:line:col: message.`,
 	run: runBuild,
 }
