@@ -7,9 +7,6 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/internal/app"
-	"github.com/heraldhq/herald/internal/config"
-	"github.com/heraldhq/herald/internal/newsletter"
-	"github.com/heraldhq/herald/internal/post"
 	"github.com/heraldhq/herald/internal/publish"
 )
 
@@ -25,13 +22,9 @@ printed as path:line:col: message.`,
 }
 
 func runBuild(ctx context.Context, c *command, args []string, e env) error {
-	fs := newFlagSet(c, e)
-	cfgPath := fs.String("config", "", "config `file` (default $HERALD_CONFIG or herald.toml)")
+	fs := newCmdFlags(c, e)
 	out := fs.String("out", "", "write the feeds to `dir` instead of feeds.output_dir")
-	if err := parseFlags(fs, args, e); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(*cfgPath, e)
+	cfg, err := fs.load(args)
 	if err != nil {
 		return err
 	}
@@ -52,14 +45,14 @@ func runBuild(ctx context.Context, c *command, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	if err := recordSeen(ctx, cfg, pub.Library().Snapshot().Published(now), now); err != nil {
+	if err := app.RecordSeen(ctx, cfg, pub.Library().Snapshot().Published(now), now); err != nil {
 		return err
 	}
 	printProblems(e, r)
 	for _, p := range pub.Library().Snapshot().DuplicateIDs() {
 		fmt.Fprintf(e.stderr, "warning: %s\n", p.Error())
 	}
-	fmt.Fprintln(e.stdout, summary(r, "feeds in "+dir))
+	fmt.Fprintln(e.stdout, r.Summary("feeds in "+dir))
 	if r.Skipped > 0 {
 		return errFailed
 	}
@@ -76,20 +69,4 @@ func printProblems(e env, r publish.Result) {
 	for _, w := range r.IDWarnings {
 		fmt.Fprintf(e.stderr, "warning: %s\n", w.String())
 	}
-}
-
-// recordSeen records, when the newsletter is on, when herald first saw each
-// post, as serve and send do: a post added late but dated early is still
-// mailed by the next issue.
-func recordSeen(ctx context.Context, cfg *config.Config, posts []*post.Post, now time.Time) error {
-	if !cfg.Newsletter.Enabled {
-		return nil
-	}
-	st, err := app.OpenStore(ctx, cfg)
-	if err != nil {
-		return fmt.Errorf("open store: %w", err)
-	}
-	defer st.Close()
-	_, err = newsletter.RecordSeen(ctx, st, posts, now)
-	return err
 }

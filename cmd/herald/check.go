@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/internal/app"
+	"github.com/heraldhq/herald/internal/plural"
 	"github.com/heraldhq/herald/internal/post"
 	"github.com/heraldhq/herald/internal/publish"
 )
@@ -28,12 +29,8 @@ change the exit status.`,
 }
 
 func runCheck(ctx context.Context, c *command, args []string, e env) error {
-	fs := newFlagSet(c, e)
-	cfgPath := fs.String("config", "", "config `file` (default $HERALD_CONFIG or herald.toml)")
-	if err := parseFlags(fs, args, e); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(*cfgPath, e)
+	fs := newCmdFlags(c, e)
+	cfg, err := fs.load(args)
 	if err != nil {
 		return err
 	}
@@ -62,8 +59,8 @@ func runCheck(ctx context.Context, c *command, args []string, e env) error {
 	printUndeclaredAuthors(e, snap.UndeclaredAuthors())
 	printUnsupported(e, snap.All())
 	fmt.Fprintf(e.stdout, "Checked %s and %s: %d published, %s, %d future; %s, %s\n",
-		cfg.File, count(snap.Len()+len(r.Problems), "post"), r.Published, count(r.Drafts, "draft"), r.Future,
-		count(len(r.Problems), "error"), count(len(r.IDWarnings), "id change"))
+		cfg.File, plural.Count(snap.Len()+len(r.Problems), "post"), r.Published, plural.Count(r.Drafts, "draft"), r.Future,
+		plural.Count(len(r.Problems), "error"), plural.Count(len(r.IDWarnings), "id change"))
 	if len(r.Problems)+len(r.IDWarnings) > 0 {
 		return errFailed
 	}
@@ -76,7 +73,7 @@ func runCheck(ctx context.Context, c *command, args []string, e env) error {
 func printUndeclaredAuthors(e env, names []post.NameCount) {
 	for _, n := range names {
 		fmt.Fprintf(e.stderr, "note: author %q (%s) is not declared; it is published with its name only. To add an email, URL or bio: [authors.%s] name = %s\n",
-			n.Name, count(n.Count, "post"), post.TOMLKey(n.Name), post.TOMLString(n.Name))
+			n.Name, plural.Count(n.Count, "post"), post.TOMLKey(n.Name), post.TOMLString(n.Name))
 	}
 }
 

@@ -2,15 +2,42 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io/fs"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/heraldhq/herald/internal/config"
-	"github.com/heraldhq/herald/internal/publish"
+	"github.com/heraldhq/herald/internal/plural"
 )
+
+// cmdFlags is a command's flag set with the -config flag every command
+// that reads the config takes.
+type cmdFlags struct {
+	*flag.FlagSet
+	config *string
+	e      env
+}
+
+func newCmdFlags(c *command, e env) cmdFlags {
+	fs := newFlagSet(c, e)
+	return cmdFlags{FlagSet: fs, config: fs.String("config", "", "config `file` (default $HERALD_CONFIG or herald.toml)"), e: e}
+}
+
+// load parses args, runs the checks of the flags (a usage mistake is
+// reported before a config one), then loads the config.
+func (f cmdFlags) load(args []string, checks ...func() error) (*config.Config, error) {
+	if err := parseFlags(f.FlagSet, args, f.e); err != nil {
+		return nil, err
+	}
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return nil, err
+		}
+	}
+	return loadConfig(*f.config, f.e)
+}
 
 // loadConfig reads the config file named by -config (or HERALD_CONFIG, or
 // herald.toml). Every problem is printed to stderr with its position; the
@@ -29,7 +56,7 @@ func loadConfig(path string, e env) (*config.Config, error) {
 	var errs config.Errors
 	if errors.As(err, &errs) {
 		fmt.Fprintln(e.stderr, errs.Error())
-		fmt.Fprintf(e.stderr, "herald: %s has %s; fix %s and run again (see docs/configuration.md)\n", path, count(len(errs), "problem"), them(len(errs)))
+		fmt.Fprintf(e.stderr, "herald: %s has %s; fix %s and run again (see docs/configuration.md)\n", path, plural.Count(len(errs), "problem"), plural.Them(len(errs)))
 		return nil, errFailed
 	}
 	if err != nil {
@@ -45,34 +72,4 @@ func lookupEnv(environ []string, name string) string {
 		}
 	}
 	return ""
-}
-
-// summary is the line `herald build` ends with.
-func summary(r publish.Result, out string) string {
-	s := fmt.Sprintf("Published %s (%s and %s held back, %d skipped for errors); %s written, %d unchanged, %d removed in %s; %s",
-		count(r.Published, "post"), count(r.Drafts, "draft"), count(r.Future, "future post"), r.Skipped,
-		count(r.Written, "feed"), r.Unchanged, r.Removed, r.Duration.Round(time.Millisecond), out)
-	if r.Unsupported > 0 {
-		s += fmt.Sprintf("; %s removed from the posts (herald check lists them)", count(r.Unsupported, "unsupported shortcode or Liquid tag"))
-	}
-	return s
-}
-
-// them is the pronoun for n things: "it" for one, else "them".
-func them(n int) string {
-	if n == 1 {
-		return "it"
-	}
-	return "them"
-}
-
-// count writes n things: "1 post", "6 posts", "2 deliveries".
-func count(n int, thing string) string {
-	if n == 1 {
-		return "1 " + thing
-	}
-	if stem, ok := strings.CutSuffix(thing, "y"); ok && stem != "" && !strings.ContainsRune("aeiou", rune(stem[len(stem)-1])) {
-		return fmt.Sprintf("%d %sies", n, stem)
-	}
-	return fmt.Sprintf("%d %ss", n, thing)
 }

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/heraldhq/herald/internal/subscriber"
 )
 
 // TestIDNOneIdentity subscribes one mailbox under the Unicode and ASCII
@@ -54,7 +56,7 @@ func TestIDNOneIdentity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stored []jsonSubscriber
+	var stored []subscriber.JSONSubscriber
 	if err := json.Unmarshal([]byte(out), &stored); err != nil {
 		t.Fatal(err)
 	}

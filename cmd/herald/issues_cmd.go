@@ -9,9 +9,10 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/heraldhq/herald/internal/app"
+	"github.com/heraldhq/herald/internal/newsletter"
+	"github.com/heraldhq/herald/internal/plural"
 	"github.com/heraldhq/herald/internal/store"
 )
 
@@ -29,36 +30,6 @@ and can run while herald serve or herald send does.
                                        may have them; herald send -resend-uncertain -issue ID sends
                                        them again)`,
 	run: runIssues,
-}
-
-// issueLine is one issue with its ledger counts, as listed and in -json.
-type issueLine struct {
-	ID        int64     `json:"id"`
-	Key       string    `json:"key"`
-	Run       time.Time `json:"run"`
-	Mode      string    `json:"mode"`
-	Posts     []string  `json:"posts"`
-	Sent      int       `json:"sent"`
-	Failed    int       `json:"failed"`
-	Skipped   int       `json:"skipped"`
-	Uncertain int       `json:"uncertain"`
-	Pending   int       `json:"pending"`
-	Status    string    `json:"status"`
-	Reason    string    `json:"reason,omitempty"`
-}
-
-// deliveryRow is one failed or uncertain delivery of `issues show`.
-type deliveryRow struct {
-	Email     string    `json:"email"`
-	Attempts  int       `json:"attempts"`
-	LastError string    `json:"last_error"`
-	UpdatedAt time.Time `json:"updated_at"`
-}
-
-type issueDetail struct {
-	issueLine
-	FailedDeliveries    []deliveryRow `json:"failed_deliveries"`
-	UncertainDeliveries []deliveryRow `json:"uncertain_deliveries"`
 }
 
 func runIssues(ctx context.Context, c *command, args []string, e env) error {
@@ -107,17 +78,9 @@ func runIssues(ctx context.Context, c *command, args []string, e env) error {
 }
 
 func listIssues(ctx context.Context, st store.Store, limit int, asJSON bool, w io.Writer) error {
-	issues, err := st.ListIssues(ctx, limit)
+	rows, err := newsletter.ListIssueReports(ctx, st, limit)
 	if err != nil {
-		return fmt.Errorf("list issues: %w", err)
-	}
-	rows := make([]issueLine, 0, len(issues))
-	for _, is := range issues {
-		row, err := newIssueLine(ctx, st, is)
-		if err != nil {
-			return err
-		}
-		rows = append(rows, row)
+		return err
 	}
 	if asJSON {
 		return writeJSON(w, rows)
@@ -130,63 +93,29 @@ func listIssues(ctx context.Context, st store.Store, limit int, asJSON bool, w i
 	fmt.Fprintln(tw, "ID\tRUN (UTC)\tMODE\tPOSTS\tSENT\tFAILED\tSKIPPED\tUNCERTAIN\tPENDING\t STATUS")
 	for _, r := range rows {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t %s\n", r.ID, r.Run.UTC().Format("2006-01-02 15:04"), r.Mode,
-			len(r.Posts), num(r.Sent), num(r.Failed), num(r.Skipped), num(r.Uncertain), num(r.Pending), statusText(r))
+			len(r.Posts), plural.Num(r.Sent), plural.Num(r.Failed), plural.Num(r.Skipped), plural.Num(r.Uncertain), plural.Num(r.Pending), r.StatusText())
 	}
 	return tw.Flush()
 }
 
-func statusText(r issueLine) string {
-	if r.Reason != "" {
-		return r.Status + ": " + r.Reason
-	}
-	return r.Status
-}
-
-func newIssueLine(ctx context.Context, st store.Store, is store.Issue) (issueLine, error) {
-	counts, err := st.DeliveryCounts(ctx, is.ID)
-	if err != nil {
-		return issueLine{}, fmt.Errorf("count deliveries of issue %d: %w", is.ID, err)
-	}
-	mode := "digest"
-	if strings.Contains(is.Key, "/") || strings.HasPrefix(is.Reason, "per-post") {
-		mode = "per-post"
-	}
-	return issueLine{ID: is.ID, Key: is.Key, Run: is.ScheduledAt.UTC(), Mode: mode, Posts: append([]string{}, is.PostIDs...),
-		Sent: counts[store.DeliverySent], Failed: counts[store.DeliveryFailed], Skipped: counts[store.DeliverySkipped],
-		Uncertain: counts[store.DeliveryUncertain],
-		Pending:   counts[store.DeliveryPending] + counts[store.DeliveryClaimed] + counts[store.DeliverySending],
-		Status:    string(is.Status), Reason: is.Reason}, nil
-}
-
 func showIssue(ctx context.Context, st store.Store, id int64, asJSON bool, w io.Writer) error {
-	is, err := st.Issue(ctx, id)
+	d, err := newsletter.IssueDetailReport(ctx, st, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("no issue %d (herald issues lists them)", id)
 	}
 	if err != nil {
-		return fmt.Errorf("load issue %d: %w", id, err)
-	}
-	row, err := newIssueLine(ctx, st, is)
-	if err != nil {
-		return err
-	}
-	d := issueDetail{issueLine: row}
-	if d.FailedDeliveries, err = deliveryRows(ctx, st, id, store.DeliveryFailed); err != nil {
-		return err
-	}
-	if d.UncertainDeliveries, err = deliveryRows(ctx, st, id, store.DeliveryUncertain); err != nil {
 		return err
 	}
 	if asJSON {
 		return writeJSON(w, d)
 	}
-	fmt.Fprintf(w, "Issue %d (%s mode, run %s UTC): %s\n", d.ID, d.Mode, d.Run.Format("2006-01-02 15:04:05"), statusText(row))
+	fmt.Fprintf(w, "Issue %d (%s mode, run %s UTC): %s\n", d.ID, d.Mode, d.Run.Format("2006-01-02 15:04:05"), d.StatusText())
 	fmt.Fprintf(w, "Posts: %s\n", strings.Join(orNone(d.Posts), ", "))
 	fmt.Fprintf(w, "Deliveries: %s\n", tally(d.Sent, d.Failed, d.Skipped, d.Uncertain, d.Pending))
 	if len(d.FailedDeliveries) > 0 {
 		fmt.Fprintf(w, "\nFailed (%d):\n", len(d.FailedDeliveries))
 		for _, f := range d.FailedDeliveries {
-			fmt.Fprintf(w, "  %s  after %s: %s\n", f.Email, count(f.Attempts, "attempt"), f.LastError)
+			fmt.Fprintf(w, "  %s  after %s: %s\n", f.Email, plural.Count(f.Attempts, "attempt"), f.LastError)
 		}
 	}
 	if len(d.UncertainDeliveries) > 0 {
@@ -204,18 +133,6 @@ func orNone(list []string) []string {
 		return []string{"(none)"}
 	}
 	return list
-}
-
-func deliveryRows(ctx context.Context, st store.Store, id int64, status store.DeliveryStatus) ([]deliveryRow, error) {
-	ds, err := st.ListDeliveries(ctx, id, status, 0)
-	if err != nil {
-		return nil, fmt.Errorf("list %s deliveries of issue %d: %w", status, id, err)
-	}
-	rows := make([]deliveryRow, 0, len(ds))
-	for _, d := range ds {
-		rows = append(rows, deliveryRow{Email: d.Email, Attempts: d.Attempts, LastError: d.LastError, UpdatedAt: d.UpdatedAt.UTC()})
-	}
-	return rows, nil
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/heraldhq/herald/internal/mail/smtptest"
+	"github.com/heraldhq/herald/internal/newsletter"
 )
 
 // TestIssuesCommand sends an issue in which one recipient is refused and
@@ -41,7 +42,7 @@ func TestIssuesCommand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("issues -json: %v\n%s", err, errOut)
 	}
-	var list []issueLine
+	var list []newsletter.IssueReport
 	if err := json.Unmarshal([]byte(out), &list); err != nil || len(list) != 1 {
 		t.Fatalf("issues -json: %v\n%s", err, out)
 	}
@@ -60,7 +61,7 @@ func TestIssuesCommand(t *testing.T) {
 		}
 	}
 	out, _, err = runCmd(t, "issues", "show", "1", "-json", "-config", site.config)
-	var d issueDetail
+	var d newsletter.IssueDetail
 	if err != nil || json.Unmarshal([]byte(out), &d) != nil {
 		t.Fatalf("issues show -json: %v\n%s", err, out)
 	}

@@ -2,15 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/heraldhq/herald/internal/app"
+	"github.com/heraldhq/herald/internal/plural"
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/store/storeopen"
-	"github.com/heraldhq/herald/internal/subscriber"
 )
 
 var migrateCommand = command{
@@ -31,17 +29,16 @@ again safely, known addresses are kept as they are. Then point [store] at the ne
 var migratedSettings = []string{"newsletter.baseline", "newsletter.first_seen_since", store.InstallIDKey}
 
 func runMigrate(ctx context.Context, c *command, args []string, e env) error {
-	fs := newFlagSet(c, e)
-	cfgPath := fs.String("config", "", "config `file` whose store is the source (default $HERALD_CONFIG or herald.toml)")
+	fs := newCmdFlags(c, e)
+	fs.Lookup("config").Usage = "config `file` whose store is the source (default $HERALD_CONFIG or herald.toml)"
 	driver := fs.String("to-driver", "postgres", "`driver` of the target store: postgres or sqlite")
 	dsn := fs.String("to-dsn", "", "target database: a postgres:// URL or a SQLite file `path` (required)")
-	if err := parseFlags(fs, args, e); err != nil {
-		return err
-	}
-	if *dsn == "" {
-		return fmt.Errorf("%w: -to-dsn is required", errUsage)
-	}
-	cfg, err := loadConfig(*cfgPath, e)
+	cfg, err := fs.load(args, func() error {
+		if *dsn == "" {
+			return fmt.Errorf("%w: -to-dsn is required", errUsage)
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
@@ -57,26 +54,13 @@ func runMigrate(ctx context.Context, c *command, args []string, e env) error {
 	defer dst.Close()
 	secretPath := app.SecretFile(cfg)
 	r, err := store.Copy(ctx, dst, src, store.CopyOptions{Settings: migratedSettings, Now: time.Now(),
-		Secret: func() (string, error) { return fileSecretSetting(secretPath) }})
+		Secret: func() (string, error) { return store.ReadSecretFile(secretPath) }})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Copied %s (%d added, %d already there), %s and %s to the %s store.\n"+
 		"Now set [store] driver = %q and the dsn in %s, then start herald serve.\n",
-		count(r.Subscribers, "subscriber"), r.Added, r.Subscribers-r.Added, count(r.Issues, "issue"), count(r.Settings, "setting"),
+		plural.Count(r.Subscribers, "subscriber"), r.Added, r.Subscribers-r.Added, plural.Count(r.Issues, "issue"), plural.Count(r.Settings, "setting"),
 		*driver, *driver, cfg.File)
 	return nil
-}
-
-// fileSecretSetting reads SQLite's secret file as the setting PostgreSQL
-// keeps; ErrNotFound when there is none.
-func fileSecretSetting(path string) (string, error) {
-	b, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return "", store.ErrNotFound
-	}
-	if err != nil {
-		return "", err
-	}
-	return subscriber.EncodeSecret(b), nil
 }

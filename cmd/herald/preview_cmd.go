@@ -18,14 +18,10 @@ stands in so the layout can be checked. Writes nothing to the database.`,
 }
 
 func runPreview(ctx context.Context, c *command, args []string, e env) error {
-	fs := newFlagSet(c, e)
-	cfgPath := fs.String("config", "", "config `file` (default $HERALD_CONFIG or herald.toml)")
+	fs := newCmdFlags(c, e)
 	out := fs.String("o", "", "write the HTML part to `file` (the text part goes to standard output)")
 	email := fs.String("email", "", "render for this subscriber (default: a sample reader)")
-	if err := parseFlags(fs, args, e); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(*cfgPath, e)
+	cfg, err := fs.load(args)
 	if err != nil {
 		return err
 	}

@@ -75,11 +75,11 @@ func TestSubscriberRulesAgree(t *testing.T) {
 	if err != nil {
 		t.Fatalf("list: %v\n%s", err, errOut)
 	}
-	var stored []jsonSubscriber
+	var stored []subscriber.JSONSubscriber
 	if err := json.Unmarshal([]byte(out), &stored); err != nil {
 		t.Fatal(err)
 	}
-	byEmail := map[string]jsonSubscriber{}
+	byEmail := map[string]subscriber.JSONSubscriber{}
 	for _, sub := range stored {
 		byEmail[sub.Email] = sub
 	}

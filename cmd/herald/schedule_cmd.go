@@ -7,6 +7,7 @@ import (
 
 	"github.com/heraldhq/herald/internal/app"
 	"github.com/heraldhq/herald/internal/clock"
+	"github.com/heraldhq/herald/internal/plural"
 )
 
 var scheduleCommand = command{
@@ -20,16 +21,14 @@ skipped runs left out, however small -n is.`,
 }
 
 func runSchedule(_ context.Context, c *command, args []string, e env) error {
-	fs := newFlagSet(c, e)
-	cfgPath := fs.String("config", "", "config `file` (default $HERALD_CONFIG or herald.toml)")
+	fs := newCmdFlags(c, e)
 	n := fs.Int("n", 10, "number of runs to print")
-	if err := parseFlags(fs, args, e); err != nil {
-		return err
-	}
-	if *n < 1 {
-		return fmt.Errorf("%w: -n must be at least 1", errUsage)
-	}
-	cfg, err := loadConfig(*cfgPath, e)
+	cfg, err := fs.load(args, func() error {
+		if *n < 1 {
+			return fmt.Errorf("%w: -n must be at least 1", errUsage)
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
@@ -57,7 +56,7 @@ func runSchedule(_ context.Context, c *command, args []string, e env) error {
 		case !ok:
 			fmt.Fprintf(tw, "...\tno run sends within five years\n")
 		case skipped > 0:
-			fmt.Fprintf(tw, "...\t%s skipped\n", count(skipped, "more run"))
+			fmt.Fprintf(tw, "...\t%s skipped\n", plural.Count(skipped, "more run"))
 		}
 		if ok {
 			fmt.Fprintf(tw, "%s\tsend: first run after the vacation\n", next.At.In(sched.Location()).Format(runLayout))

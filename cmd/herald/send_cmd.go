@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/heraldhq/herald/internal/app"
 	heraldmail "github.com/heraldhq/herald/internal/mail"
 	"github.com/heraldhq/herald/internal/newsletter"
+	"github.com/heraldhq/herald/internal/plural"
 	"github.com/heraldhq/herald/internal/store"
 )
 
@@ -47,24 +47,22 @@ remains. Exit status 1 also when any delivery failed or is uncertain.
 }
 
 func runSend(ctx context.Context, c *command, args []string, e env) error {
-	fs := newFlagSet(c, e)
-	cfgPath := fs.String("config", "", "config `file` (default $HERALD_CONFIG or herald.toml)")
+	fs := newCmdFlags(c, e)
 	var opts newsletter.SendOptions
 	fs.StringVar(&opts.DryRunDir, "dry-run", "", "write the messages into `dir` instead of sending")
 	fs.StringVar(&opts.To, "to", "", "send one test copy to `address`")
 	fs.BoolVar(&opts.IgnoreVacation, "ignore-vacation", false, "send even inside a vacation")
 	resend := fs.Bool("resend-uncertain", false, "resend the uncertain deliveries of every issue (or of -issue)")
 	issueID := fs.Int64("issue", 0, "with -resend-uncertain: only this issue `id`")
-	if err := parseFlags(fs, args, e); err != nil {
-		return err
-	}
-	if opts.DryRunDir != "" && (opts.To != "" || *resend) || opts.To != "" && *resend {
-		return fmt.Errorf("%w: -dry-run, -to and -resend-uncertain exclude each other", errUsage)
-	}
-	if *issueID != 0 && !*resend {
-		return fmt.Errorf("%w: -issue goes with -resend-uncertain", errUsage)
-	}
-	cfg, err := loadConfig(*cfgPath, e)
+	cfg, err := fs.load(args, func() error {
+		if opts.DryRunDir != "" && (opts.To != "" || *resend) || opts.To != "" && *resend {
+			return fmt.Errorf("%w: -dry-run, -to and -resend-uncertain exclude each other", errUsage)
+		}
+		if *issueID != 0 && !*resend {
+			return fmt.Errorf("%w: -issue goes with -resend-uncertain", errUsage)
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
@@ -88,7 +86,7 @@ func runSend(ctx context.Context, c *command, args []string, e env) error {
 	opts.SingleInstance = app.SingleInstance(cfg)
 	opts.Progress = progress(e.stderr, start)
 	opts.Resuming = func(is store.Issue, open int) {
-		fmt.Fprintf(e.stdout, "Resuming issue %d: %s pending\n", is.ID, grouped(open, "delivery"))
+		fmt.Fprintf(e.stdout, "Resuming issue %d: %s pending\n", is.ID, plural.Grouped(open, "delivery"))
 	}
 	res, err := g.News.SendNow(ctx, opts)
 	if errors.Is(err, newsletter.ErrNothingNew) {
@@ -118,15 +116,15 @@ func printSendResult(w io.Writer, opts newsletter.SendOptions, res newsletter.Se
 	switch {
 	case res.FirstSend && opts.DryRunDir == "" && opts.To == "":
 		fmt.Fprintf(w, "First send on this database: %s recorded as sent; posts published from now on will be mailed\n",
-			grouped(res.Existing, "existing post"))
+			plural.Grouped(res.Existing, "existing post"))
 	case res.FirstSend:
 		fmt.Fprintf(w, "First send on this database: %s would be recorded as sent and nothing mailed; nothing recorded\n",
-			grouped(res.Existing, "existing post"))
+			plural.Grouped(res.Existing, "existing post"))
 	case opts.DryRunDir != "":
 		fmt.Fprintf(w, "Dry run: %s written to %s (%s without a matching post); nothing recorded\n",
-			count(res.Sent, "message"), opts.DryRunDir, count(res.Skipped, "subscriber"))
+			plural.Count(res.Sent, "message"), opts.DryRunDir, plural.Count(res.Skipped, "subscriber"))
 	case opts.To != "":
-		fmt.Fprintf(w, "%s sent to %s; nothing recorded\n", capitalized(count(res.Sent, "test copy")), opts.To)
+		fmt.Fprintf(w, "%s sent to %s; nothing recorded\n", plural.Capitalized(plural.Count(res.Sent, "test copy")), opts.To)
 	default:
 		for _, ir := range res.Issues {
 			fmt.Fprintf(w, "Issue %d%s: %s\n", ir.IssueID, postNote(ir), tally(ir.Sent, ir.Failed, ir.Skipped, ir.Uncertain, ir.Open))
@@ -139,13 +137,6 @@ func printSendResult(w io.Writer, opts newsletter.SendOptions, res newsletter.Se
 	}
 }
 
-func capitalized(s string) string {
-	if s == "" || s[0] < 'a' || s[0] > 'z' {
-		return s
-	}
-	return string(s[0]-'a'+'A') + s[1:]
-}
-
 // postNote names the post of a per-post issue.
 func postNote(ir newsletter.IssueResult) string {
 	if len(ir.PostIDs) == 1 && strings.Contains(ir.Key, "/") {
@@ -155,9 +146,9 @@ func postNote(ir newsletter.IssueResult) string {
 }
 
 func tally(sent, failed, skipped, uncertain, open int) string {
-	s := fmt.Sprintf("%s sent, %s failed, %s skipped, %s uncertain", num(sent), num(failed), num(skipped), num(uncertain))
+	s := fmt.Sprintf("%s sent, %s failed, %s skipped, %s uncertain", plural.Num(sent), plural.Num(failed), plural.Num(skipped), plural.Num(uncertain))
 	if open > 0 {
-		s += ", " + num(open) + " still pending"
+		s += ", " + plural.Num(open) + " still pending"
 	}
 	return s
 }
@@ -168,7 +159,7 @@ func sendStopped(ctx context.Context, w io.Writer, res newsletter.SendResult, er
 	remains := ""
 	for _, ir := range res.Issues {
 		if ir.Open > 0 {
-			remains += fmt.Sprintf("; issue %d has %s pending", ir.IssueID, grouped(ir.Open, "delivery"))
+			remains += fmt.Sprintf("; issue %d has %s pending", ir.IssueID, plural.Grouped(ir.Open, "delivery"))
 		}
 	}
 	var re *newsletter.RelayError
@@ -188,25 +179,6 @@ func sendStopped(ctx context.Context, w io.Writer, res newsletter.SendResult, er
 		return fmt.Errorf("%w%s", err, remains)
 	}
 	return err
-}
-
-// num writes n with thousands separators: 1,600.
-func num(n int) string {
-	s := strconv.Itoa(n)
-	neg := ""
-	if n < 0 {
-		neg, s = "-", s[1:]
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return neg + s
-}
-
-// grouped is count with thousands separators.
-func grouped(n int, thing string) string {
-	c := count(n, thing)
-	return num(n) + c[len(strconv.Itoa(n)):]
 }
 
 // progress reports count, rate and time left on a terminal; nil elsewhere.
@@ -242,6 +214,6 @@ func resendUncertain(ctx context.Context, g *app.Engine, issueID int64, e env) e
 		fmt.Fprintf(e.stdout, "No uncertain delivery to send again (%s checked)\n", strings.TrimPrefix(where, "of "))
 		return nil
 	}
-	fmt.Fprintf(e.stdout, "%s %s sent again (same Message-IDs)\n", capitalized(grouped(n, "uncertain delivery")), where)
+	fmt.Fprintf(e.stdout, "%s %s sent again (same Message-IDs)\n", plural.Capitalized(plural.Grouped(n, "uncertain delivery")), where)
 	return nil
 }

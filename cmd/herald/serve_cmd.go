@@ -21,12 +21,8 @@ with backoff until it succeeds; the last good feeds are served meanwhile and /he
 }
 
 func runServe(ctx context.Context, c *command, args []string, e env) error {
-	fs := newFlagSet(c, e)
-	cfgPath := fs.String("config", "", "config `file` (default $HERALD_CONFIG or herald.toml)")
-	if err := parseFlags(fs, args, e); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(*cfgPath, e)
+	fs := newCmdFlags(c, e)
+	cfg, err := fs.load(args)
 	if err != nil {
 		return err
 	}

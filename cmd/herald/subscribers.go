@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,11 +11,10 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/internal/app"
-	"github.com/heraldhq/herald/internal/clock"
 	"github.com/heraldhq/herald/internal/config"
+	"github.com/heraldhq/herald/internal/plural"
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/subscriber"
-	"github.com/heraldhq/herald/internal/web"
 )
 
 var subscribersCommand = command{
@@ -70,14 +68,10 @@ func runSubscribers(ctx context.Context, c *command, args []string, e env) error
 		return fmt.Errorf("%w: unknown subcommand %q: use list, add, remove, import or export", errUsage, args[0])
 	}
 	sc := &command{name: "subscribers " + args[0], about: c.about}
-	fs := newFlagSet(sc, e)
-	cfgPath := fs.String("config", "", "config `file` (default $HERALD_CONFIG or herald.toml)")
-	synopsis, run := sub(fs)
+	fs := newCmdFlags(sc, e)
+	synopsis, run := sub(fs.FlagSet)
 	sc.args = synopsis
-	if err := parseFlags(fs, args[1:], e); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(*cfgPath, e)
+	cfg, err := fs.load(args[1:])
 	if err != nil {
 		return err
 	}
@@ -87,43 +81,6 @@ func runSubscribers(ctx context.Context, c *command, args []string, e env) error
 	}
 	defer st.Close()
 	return run(ctx, &cli{e: e, cfg: cfg, store: st, args: fs.Args()})
-}
-
-// applyDefaultStatus sets status on the rows whose file had no status
-// column (subscriber.ReadCSV leaves their Status empty).
-func applyDefaultStatus(subs []subscriber.Subscriber, status string) error {
-	st := subscriber.Active
-	if status != "" {
-		var err error
-		if st, err = subscriber.ParseStatus(status); err != nil {
-			return fmt.Errorf("%w: -status: %w", errUsage, err)
-		}
-	}
-	for i := range subs {
-		if subs[i].Status == "" {
-			subs[i].Status = st
-		}
-	}
-	return nil
-}
-
-// sendConfirmation mails s the same confirmation link the form sends.
-func (c *cli) sendConfirmation(ctx context.Context, s subscriber.Subscriber) error {
-	log := app.NewLogger(c.cfg, c.e.stderr)
-	signer, err := app.LoadSigner(ctx, c.cfg, c.store)
-	if err != nil {
-		return err
-	}
-	mailer, err := app.OpenTransport(c.cfg, log, clock.Or(c.e.clock))
-	if err != nil {
-		return err
-	}
-	defer mailer.Close()
-	srv, err := web.New(app.WebOptions(c.cfg, c.store, signer, mailer, log))
-	if err != nil {
-		return err
-	}
-	return srv.SendConfirmation(ctx, s)
 }
 
 // oneArg returns the single positional argument named what.
@@ -180,45 +137,8 @@ func day(t time.Time) string {
 	return t.UTC().Format("2006-01-02")
 }
 
-// jsonSubscriber is the -json form of a subscriber.
-type jsonSubscriber struct {
-	Email          string     `json:"email"`
-	Name           string     `json:"name,omitempty"`
-	Status         string     `json:"status"`
-	Topics         []string   `json:"topics"`
-	Source         string     `json:"source,omitempty"`
-	CreatedAt      time.Time  `json:"created_at"`
-	ConfirmedAt    *time.Time `json:"confirmed_at,omitempty"`
-	UnsubscribedAt *time.Time `json:"unsubscribed_at,omitempty"`
-}
-
 func listJSON(c *cli, next func() ([]subscriber.Subscriber, error)) error {
-	out := []jsonSubscriber{}
-	for {
-		batch, err := next()
-		if err != nil {
-			return err
-		}
-		if len(batch) == 0 {
-			break
-		}
-		for _, s := range batch {
-			out = append(out, jsonSubscriber{Email: s.Email, Name: s.Name, Status: string(s.Status),
-				Topics: append([]string{}, s.Topics...), Source: string(s.Source), CreatedAt: s.CreatedAt.UTC(),
-				ConfirmedAt: optTime(s.ConfirmedAt), UnsubscribedAt: optTime(s.UnsubscribedAt)})
-		}
-	}
-	enc := json.NewEncoder(c.e.stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
-}
-
-func optTime(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	u := t.UTC()
-	return &u
+	return subscriber.WriteJSON(c.e.stdout, next)
 }
 
 func subscribersAdd(fs *flag.FlagSet) (string, func(context.Context, *cli) error) {
@@ -230,7 +150,7 @@ func subscribersAdd(fs *flag.FlagSet) (string, func(context.Context, *cli) error
 		if err != nil {
 			return err
 		}
-		s, err := newCLISubscriber(email, *name, *topics)
+		s, err := subscriber.New(email, *name, subscriber.SplitTopics(*topics), subscriber.SourceCLI)
 		if err != nil {
 			return err
 		}
@@ -249,7 +169,7 @@ func subscribersAdd(fs *flag.FlagSet) (string, func(context.Context, *cli) error
 			fmt.Fprintf(c.e.stdout, "Added %s as %s\n", subscriber.Display(s.Email), s.Status)
 			return nil
 		}
-		if err := c.sendConfirmation(ctx, s); err != nil {
+		if err := app.SendConfirmation(ctx, c.cfg, c.store, s, c.e.clock, c.e.stderr); err != nil {
 			return fmt.Errorf("added %s as pending, but the confirmation email failed: %w (they can subscribe again through the form)", subscriber.Display(s.Email), err)
 		}
 		fmt.Fprintf(c.e.stdout, "Added %s as pending; the confirmation email is on its way\n", subscriber.Display(s.Email))
@@ -299,15 +219,19 @@ func subscribersImport(fs *flag.FlagSet) (string, func(context.Context, *cli) er
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
-		if err := applyDefaultStatus(subs, *status); err != nil {
-			return err
+		st := subscriber.Active
+		if *status != "" {
+			if st, err = subscriber.ParseStatus(*status); err != nil {
+				return fmt.Errorf("%w: -status: %w", errUsage, err)
+			}
 		}
+		subscriber.FillStatus(subs, st)
 		for _, r := range rejected {
 			fmt.Fprintf(c.e.stderr, "%s:%d: %s\n", path, r.Line, r.Msg)
 		}
 		if len(rejected) > 0 && !*skip {
 			fmt.Fprintf(c.e.stderr, "herald: %s rejected, nothing imported; fix %s or pass -skip-invalid to import the other %d\n",
-				count(len(rejected), "row"), them(len(rejected)), len(subs))
+				plural.Count(len(rejected), "row"), plural.Them(len(rejected)), len(subs))
 			return errFailed
 		}
 		res, err := c.store.Import(ctx, subs, time.Now())
@@ -341,23 +265,8 @@ func subscribersExport(fs *flag.FlagSet) (string, func(context.Context, *cli) er
 			if err := f.Close(); err != nil {
 				return fmt.Errorf("write export file: %w", err)
 			}
-			fmt.Fprintf(c.e.stderr, "Exported %s to %s\n", count(n, "subscriber"), *out)
+			fmt.Fprintf(c.e.stderr, "Exported %s to %s\n", plural.Count(n, "subscriber"), *out)
 		}
 		return nil
 	}
-}
-
-// newCLISubscriber checks what `subscribers add` was given by the rules
-// the form and the import use.
-func newCLISubscriber(email, name, topics string) (subscriber.Subscriber, error) {
-	key, err := subscriber.Normalize(email)
-	if err != nil {
-		return subscriber.Subscriber{}, err
-	}
-	s := subscriber.Subscriber{Email: strings.TrimSpace(email), EmailKey: key, Status: subscriber.Pending, Source: subscriber.SourceCLI}
-	if s.Name, err = subscriber.CheckName(name); err != nil {
-		return s, err
-	}
-	s.Topics, err = subscriber.CheckTopics(subscriber.SplitTopics(topics))
-	return s, err
 }

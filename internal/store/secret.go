@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 
 	"github.com/heraldhq/herald/internal/subscriber"
 )
@@ -39,4 +41,18 @@ func decodeSecret(text string) ([]byte, error) {
 		return nil, fmt.Errorf("read setting %q: %w", SecretKey, err)
 	}
 	return b, nil
+}
+
+// ReadSecretFile reads the secret file SQLite's data folder keeps as the
+// text of the setting PostgreSQL keeps (to copy it between stores);
+// ErrNotFound when there is none.
+func ReadSecretFile(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", err
+	}
+	return subscriber.EncodeSecret(b), nil
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
-	"strings"
 
 	"github.com/heraldhq/herald/internal/subscriber"
 )
@@ -68,14 +67,10 @@ func bodyError(step string, err error) error {
 // validate checks every field and sets emailKey. The error is a sentence
 // fit for the person who filled the form.
 func (in *subscribeInput) validate() error {
-	key, err := subscriber.Normalize(in.Email)
+	sub, err := subscriber.New(in.Email, in.Name, in.Topics, subscriber.SourceForm)
 	if err != nil {
 		return err
 	}
-	in.Email, in.emailKey = strings.TrimSpace(in.Email), key
-	if in.Name, err = subscriber.CheckName(in.Name); err != nil {
-		return err
-	}
-	in.Topics, err = subscriber.CheckTopics(in.Topics)
-	return err
+	in.Email, in.emailKey, in.Name, in.Topics = sub.Email, sub.EmailKey, sub.Name, sub.Topics
+	return nil
 }
