@@ -206,7 +206,7 @@ func (d *Daemon) loadPosts(ctx context.Context) error {
 
 func (d *Daemon) webOptions(cfg *config.Config, mailer heraldmail.Transport) web.Options {
 	o := WebOptions(cfg, d.store, d.signer, mailer, d.log)
-	o.Now, o.Registerer, o.Gatherer, o.Health, o.Degraded = d.clock.Now, d.reg, d.reg, d.health, d.degraded
+	o.Clock, o.Registerer, o.Gatherer, o.Health, o.Degraded = d.clock, d.reg, d.reg, d.health, d.degraded
 	return o
 }
 

@@ -68,7 +68,7 @@ func newEnv(t testing.TB, edit func(*Options)) *env {
 		Site:      Site{Title: "Test Blog", Description: "Notes on testing.", BaseURL: "https://blog.example.com/", Language: "en"},
 		PublicURL: e.ts.URL, Store: st, Signer: e.signer, Mailer: ob, Templates: templates.Embedded(),
 		From: mail.Address{Name: "Test Blog", Address: "news@blog.example.com"}, Welcome: true,
-		Now: e.clock.Now, Registerer: e.reg,
+		Clock: e.clock, Registerer: e.reg,
 	}
 	if edit != nil {
 		edit(&opts)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/heraldhq/herald/internal/clock"
 	heraldmail "github.com/heraldhq/herald/internal/mail"
 	"github.com/heraldhq/herald/internal/subscriber"
 )
@@ -92,7 +93,7 @@ type Options struct {
 	// entries from the right. Zero means 1.
 	TrustedProxyHops int
 
-	Now        func() time.Time      // fixed; nil means time.Now
+	Clock      clock.Clock           // fixed; nil means the system clock
 	Logger     *slog.Logger          // fixed; nil discards
 	Registerer prometheus.Registerer // fixed; nil makes a private registry
 	// Gatherer serves /metrics; nil uses Registerer when it is also a

@@ -12,6 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/heraldhq/herald/internal/clock"
 	"github.com/heraldhq/herald/internal/subscriber"
 )
 
@@ -54,10 +55,7 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{store: opts.Store, signer: opts.Signer,
-		now: opts.Now, log: opts.Logger, health: opts.Health, degrade: opts.Degraded, wake: make(chan struct{}, 1)}
-	if s.now == nil {
-		s.now = time.Now
-	}
+		now: clock.Or(opts.Clock).Now, log: opts.Logger, health: opts.Health, degrade: opts.Degraded, wake: make(chan struct{}, 1)}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
