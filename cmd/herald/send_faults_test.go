@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -61,6 +62,10 @@ func (s *faultSite) open(t *testing.T) *sqlite.Store {
 // relay points the config at host:port with extra [smtp] lines.
 func (s *faultSite) relay(t *testing.T, host string, port int, extra string) {
 	t.Helper()
+	timeout := `timeout = "2s"`
+	if strings.Contains(extra, "timeout =") {
+		timeout = ""
+	}
 	s.writeConfig(t, fmt.Sprintf(testConfig, "Fault blog")+fmt.Sprintf(`
 [smtp]
 host = %q
@@ -68,26 +73,62 @@ port = %d
 tls = "none"
 from = "news@blog.example.com"
 connections = 2
-timeout = "2s"
+%s
 %s
 [newsletter]
 enabled = true
 schedule = "0 9 * * 1"
 time_zone = "UTC"
 retry_base = "50ms"
-`, host, port, extra))
+`, host, port, timeout, extra))
 }
 
 // send runs `herald send` in process and returns its output, exit status
-// and how long it took.
+// and how long it would have taken. Its clock skips herald's long waits
+// (the pacer's slow-down after a hang-up, retry backoff, give_up_after) so
+// the test does not sleep through them; the time returned is the real time
+// (network timeouts stay real) plus every wait skipped.
 func (s *faultSite) send(t *testing.T, ctx context.Context) (string, int, time.Duration) {
 	t.Helper()
 	var out bytes.Buffer
 	start := time.Now()
-	err := run(ctx, []string{"send", "-config", s.config}, env{stdout: &out, stderr: &out})
-	took := time.Since(start)
+	clk := &skipClock{}
+	err := run(ctx, []string{"send", "-config", s.config}, env{stdout: &out, stderr: &out, clock: clk})
+	took := time.Since(start) + clk.skipped()
 	code := exitCode(err, &out)
 	return out.String(), code, took
+}
+
+// skipClock is the system clock, except that a wait of skipLong or more
+// returns at once and moves the clock's time forward by the wait. Short
+// waits (polls while a connection is busy) are real: skipping them would
+// spin and move the time past leases and give_up_after while a real network
+// timeout runs.
+type skipClock struct {
+	mu   sync.Mutex
+	skip time.Duration
+}
+
+const skipLong = 200 * time.Millisecond
+
+func (c *skipClock) skipped() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.skip
+}
+
+func (c *skipClock) Now() time.Time { return time.Now().Add(c.skipped()) }
+
+func (c *skipClock) After(d time.Duration) <-chan time.Time {
+	if d < skipLong {
+		return time.After(d)
+	}
+	c.mu.Lock()
+	c.skip += d
+	c.mu.Unlock()
+	ch := make(chan time.Time, 1)
+	ch <- c.Now()
+	return ch
 }
 
 // ledger returns the one issue's deliveries by address, and the
@@ -178,6 +219,7 @@ func TestSendThroughFaultyRelays(t *testing.T) {
 		{name: "no reply to the final dot", relay: func(t *testing.T) bad {
 			b := started(t)
 			b.srv.Stall(faultRcpt(7), 1)
+			b.extra = `timeout = "1s"` // what the run waits out
 			return b
 		}, firstExit: 1, says: "1 uncertain", within: 20 * time.Second, uncertain: []string{faultRcpt(7)}},
 		{name: "wrong password", relay: func(t *testing.T) bad {
