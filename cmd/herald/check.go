@@ -10,7 +10,6 @@ import (
 	"github.com/heraldhq/herald/internal/app"
 	"github.com/heraldhq/herald/internal/plural"
 	"github.com/heraldhq/herald/internal/post"
-	"github.com/heraldhq/herald/internal/publish"
 )
 
 var checkCommand = command{
@@ -43,18 +42,10 @@ func runCheck(ctx context.Context, c *command, args []string, e env) error {
 	if err := cfg.CheckPostsDir(); err != nil {
 		return err
 	}
-	lib := post.NewLibrary(app.PostOptions(cfg))
-	if err := lib.Load(ctx); err != nil {
-		return err
-	}
-	ids, err := post.LoadIDRecord(app.IDRecordPath(cfg))
+	r, snap, err := app.CheckPosts(ctx, cfg, time.Now())
 	if err != nil {
 		return err
 	}
-	snap := lib.Snapshot()
-	now := time.Now()
-	r := publish.Result{Problems: append(snap.Problems(), snap.DuplicateIDs()...), Notes: snap.Notes(), IDWarnings: ids.Check(snap.Published(now))}
-	r.Published, r.Drafts, r.Future = snap.Counts(now)
 	printProblems(e, r)
 	printUndeclaredAuthors(e, snap.UndeclaredAuthors())
 	printUnsupported(e, snap.All())
