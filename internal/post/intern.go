@@ -1,7 +1,6 @@
 package post
 
 import (
-	"strings"
 	"sync"
 )
 
@@ -14,7 +13,7 @@ import (
 type interner struct {
 	mu    sync.Mutex
 	names map[string]string
-	lists map[string][]Author // author lists by authorsKey
+	lists map[string][]Author // author lists by appendAuthorsKey
 }
 
 func newInterner() *interner {
@@ -44,32 +43,32 @@ func (in *interner) authors(as []Author) []Author {
 	if len(as) == 0 {
 		return as
 	}
-	key := authorsKey(as)
+	var buf [256]byte
+	key := appendAuthorsKey(buf[:0], as)
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	if c, ok := in.lists[key]; ok {
+	if c, ok := in.lists[string(key)]; ok { // no allocation for the lookup
 		return c
 	}
-	in.lists[key] = as
+	in.lists[string(key)] = as
 	return as
 }
 
-// authorsKey identifies a list of authors: two lists with the same key
-// are equal.
-func authorsKey(as []Author) string {
-	var b strings.Builder
+// appendAuthorsKey appends to b what identifies a list of authors: two
+// lists with the same key are equal.
+func appendAuthorsKey(b []byte, as []Author) []byte {
 	for _, a := range as {
-		for _, s := range []string{a.Key, a.Name, a.Email, a.URL, a.Bio} {
-			b.WriteString(s)
-			b.WriteByte(0)
+		for _, s := range [...]string{a.Key, a.Name, a.Email, a.URL, a.Bio} {
+			b = append(b, s...)
+			b = append(b, 0)
 		}
 		if a.ShowEmail {
-			b.WriteByte('e')
+			b = append(b, 'e')
 		}
 		if a.Undeclared {
-			b.WriteByte('u')
+			b = append(b, 'u')
 		}
-		b.WriteByte(1)
+		b = append(b, 1)
 	}
-	return b.String()
+	return b
 }

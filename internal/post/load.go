@@ -171,14 +171,13 @@ func (w *walker) dir(abs, rel string) error {
 		if rel != "" {
 			r = rel + "/" + name
 		}
-		path := abs + string(filepath.Separator) + name
 		switch {
 		case e.Type()&fs.ModeSymlink != 0:
-			if err := w.link(path, r); err != nil {
+			if err := w.link(abs+string(filepath.Separator)+name, r); err != nil {
 				return err
 			}
 		case e.IsDir():
-			if err := w.dir(path, r); err != nil {
+			if err := w.dir(abs+string(filepath.Separator)+name, r); err != nil {
 				return err
 			}
 		case isPostFile(r):
