@@ -98,7 +98,14 @@ func (s *Server) sendDisk(w http.ResponseWriter, r *http.Request, e *feedEntry, 
 		e.release(f, gz)
 		return true
 	}
-	if _, err := io.Copy(w, f); err != nil { // sendfile(2) through net/http's ReadFrom
+	// Limited to the file's checked length, as http.ServeFile does: net/http
+	// then makes one sendfile(2) call for the body, not a second that
+	// finds the end of the file.
+	size := e.size
+	if gz {
+		size = e.gzSize
+	}
+	if _, err := io.Copy(w, io.LimitReader(f, size)); err != nil { // sendfile(2) through net/http's ReadFrom
 		f.Close() // the client went away; the offset is unknown
 		return true
 	}
