@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,12 +12,12 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/heraldhq/herald/internal/clock/clocktest"
 	"github.com/heraldhq/herald/internal/mail/smtptest"
+	"github.com/heraldhq/herald/internal/testkit"
 )
 
 // testSite is a site folder with a config and a posts folder.
@@ -84,22 +83,8 @@ type server struct {
 	logs   *syncBuffer
 }
 
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+// syncBuffer is testkit.Buffer: a log several goroutines write while the test reads it.
+type syncBuffer = testkit.Buffer
 
 func startServe(t *testing.T, site *testSite, clock *clocktest.Fake, environ ...string) *server {
 	t.Helper()

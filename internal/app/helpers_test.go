@@ -1,15 +1,14 @@
 package app
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/heraldhq/herald/internal/config"
+	"github.com/heraldhq/herald/internal/testkit"
 )
 
 const testConfig = `data_dir = "data"
@@ -50,23 +49,8 @@ func writeFile(t *testing.T, path, text string) {
 	}
 }
 
-// syncBuffer is a log the daemon's goroutines write while the test reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+// syncBuffer is testkit.Buffer: a log several goroutines write while the test reads it.
+type syncBuffer = testkit.Buffer
 
 // waitFor polls cond until it holds; it waits on goroutines that have no
 // completion signal to wait on.

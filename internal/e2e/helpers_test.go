@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -214,21 +213,5 @@ func (s *site) waitFeed(t *testing.T, path string, want, gone []string) {
 	})
 }
 
-// syncBuffer is a bytes.Buffer that herald's stdout and stderr may write
-// to while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+// syncBuffer is testkit.Buffer: a log several goroutines write while the test reads it.
+type syncBuffer = testkit.Buffer

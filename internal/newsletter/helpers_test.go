@@ -1,9 +1,6 @@
 package newsletter
 
 import (
-	"github.com/heraldhq/herald/internal/clock/clocktest"
-
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -15,12 +12,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/heraldhq/herald/internal/clock/clocktest"
 	"github.com/heraldhq/herald/internal/mail"
 	"github.com/heraldhq/herald/internal/post"
 	"github.com/heraldhq/herald/internal/schedule"
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/store/sqlite"
 	"github.com/heraldhq/herald/internal/subscriber"
+	"github.com/heraldhq/herald/internal/testkit"
 	"github.com/heraldhq/herald/templates"
 )
 
@@ -267,20 +266,5 @@ func cutLast(s, sep string) (before, after string, found bool) {
 	return s[:i], s[i+len(sep):], true
 }
 
-// lockedBuffer is a log destination shared by several engines' goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+// lockedBuffer is testkit.Buffer: a log several goroutines write while the test reads it.
+type lockedBuffer = testkit.Buffer

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"github.com/heraldhq/herald/internal/testkit"
-
 	"context"
 	"io"
 	"log/slog"
@@ -13,25 +11,11 @@ import (
 	"testing"
 
 	"github.com/heraldhq/herald/internal/store/postgres"
+	"github.com/heraldhq/herald/internal/testkit"
 )
 
-// syncBuffer is a log destination safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
+// syncBuffer is testkit.Buffer: a log several goroutines write while the test reads it.
+type syncBuffer = testkit.Buffer
 
 // relay forwards loopback connections to target until cut.
 type relay struct {

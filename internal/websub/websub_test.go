@@ -1,37 +1,20 @@
 package websub
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/heraldhq/herald/internal/testkit"
 	"github.com/heraldhq/herald/internal/websub/websubtest"
 )
 
-// syncBuffer is a log destination the notifier's goroutine may write to
-// while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+// syncBuffer is testkit.Buffer: a log several goroutines write while the test reads it.
+type syncBuffer = testkit.Buffer
 
 func TestHubNotifierPingsEachFeedOnce(t *testing.T) {
 	hub := websubtest.NewHub(t)
