@@ -64,15 +64,7 @@ func (s *testSite) writePost(t *testing.T, name, title, date string) string {
 	return path
 }
 
-func writeFile(t *testing.T, path, text string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
+func writeFile(t *testing.T, path, text string) { testkit.WriteFile(t, path, text) }
 
 // server is a `herald serve` running in the test through run().
 type server struct {

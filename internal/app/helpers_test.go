@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -39,15 +38,7 @@ func testConfigWithPost(t *testing.T) *config.Config {
 	return cfg
 }
 
-func writeFile(t *testing.T, path, text string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
+func writeFile(t *testing.T, path, text string) { testkit.WriteFile(t, path, text) }
 
 // syncBuffer is testkit.Buffer: a log several goroutines write while the test reads it.
 type syncBuffer = testkit.Buffer
