@@ -13,6 +13,7 @@ import (
 	"time"
 
 	heraldmail "github.com/heraldhq/herald/internal/mail"
+	"github.com/heraldhq/herald/internal/mail/smtptest"
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/subscriber"
 )
@@ -21,36 +22,19 @@ import (
 // then accepts every message, or, with refuse, refuses every recipient the
 // way Postfix does, quoting the address back.
 type scriptedRelay struct {
-	ln         net.Listener
+	*smtptest.Listener
 	greetDelay time.Duration
 	refuse     bool
 
 	mu    sync.Mutex
-	conns int
 	rcpts []string
 	data  int
 }
 
 func startScriptedRelay(t *testing.T, greetDelay time.Duration, refuse bool) *scriptedRelay {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &scriptedRelay{ln: ln, greetDelay: greetDelay, refuse: refuse}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			r.mu.Lock()
-			r.conns++
-			r.mu.Unlock()
-			go r.serve(c)
-		}
-	}()
+	r := &scriptedRelay{greetDelay: greetDelay, refuse: refuse}
+	r.Listener = smtptest.Listen(t, r.serve)
 	return r
 }
 
@@ -102,15 +86,16 @@ func (r *scriptedRelay) serve(c net.Conn) {
 }
 
 func (r *scriptedRelay) stats() (conns, rcpts, data int) {
+	conns = r.Connections()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.conns, len(r.rcpts), r.data
+	return conns, len(r.rcpts), r.data
 }
 
 func (r *scriptedRelay) transport(t *testing.T) heraldmail.Transport {
 	t.Helper()
-	a := r.ln.Addr().(*net.TCPAddr)
-	tr, err := heraldmail.NewSMTP(heraldmail.SMTPConfig{Host: a.IP.String(), Port: a.Port, TLS: heraldmail.TLSNone,
+	host, port := r.Addr()
+	tr, err := heraldmail.NewSMTP(heraldmail.SMTPConfig{Host: host, Port: port, TLS: heraldmail.TLSNone,
 		HELO: "test.localhost", Timeout: 5 * time.Second}, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"net"
 	"net/textproto"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -20,35 +19,14 @@ const (
 // FaultyRelay is a scripted relay on 127.0.0.1 that refuses every
 // connection at one step. It counts the connections it saw.
 type FaultyRelay struct {
-	ln net.Listener
-
-	mu    sync.Mutex
-	conns int
+	*Listener
 }
 
 // Faulty starts a relay refusing at step with code (e.g. 554 or 421) and
 // stops it when t ends.
 func Faulty(t testing.TB, step Fault, code int) *FaultyRelay {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("smtptest: listen: %v", err)
-	}
-	f := &FaultyRelay{ln: ln}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			f.mu.Lock()
-			f.conns++
-			f.mu.Unlock()
-			go play(c, step, code)
-		}
-	}()
-	return f
+	return &FaultyRelay{Listen(t, func(c net.Conn) { play(c, step, code) })}
 }
 
 func play(c net.Conn, step Fault, code int) {
@@ -76,17 +54,4 @@ func play(c net.Conn, step Fault, code int) {
 			tc.PrintfLine("503 smtptest: bad sequence")
 		}
 	}
-}
-
-// Addr returns the relay's host and port.
-func (f *FaultyRelay) Addr() (host string, port int) {
-	a := f.ln.Addr().(*net.TCPAddr)
-	return a.IP.String(), a.Port
-}
-
-// Connections returns how many connections the relay accepted.
-func (f *FaultyRelay) Connections() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.conns
 }
