@@ -255,8 +255,9 @@ func TestSendWrongPasswordWithMailpit(t *testing.T) {
 	out, code, took := site.send(t, context.Background())
 	t.Logf("wrong password: exit %d in %s\n%s", code, took.Round(time.Millisecond), out)
 	if code != 1 || !strings.Contains(out, "(auth): 535") || !strings.Contains(out, "check smtp.username and the password") ||
-		!strings.Contains(out, "12 deliveries pending") || strings.Contains(out, "wrong-password") {
-		t.Errorf("wrong password: exit %d, want 1 and the setting to check, without the password", code)
+		!strings.Contains(out, "12 deliveries pending") || strings.Contains(out, "wrong-password") ||
+		!strings.Contains(out, "Stopped after") || strings.Contains(out, "Done in") {
+		t.Errorf("wrong password: exit %d, want 1, \"Stopped after\" and the setting to check, without the password", code)
 	}
 	if n := mp.count(t); n != 0 {
 		t.Errorf("mailpit holds %d messages after the refused login", n)
@@ -269,7 +270,8 @@ func TestSendWrongPasswordWithMailpit(t *testing.T) {
 	}
 	site.relay(t, host, port, "username = \"news\"\nauth = \"plain\"\npassword = \"right-password\"")
 	out, code, _ = site.send(t, context.Background())
-	if code != 0 || !strings.Contains(out, "Resuming issue 1: 12 deliveries pending") || !strings.Contains(out, "Issue 1: 12 sent") {
+	if code != 0 || !strings.Contains(out, "Resuming issue 1: 12 deliveries pending") || !strings.Contains(out, "Issue 1: 12 sent") ||
+		!strings.Contains(out, "Done in") {
 		t.Errorf("with the password fixed: exit %d\n%s", code, out)
 	}
 	got := map[string]int{}

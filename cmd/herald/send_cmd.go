@@ -93,7 +93,14 @@ func runSend(ctx context.Context, c *command, args []string, e env) error {
 		fmt.Fprintln(e.stdout, "Nothing new since the last issue; nothing sent")
 		return nil
 	}
-	printSendResult(e.stdout, opts, res, time.Since(start))
+	ended := "Done in"
+	switch {
+	case ctx.Err() != nil:
+		ended = "" // sendStopped says it stopped and what remains
+	case err != nil:
+		ended = "Stopped after"
+	}
+	printSendResult(e.stdout, opts, res, ended, time.Since(start))
 	if err != nil {
 		return sendStopped(ctx, e.stdout, res, err)
 	}
@@ -103,7 +110,10 @@ func runSend(ctx context.Context, c *command, args []string, e env) error {
 	return nil
 }
 
-func printSendResult(w io.Writer, opts newsletter.SendOptions, res newsletter.SendResult, took time.Duration) {
+// printSendResult writes what a send did. ended ("Done in", "Stopped
+// after" or nothing) leads the line that gives the time a single issue took:
+// a send the relay broke off must not read as done.
+func printSendResult(w io.Writer, opts newsletter.SendOptions, res newsletter.SendResult, ended string, took time.Duration) {
 	if res.Vacation != "" && (opts.DryRunDir != "" || opts.To != "" || len(res.Issues) > 0) {
 		fmt.Fprintf(w, "A vacation is on (%s)", res.Vacation)
 		switch {
@@ -131,8 +141,8 @@ func printSendResult(w io.Writer, opts newsletter.SendOptions, res newsletter.Se
 		}
 		if len(res.Issues) > 1 {
 			fmt.Fprintf(w, "Total: %s in %s\n", tally(res.Sent, res.Failed, res.Skipped, res.Uncertain, res.Open), took.Round(time.Millisecond))
-		} else if len(res.Issues) == 1 {
-			fmt.Fprintf(w, "Done in %s\n", took.Round(time.Millisecond))
+		} else if len(res.Issues) == 1 && ended != "" {
+			fmt.Fprintf(w, "%s %s\n", ended, took.Round(time.Millisecond))
 		}
 	}
 }

@@ -162,7 +162,8 @@ func TestSendStopsCleanly(t *testing.T) {
 		cancel() // what Ctrl-C or SIGTERM does to run's context
 	}()
 	out, code, _ := site.send(t, ctx)
-	if code != 1 || !strings.Contains(out, "Stopped; issue 1 has ") || !strings.Contains(out, "run herald send again to finish") {
+	if code != 1 || !strings.Contains(out, "Stopped; issue 1 has ") || !strings.Contains(out, "run herald send again to finish") ||
+		strings.Contains(out, "Done in") || strings.Count(out, "Stopped") != 1 {
 		t.Fatalf("stopped send: exit %d\n%s", code, out)
 	}
 	ds, _ := site.ledger(t)
@@ -304,7 +305,7 @@ func TestSendMailsALatePost(t *testing.T) {
 	if err != nil || !strings.Contains(out, "Issue 2: 1 sent") {
 		t.Fatalf("send after the late post: %v\n%s%s", err, out, errOut)
 	}
-	if !strings.Contains(errOut+out, "1 older post not mailed: dated more than 7 days before they appeared") {
+	if !strings.Contains(errOut+out, "1 older post not mailed: dated more than 7 days before herald saw it") {
 		t.Errorf("the archive post is not reported:\n%s%s", out, errOut)
 	}
 	text := outboxText(t, site)

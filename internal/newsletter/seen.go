@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/heraldhq/herald/internal/plural"
 	"github.com/heraldhq/herald/internal/post"
 	"github.com/heraldhq/herald/internal/store"
 )
@@ -114,7 +115,7 @@ func (n *Newsletter) window(ctx context.Context, since, until time.Time, write b
 		out = append(out, p)
 	}
 	if old > 0 {
-		n.log.Info(fmt.Sprintf("%s not mailed: dated more than %s before they appeared", plural(old, "older post"), days(n.opts.MaxBackdate)),
+		n.log.Info(fmt.Sprintf("%s not mailed: dated more than %s before herald saw %s", plural.Count(old, "older post"), days(n.opts.MaxBackdate), plural.Them(old)),
 			"not_mailed", old, "max_backdate", n.opts.MaxBackdate)
 	}
 	return out, nil
@@ -145,11 +146,4 @@ func days(d time.Duration) string {
 		}
 	}
 	return d.String()
-}
-
-func plural(k int, thing string) string {
-	if k == 1 {
-		return "1 " + thing
-	}
-	return fmt.Sprintf("%d %ss", k, thing)
 }

@@ -64,7 +64,7 @@ func TestWhichPostsAreNew(t *testing.T) {
 			if mailed != tt.mailedOnDay {
 				t.Errorf("p mailed on day %d, want %d", mailed, tt.mailedOnDay)
 			}
-			logged := strings.Contains(f.logs.String(), "1 older post not mailed: dated more than 7 days before they appeared")
+			logged := strings.Contains(f.logs.String(), "1 older post not mailed: dated more than 7 days before herald saw it")
 			if logged != tt.archived {
 				t.Errorf("archive log line %v, want %v:\n%s", logged, tt.archived, f.logs)
 			}
