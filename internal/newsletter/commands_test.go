@@ -137,11 +137,21 @@ func TestSendNowToRecordsNothing(t *testing.T) {
 	f.subscribe("ann@example.com")
 	f.addPost("p", t0.Add(time.Minute), nil)
 	f.clock.Set(nineAM(0))
+	install, err := n.installID(context.Background(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := n.SendNow(context.Background(), SendOptions{To: "me@example.org"}); err != nil {
 		t.Fatal(err)
 	}
-	if len(f.tr.to("me@example.org")) != 1 || f.tr.count() != 1 {
-		t.Errorf("sent %d messages, want one to me@example.org", f.tr.count())
+	got := f.tr.to("me@example.org")
+	if len(got) != 1 || f.tr.count() != 1 {
+		t.Fatalf("sent %d messages, want one to me@example.org", f.tr.count())
+	}
+	// Like every herald Message-ID, a test copy's names the install, so
+	// two installs testing at the same moment do not share one.
+	if id := got[0].MessageID; !strings.HasPrefix(id, "herald.test.") || !strings.Contains(id, "."+install+"@") {
+		t.Errorf("test copy Message-ID %q, want herald.test.… with install %s", id, install)
 	}
 	if issues, _ := f.st.ListIssues(context.Background(), 0); len(issues) != 0 {
 		t.Errorf("a test send recorded %d issues", len(issues))

@@ -286,7 +286,14 @@ func (n *Newsletter) sendTest(ctx context.Context, c *content, addr string) erro
 		return err
 	}
 	sub.Email = addr
-	msg, err := n.message(c, sub, c.posts, fmt.Sprintf("herald.test.%d@%s", n.now().UnixNano(), domainOf(n.opts.From.Address)))
+	install, err := n.installID(ctx, false)
+	if err != nil {
+		return err
+	}
+	// A test copy is no delivery: its own Message-ID, unique to the moment
+	// and, like every other herald Message-ID, to this install.
+	msgID := fmt.Sprintf("herald.test.%s.%s@%s", strconv.FormatInt(n.now().UnixNano(), 36), install, domainOf(n.opts.From.Address))
+	msg, err := n.message(c, sub, c.posts, msgID)
 	if err != nil {
 		return err
 	}
