@@ -22,6 +22,7 @@ var signedHeaders = []string{
 	"From", "From", "To", "Subject", "Subject", "Date", "Message-ID",
 	"Reply-To", "Reply-To", "List-Id", "List-Id",
 	"List-Unsubscribe", "List-Unsubscribe", "List-Unsubscribe-Post", "List-Unsubscribe-Post",
+	"Auto-Submitted", // on confirmation and welcome mails: autoresponders must not answer them
 	"MIME-Version", "Content-Type",
 }
 

@@ -157,9 +157,20 @@ func TestDkimpyDetectsTampering(t *testing.T) {
 		cases = append(cases, tc{"second " + h, prepend(raw, h), false})
 	}
 	for _, h := range []string{"Reply-To: m@evil.example", "List-Id: <evil.example>",
-		"List-Unsubscribe: <https://evil.example/u>", "List-Unsubscribe-Post: List-Unsubscribe=One-Click"} {
+		"List-Unsubscribe: <https://evil.example/u>", "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+		"Auto-Submitted: auto-generated"} {
 		cases = append(cases, tc{"added " + h, prepend(rawBare, h), false})
 	}
+	// A confirmation mail carries Auto-Submitted: removing it in transit
+	// (so that autoresponders answer) breaks the signatures.
+	auto := sampleMessage()
+	auto.Headers = append(auto.Headers, AutoSubmitted)
+	rawAuto, err := Build(auto, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases = append(cases, tc{"Auto-Submitted kept", rawAuto, true},
+		tc{"Auto-Submitted removed", bytes.Replace(rawAuto, []byte("Auto-Submitted: auto-generated\r\n"), nil, 1), false})
 	msgs := make([][]byte, len(cases))
 	for i, c := range cases {
 		msgs[i] = c.msg
