@@ -15,6 +15,7 @@ import (
 	"github.com/heraldhq/herald/internal/mail/smtptest"
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/subscriber"
+	"github.com/heraldhq/herald/internal/testkit"
 )
 
 // outboxSite is a site whose newsletter writes to the outbox folder.
@@ -209,8 +210,16 @@ func TestSendHelperProcess(t *testing.T) {
 // TestSendAfterKill kills herald send with SIGKILL in the middle of an
 // issue, then runs herald send again: it resumes the issue and completes
 // it; nobody gets it twice and everyone without it is listed uncertain.
-func TestSendAfterKill(t *testing.T) {
-	site := newFaultSite(t)
+func TestSendAfterKill(t *testing.T) { testSendAfterKill(t, newFaultSite(t)) }
+
+// TestSendAfterKillPostgres is TestSendAfterKill on PostgreSQL, where the
+// killed process's leases and open transaction live in the server, not in
+// a file the next process opens.
+func TestSendAfterKillPostgres(t *testing.T) {
+	testSendAfterKill(t, newFaultSiteOn(t, testkit.FreshSchema(t)))
+}
+
+func testSendAfterKill(t *testing.T, site *faultSite) {
 	st := site.open(t)
 	more := make([]subscriber.Subscriber, 48)
 	for i := range more {

@@ -15,7 +15,6 @@ import (
 
 	"github.com/heraldhq/herald/internal/mail/smtptest"
 	"github.com/heraldhq/herald/internal/store"
-	"github.com/heraldhq/herald/internal/store/sqlite"
 	"github.com/heraldhq/herald/internal/subscriber"
 )
 
@@ -25,21 +24,29 @@ const faultRecipients = 12
 func faultRcpt(i int) string { return fmt.Sprintf("r%02d@example.org", i) }
 
 // faultSite is a site with a baseline, one new post and faultRecipients
-// active subscribers, whose relay settings each run rewrites.
+// active subscribers, whose relay settings each run rewrites. Its store is
+// the SQLite file db, or the PostgreSQL database pg when that is set.
 type faultSite struct {
 	*testSite
 	db string
+	pg string
 }
 
-func newFaultSite(t *testing.T) *faultSite {
+func newFaultSite(t *testing.T) *faultSite { return newFaultSiteOn(t, "") }
+
+// newFaultSiteOn is newFaultSite on the PostgreSQL database pgDSN, or on
+// SQLite when pgDSN is empty.
+func newFaultSiteOn(t *testing.T, pgDSN string) *faultSite {
 	t.Helper()
-	site := &faultSite{testSite: newTestSite(t, "Fault blog")}
+	site := &faultSite{testSite: newTestSite(t, "Fault blog"), pg: pgDSN}
 	site.db = filepath.Join(site.dir, "data", "herald.db")
 	now := time.Now().UTC()
-	setBaseline(t, site.db, now.Add(-2*time.Hour))
 	site.writePost(t, "new.md", "A post for the relay", now.Add(-time.Hour).Format(time.RFC3339))
 	st := site.open(t)
 	defer st.Close()
+	if _, err := st.SetSettingIfAbsent(context.Background(), "newsletter.baseline", now.Add(-2*time.Hour).Format(time.RFC3339Nano)); err != nil {
+		t.Fatal(err)
+	}
 	subs := make([]subscriber.Subscriber, faultRecipients)
 	for i := range subs {
 		subs[i] = subscriber.Subscriber{Email: faultRcpt(i), EmailKey: faultRcpt(i), Status: subscriber.Active}
@@ -50,13 +57,23 @@ func newFaultSite(t *testing.T) *faultSite {
 	return site
 }
 
-func (s *faultSite) open(t *testing.T) *sqlite.Store {
+func (s *faultSite) open(t *testing.T) store.Store {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), s.db)
-	if err != nil {
+	if s.pg != "" {
+		return pgStore(t, s.pg)
+	}
+	if err := os.MkdirAll(filepath.Dir(s.db), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	return st
+	return sqliteAt(t, s.db)
+}
+
+// storeConfig is the [store] table of the site's config.
+func (s *faultSite) storeConfig() string {
+	if s.pg == "" {
+		return ""
+	}
+	return fmt.Sprintf("[store]\ndriver = \"postgres\"\ndsn = %q\n", s.pg)
 }
 
 // relay points the config at host:port with extra [smtp] lines.
@@ -80,7 +97,7 @@ enabled = true
 schedule = "0 9 * * 1"
 time_zone = "UTC"
 retry_base = "50ms"
-`, host, port, timeout, extra))
+%s`, host, port, timeout, extra, s.storeConfig()))
 }
 
 // send runs `herald send` in process and returns its output, exit status
