@@ -43,6 +43,25 @@ func BenchmarkLoad10k(b *testing.B) {
 	}
 }
 
+// BenchmarkLoad10kHugo is BenchmarkLoad10k with the posts folder inside a
+// Hugo site (content/posts), as bench/gen lays it out and the cold build
+// of the benchmark reads it: each URL is built by Hugo's rules.
+func BenchmarkLoad10kHugo(b *testing.B) {
+	opts := corpusOptions(b, 10_000)
+	opts.Site = &post.Site{Generator: post.Hugo, Prefix: "posts"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		lib := post.NewLibrary(opts)
+		if err := lib.Load(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		if n := lib.Snapshot().Len(); n != 10_000 {
+			b.Fatalf("loaded %d posts, want 10000", n)
+		}
+	}
+}
+
 // BenchmarkLoad10kRender20 is a cold Load plus rendering the newest 20
 // published posts, what one feed build needs.
 func BenchmarkLoad10kRender20(b *testing.B) {

@@ -7,12 +7,22 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Slugify lowercases s and turns every run of characters other than letters
 // and digits into one "-", trimmed at both ends. It returns "" when s has no
 // letter or digit.
 func Slugify(s string) string {
+	if out, ok := slugifyASCII(s); ok {
+		return out
+	}
+	return slugifyRunes(s)
+}
+
+// slugifyRunes is Slugify for any text: Unicode letters and digits, and
+// Unicode lowercasing (which may change a letter's length in bytes).
+func slugifyRunes(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	dash := false
@@ -29,6 +39,55 @@ func Slugify(s string) string {
 	}
 	return b.String()
 }
+
+// slugifyASCII is Slugify for ASCII text, false for any other. Every post
+// without a slug in its front matter is slugified from its file name, and
+// most such names are already slugs: those come back as they are, without
+// an allocation.
+func slugifyASCII(s string) (string, bool) {
+	// The longest prefix that is already a slug: lowercase letters and
+	// digits in runs joined by single dashes, not starting with one.
+	i := 0
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return "", false
+		}
+		if !asciiLowerAlnum(c) && (c != '-' || i == 0 || s[i-1] == '-') {
+			break
+		}
+	}
+	if i == len(s) && (i == 0 || s[i-1] != '-') {
+		return s, true
+	}
+	for i > 0 && s[i-1] == '-' {
+		i-- // the loop below decides whether a dash goes there
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	dash := false
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return "", false
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case !asciiLowerAlnum(c):
+			dash = true
+			continue
+		}
+		if dash && b.Len() > 0 {
+			b.WriteByte('-')
+		}
+		b.WriteByte(c)
+		dash = false
+	}
+	return b.String(), true
+}
+
+func asciiLowerAlnum(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' }
 
 // permalinkFor expands the permalink pattern for one post: BaseURL plus the
 // pattern, with the date in Options.Location and empty parts collapsed.
@@ -78,6 +137,7 @@ func cleanPath(p string) string {
 // Options.Location) and the slug, e.g.
 // "tag:blog.example.com,2026-11-25:/some-slug".
 func (r *reader) tagURI(date time.Time, slug string) string {
-	d := date.In(r.opts.location()).Format("2006-01-02")
-	return "tag:" + r.host + "," + d + ":/" + url.PathEscape(slug)
+	var buf [len("2006-01-02")]byte
+	d := date.In(r.opts.location()).AppendFormat(buf[:0], "2006-01-02") // no string of its own: string(d) in the concatenation is not a copy
+	return "tag:" + r.host + "," + string(d) + ":/" + url.PathEscape(slug)
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // generatorPermalink is the URL Hugo or Jekyll gives p, "" when herald's
@@ -56,14 +57,30 @@ func (r *reader) hugoPermalink(p *Post, m meta) (string, error) {
 	dir, name := hugoParts(r.sitePath(p.Path))
 	section, _, _ := strings.Cut(dir, "/")
 	ugly := site.UglyURLs || site.UglySections[section]
-	target := r.hugoPath(dir+"/"+cmpOr(slug, name)) + "/"
 	if pattern, ok := site.Permalinks[section]; ok && section != "" {
-		target = r.expandHugo(pattern, p, slug, dir, name)
+		target := r.expandHugo(pattern, p, slug, dir, name)
+		if ugly && strings.HasSuffix(target, "/") && target != "/" {
+			target = strings.TrimSuffix(target, "/") + ".html"
+		}
+		return r.base + cleanPath(escapePath(site.PathPrefix+"/"+target)), nil
 	}
-	if ugly && strings.HasSuffix(target, "/") && target != "/" {
-		target = strings.TrimSuffix(target, "/") + ".html"
+	name = cmpOr(slug, name)
+	end := "/"
+	if r.plainPath(dir) && r.plainPath(name) && pathKeeps(site.PathPrefix) {
+		// The common case, a path of plain lowercase ASCII: hugoPath and
+		// escapePath change nothing, so the URL is one concatenation.
+		if ugly {
+			end = ".html"
+		}
+		if u := r.base + site.PathPrefix + "/" + dir + "/" + name + end; isClean(u[len(r.base):]) {
+			return u, nil
+		}
 	}
-	return r.base + cleanPath(escapePath(site.PathPrefix+"/"+target)), nil
+	target := r.hugoPath(dir + "/" + name)
+	if ugly && target != "" {
+		end = ".html"
+	}
+	return r.base + cleanPath(escapePath(site.PathPrefix+"/"+target+end)), nil
 }
 
 // hugoTokens matches a permalink token, ":" and letters.
@@ -115,6 +132,17 @@ func (r *reader) urlize(s string) string { return r.hugoPath(s) }
 // "-", anything else is dropped; then lowercased unless
 // disablePathToLower.
 func (r *reader) hugoPath(s string) string {
+	lower := r.lowerPaths()
+	if out, ok := hugoPathASCII(s, lower); ok {
+		return out
+	}
+	return hugoPathRunes(s, lower)
+}
+
+func (r *reader) lowerPaths() bool { return r.opts.Site == nil || !r.opts.Site.DisablePathToLower }
+
+// hugoPathRunes is hugoPath for any text.
+func hugoPathRunes(s string, lower bool) string {
 	var b strings.Builder
 	hyphen := false
 	for _, c := range s {
@@ -130,15 +158,121 @@ func (r *reader) hugoPath(s string) string {
 			hyphen = true
 		}
 	}
-	if r.opts.Site != nil && r.opts.Site.DisablePathToLower {
+	if !lower {
 		return b.String()
 	}
 	return strings.ToLower(b.String())
 }
 
+// asciiSet is a set of ASCII bytes.
+type asciiSet [utf8.RuneSelf]bool
+
+func (s *asciiSet) has(c byte) bool { return c < utf8.RuneSelf && s[c] }
+
+func newASCIISet(chars string) *asciiSet {
+	var s asciiSet
+	for i := range len(chars) {
+		s[chars[i]] = true
+	}
+	return &s
+}
+
+const asciiAlnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+// hugoKept are the ASCII bytes hugoPath keeps; asciiSpace those
+// unicode.IsSpace reports.
+var hugoKept, asciiSpace = newASCIISet(asciiAlnum + "./\\_#+~-@"), newASCIISet("\t\n\v\f\r ")
+
+// plainPath reports whether s comes out of hugoPath and escapePath as it
+// is: s is ASCII, of bytes both keep, and lowercase unless paths keep their
+// case.
+func (r *reader) plainPath(s string) bool {
+	lower := r.lowerPaths()
+	for i := range len(s) {
+		if c := s[i]; !hugoKept.has(c) || !pathKept.has(c) || lower && 'A' <= c && c <= 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// hugoPathASCII is hugoPath for ASCII text, false for any other. Most
+// paths are plain ASCII, and most of those are kept as they are: they come
+// back without an allocation.
+func hugoPathASCII(s string, lower bool) (string, bool) {
+	i := 0
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return "", false
+		}
+		if !hugoKept[c] || lower && 'A' <= c && c <= 'Z' {
+			break
+		}
+	}
+	if i == len(s) {
+		return s, true
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	hyphen := false
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return "", false
+		case hugoKept[c]:
+			if hyphen {
+				b.WriteByte('-')
+				hyphen = false
+			}
+			if lower && 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b.WriteByte(c)
+		case b.Len() > 0 && asciiSpace[c]:
+			hyphen = true
+		}
+	}
+	return b.String(), true
+}
+
 // escapePath percent-encodes what a URL path cannot hold as is.
 func escapePath(p string) string {
-	return (&url.URL{Path: p}).EscapedPath()
+	if pathKeeps(p) {
+		return p
+	}
+	return escapePathURL(p)
+}
+
+func escapePathURL(p string) string { return (&url.URL{Path: p}).EscapedPath() }
+
+// pathKept are the bytes escapePath leaves as they are: those net/url
+// does not escape in a path, asked of net/url itself so that the two
+// cannot disagree (after "a", as a lone "*" is a special case).
+var pathKept = func() *asciiSet {
+	var s asciiSet
+	for c := range byte(utf8.RuneSelf) {
+		s[c] = escapePathURL("a"+string(c)) == "a"+string(c)
+	}
+	return &s
+}()
+
+// pathKeeps reports whether escapePath(p) is p.
+func pathKeeps(p string) bool {
+	for i := range len(p) {
+		if !pathKept.has(p[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// isClean reports whether cleanPath(p) is p: p starts with "/" and has no
+// "//".
+func isClean(p string) bool {
+	return strings.HasPrefix(p, "/") && !strings.Contains(p, "//")
 }
 
 // jekyllStyles are Jekyll's named permalink styles.
