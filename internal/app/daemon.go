@@ -303,6 +303,11 @@ func (d *Daemon) startNewsletter(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	return d.startEngine(ctx, n)
+}
+
+// startEngine recovers what a crash left of n's sends and starts it.
+func (d *Daemon) startEngine(ctx context.Context, n *newsletter.Newsletter) error {
 	if err := n.Recover(ctx, SingleInstance(d.cfg)); err != nil {
 		return err
 	}

@@ -34,9 +34,9 @@ func (d *Daemon) loop(ctx context.Context) error {
 				d.log.Warn("File watcher problem", "err", err)
 			}
 		case <-d.e.Hup:
-			d.log.Info("SIGHUP received: reloading config and rebuilding every feed", "file", d.cfg.File)
+			d.log.Info("SIGHUP received: reloading config and templates, and rebuilding every feed", "file", d.cfg.File)
 			pub := d.pub
-			d.reload(ctx)
+			d.reload(ctx, true)
 			if d.pub == pub { // else the reload read the posts and rebuilt already
 				d.fullRebuild(ctx)
 			}
@@ -112,7 +112,7 @@ func (d *Daemon) handleBatch(ctx context.Context, paths []string) {
 	cfgFile := filepath.Clean(d.cfg.File)
 	if slices.Contains(paths, cfgFile) {
 		d.log.Info("Config file changed: reloading", "file", cfgFile)
-		d.reload(ctx)
+		d.reload(ctx, false)
 		paths = slices.DeleteFunc(slices.Clone(paths), func(p string) bool { return p == cfgFile })
 	}
 	if len(paths) == 0 {
@@ -190,7 +190,10 @@ func (d *Daemon) publishedPosts() []*post.Post {
 }
 
 // reload applies a changed config file. An invalid file changes nothing.
-func (d *Daemon) reload(ctx context.Context) {
+// With hup (SIGHUP), the files of templates_dir are read again too, as if
+// the key had changed: the operator edited a template, which no watcher
+// follows, and asks for it to be used.
+func (d *Daemon) reload(ctx context.Context, hup bool) {
 	next, err := config.Load(d.cfg.File, d.e.Environ)
 	if err != nil {
 		var errs config.Errors
@@ -205,6 +208,9 @@ func (d *Daemon) reload(ctx context.Context) {
 		return
 	}
 	changed, restart := config.Diff(d.cfg, next)
+	if hup && next.TemplatesDir != "" && !slices.Contains(changed, "templates_dir") {
+		changed = append(changed, "templates_dir")
+	}
 	if len(changed) == 0 {
 		d.log.Info("Config unchanged")
 		return
@@ -259,7 +265,17 @@ func (d *Daemon) apply(ctx context.Context, next *config.Config, changed []strin
 			return err
 		}
 	}
-	if err := d.web.SetOptions(d.webOptions(next, mailer)); err != nil {
+	// The new engine is built (its templates parsed) before anything is
+	// switched: a broken newsletter template must not leave the daemon
+	// with new pages and no newsletter.
+	var engine *newsletter.Newsletter
+	if touched&(config.TouchNewsletter|config.TouchMail) != 0 && next.Newsletter.Enabled {
+		engine, err = NewNewsletter(next, d.store, mailer, d.signer, d.publishedPosts, d.clock, d.log, d.reg)
+	}
+	if err == nil {
+		err = d.web.SetOptions(d.webOptions(next, mailer))
+	}
+	if err != nil {
 		if mailer != d.mailer {
 			mailer.Close() // never used
 		}
@@ -274,7 +290,7 @@ func (d *Daemon) apply(ctx context.Context, next *config.Config, changed []strin
 		d.rebuild("config reloaded")
 		debug.FreeOSMemory() // the old library and the new load's garbage, as at the start
 	}
-	err = d.applyNewsletter(ctx, touched, sched)
+	err = d.applyNewsletter(ctx, touched, sched, engine)
 	if old != mailer {
 		old.Close() // the engine using it has stopped; waits for the web's sends in flight
 	}
@@ -283,15 +299,18 @@ func (d *Daemon) apply(ctx context.Context, next *config.Config, changed []strin
 
 // applyNewsletter follows a reload: a new schedule or vacation is swapped
 // in while running; any other newsletter setting, or a new transport,
-// restarts the engine at a safe point.
-func (d *Daemon) applyNewsletter(ctx context.Context, touched config.Part, sched *schedule.Schedule) error {
-	engine := touched&(config.TouchNewsletter|config.TouchMail) != 0
+// restarts the engine at a safe point, with engine when apply built one.
+func (d *Daemon) applyNewsletter(ctx context.Context, touched config.Part, sched *schedule.Schedule, engine *newsletter.Newsletter) error {
+	restart := touched&(config.TouchNewsletter|config.TouchMail) != 0
 	switch {
-	case d.news != nil && !engine:
+	case d.news != nil && !restart:
 		d.news.SetSchedule(sched)
 		return nil
 	case d.news != nil:
 		d.stopNewsletter()
 	}
-	return d.startNewsletter(ctx)
+	if engine == nil {
+		return d.startNewsletter(ctx) // when enabled, e.g. after a failed start
+	}
+	return d.startEngine(ctx, engine)
 }

@@ -41,7 +41,7 @@ func fields() []field {
 	return []field{
 		{key: "data_dir", kind: kPath, touches: TouchFeeds, def: "data", restart: true, ptr: func(c *Config) any { return &c.DataDir },
 			doc: "Folder for the database, signing secret, outbox and record of published ids."},
-		{key: "templates_dir", kind: kPath, touches: TouchFeeds | TouchWeb, ptr: func(c *Config) any { return &c.TemplatesDir },
+		{key: "templates_dir", kind: kPath, touches: TouchFeeds | TouchWeb | TouchNewsletter, ptr: func(c *Config) any { return &c.TemplatesDir },
 			doc: "Folder whose files override the embedded templates of the same path."},
 
 		{key: "site.title", kind: kString, touches: TouchFeeds | TouchWeb | TouchNewsletter, defDoc: "required", ptr: func(c *Config) any { return &c.Site.Title },

@@ -48,7 +48,7 @@ func (s *Server) sendWelcome(ctx context.Context, sub subscriber.Subscriber, now
 
 func (s *Server) sendEmail(ctx context.Context, c *settings, kind string, sub subscriber.Subscriber,
 	d emailData, headers []heraldmail.Header, now time.Time) error {
-	subject, text, html, err := s.views.email(kind, d)
+	subject, text, html, err := c.views.email(kind, d)
 	if err == nil {
 		m := &heraldmail.Message{From: c.From, To: mail.Address{Name: sub.Name, Address: sub.Email},
 			ReplyTo: c.ReplyTo, Subject: subject, Text: text, HTML: html, MessageID: newMessageID(c.From.Address),

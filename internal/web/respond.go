@@ -54,7 +54,7 @@ func (s *Server) data() pageData {
 // render writes page name with status; a template failure becomes a
 // plain 500.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, d pageData) {
-	body, err := s.views.page(name, d)
+	body, err := s.cfg.Load().views.page(name, d)
 	if err != nil {
 		s.log.Error("Render page failed", "page", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -117,16 +117,17 @@ func (s *Server) allowed(r *http.Request) string {
 }
 
 func (s *Server) serveStyle(w http.ResponseWriter, r *http.Request) {
+	v := s.cfg.Load().views
 	h := w.Header()
 	h.Set("Content-Type", "text/css; charset=utf-8")
 	h.Set("Cache-Control", "public, max-age=3600")
-	h.Set("ETag", s.views.cssETag)
-	if r.Header.Get("If-None-Match") == s.views.cssETag {
+	h.Set("ETag", v.cssETag)
+	if r.Header.Get("If-None-Match") == v.cssETag {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.Set("Content-Length", strconv.Itoa(len(s.views.css)))
-	w.Write(s.views.css)
+	h.Set("Content-Length", strconv.Itoa(len(v.css)))
+	w.Write(v.css)
 }
 
 // readForm parses the POST form of r; on failure it answers 400, or 413

@@ -45,6 +45,7 @@ type settings struct {
 	ipLimit   *keyedLimiter
 	addrLimit *keyedLimiter
 	origins   *http.CrossOriginProtection
+	views     *views // parsed from Options.Templates at each SetOptions
 }
 
 // New checks opts, parses every page and email template (an error names
@@ -59,14 +60,11 @@ func New(opts Options) (*Server, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	var err error
-	if s.views, err = parseViews(opts.Templates); err != nil {
-		return nil, err
-	}
 	if err := s.SetOptions(opts); err != nil {
 		return nil, err
 	}
 	reg, gather := registries(opts.Registerer, opts.Gatherer)
+	var err error
 	if s.metrics, err = newMetrics(reg); err != nil {
 		return nil, err
 	}
@@ -84,8 +82,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // SetOptions applies a reloaded configuration: site, public URL, sender and
 // mail transport, durations, rates, body limit, form origins, welcome and
-// proxy header.
-// Fields marked fixed in Options are ignored. On error nothing changes.
+// proxy header; and it parses the templates again (a broken one is an
+// error naming it). Fields marked fixed in Options are ignored. On error
+// nothing changes.
 // Rate-limit state is kept when the rate is unchanged.
 func (s *Server) SetOptions(opts Options) error {
 	opts, err := opts.withDefaults()
@@ -100,9 +99,21 @@ func (s *Server) SetOptions(opts Options) error {
 	}
 	cop.SetDenyHandler(http.HandlerFunc(s.denyOrigin))
 	next := &settings{Options: opts, origins: cop, security: securityHeaders(contentSecurityPolicy(opts.FormOrigins))}
+	old := s.cfg.Load()
+	switch {
+	case opts.Templates != nil:
+		// Read again at every reload: the operator may have edited a
+		// template in templates_dir (SIGHUP) without changing the config.
+		if next.views, err = parseViews(opts.Templates); err != nil {
+			return err
+		}
+	case old != nil:
+		next.views = old.views
+	default:
+		return fmt.Errorf("%w: templates are nil", ErrInvalidOptions)
+	}
 	u, _ := url.Parse(opts.PublicURL) // checked by withDefaults
 	next.base = strings.TrimSuffix(u.Path, "/")
-	old := s.cfg.Load()
 	next.ipLimit = reuseLimiter(old, func(c *settings) *keyedLimiter { return c.ipLimit }, opts.RatePerIP)
 	next.addrLimit = reuseLimiter(old, func(c *settings) *keyedLimiter { return c.addrLimit }, opts.RatePerAddress)
 	s.cfg.Store(next)

@@ -5,10 +5,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/heraldhq/herald/internal/subscriber"
+	"github.com/heraldhq/herald/internal/testkit"
+	"github.com/heraldhq/herald/templates"
 )
 
 func TestRecoverPanics(t *testing.T) {
@@ -125,5 +128,34 @@ func TestSetOptionsReload(t *testing.T) {
 	o.PublicURL = "not a url"
 	if err := e.srv.SetOptions(o); err == nil || e.srv.cfg.Load().PublicURL != "https://news.example.com" {
 		t.Fatalf("a bad reload: err %v, public URL now %s", err, e.srv.cfg.Load().PublicURL)
+	}
+}
+
+// TestSetOptionsRereadsTemplates: a reload reads the operator's templates
+// again, so an edited stylesheet or page is served without a restart, and
+// a template that no longer parses is refused with its name while the last
+// good one stays in use.
+func TestSetOptionsRereadsTemplates(t *testing.T) {
+	dir := t.TempDir()
+	css := filepath.Join(dir, "pages", "style.css")
+	testkit.WriteFile(t, css, "body { color: red }")
+	e := newEnv(t, func(o *Options) { o.Templates = templates.FS(dir) })
+	if _, body := e.do(t, "GET", "/static/style.css", nil, nil); body != "body { color: red }" {
+		t.Fatalf("style.css before the edit: %q", body)
+	}
+	testkit.WriteFile(t, css, "body { color: blue }")
+	o := e.srv.cfg.Load().Options
+	if err := e.srv.SetOptions(o); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := e.do(t, "GET", "/static/style.css", nil, nil); body != "body { color: blue }" {
+		t.Errorf("style.css after the edit and a reload: %q", body)
+	}
+	testkit.WriteFile(t, filepath.Join(dir, "pages", "home.html"), "{{ .Nope")
+	if err := e.srv.SetOptions(o); err == nil || !strings.Contains(err.Error(), "home.html") {
+		t.Errorf("a broken home.html: err %v, want one naming it", err)
+	}
+	if res, body := e.do(t, "GET", "/", nil, nil); res.StatusCode != 200 || !strings.Contains(body, "Test Blog") {
+		t.Errorf("home page after a refused reload: %d %.200q", res.StatusCode, body)
 	}
 }
