@@ -44,7 +44,9 @@ func LoadIDRecord(path string) (*IDRecord, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read id record: %w", err)
 	}
-	if parseIDs(data, r.ids) {
+	text := string(data)
+	r.ids = make(map[string]string, strings.Count(text, "\n")) // Save writes one entry a line
+	if parseIDs(text, r.ids) {
 		return r, nil
 	}
 	r.ids = map[string]string{} // parseIDs may have filled part of it
@@ -60,13 +62,16 @@ func LoadIDRecord(path string) (*IDRecord, error) {
 // Check returns a Warning, sorted by path, for each post whose path is in
 // the record under another id, unless the post's id was published under
 // some path (a renamed file that kept its id). It changes nothing; its cost
-// grows with len(posts), not with the record.
+// grows with len(posts), not with the record: one lookup for a post whose
+// id is unchanged, the reverse index only for one whose id changed.
 func (r *IDRecord) Check(posts []*Post) []Warning {
-	byID := r.index()
 	var ws []Warning
 	for _, p := range posts {
 		old, ok := r.ids[p.Path]
-		if _, known := byID[p.ID]; ok && old != p.ID && !known {
+		if !ok || old == p.ID {
+			continue
+		}
+		if _, known := r.index()[p.ID]; !known {
 			ws = append(ws, Warning{Path: p.Path, OldID: old, NewID: p.ID})
 		}
 	}
@@ -78,17 +83,21 @@ func (r *IDRecord) Check(posts []*Post) []Warning {
 // of another path that had the same id (the file was renamed). It reports
 // whether the record changed (call Save to keep it); its cost grows with
 // len(posts), not with the record.
+//
+// A post whose path is already recorded with its id changes nothing and
+// costs one lookup, without the reverse index: a record that Record kept
+// holds each id under one path only, so no other path can have it. (A
+// record file edited by hand to give one id to two paths keeps both
+// entries; before, which one a rename dropped depended on map order.)
 func (r *IDRecord) Record(posts []*Post) (changed bool) {
-	byID := r.index()
 	for _, p := range posts {
-		if old, ok := byID[p.ID]; ok && old != p.Path {
-			delete(r.ids, old)
-			changed = true
-		}
 		prev, ok := r.ids[p.Path]
 		if ok && prev == p.ID {
-			byID[p.ID] = p.Path
 			continue
+		}
+		byID := r.index()
+		if old, ok := byID[p.ID]; ok && old != p.Path {
+			delete(r.ids, old)
 		}
 		if ok && byID[prev] == p.Path {
 			delete(byID, prev) // no other path is indexed under it

@@ -1,17 +1,19 @@
 package post
 
 import (
-	"bytes"
+	"strings"
 	"unicode/utf8"
 )
 
 // parseIDs reads a record as Save writes it, a JSON object of plain
-// strings, into ids, much faster than encoding/json. It reports false for
+// strings, into ids, much faster than encoding/json. The paths and ids are
+// slices of data, so a record of 10,000 posts costs one copy of the file
+// rather than 20,000 strings. It reports false for
 // anything else (escapes, control characters, invalid UTF-8, other
 // values, bad syntax): the caller then decodes with encoding/json, which
 // gives the error or the unusual strings.
-func parseIDs(data []byte, ids map[string]string) bool {
-	if !utf8.Valid(data) {
+func parseIDs(data string, ids map[string]string) bool {
+	if !utf8.ValidString(data) {
 		return false
 	}
 	p := idParser{data: data}
@@ -42,7 +44,7 @@ func parseIDs(data []byte, ids map[string]string) bool {
 
 // idParser is a position in a record being read by parseIDs.
 type idParser struct {
-	data []byte
+	data string
 	i    int
 }
 
@@ -67,18 +69,18 @@ func (p *idParser) str() (string, bool) {
 	if !p.byte('"') {
 		return "", false
 	}
-	n := bytes.IndexByte(p.data[p.i:], '"')
+	n := strings.IndexByte(p.data[p.i:], '"')
 	if n < 0 {
 		return "", false
 	}
 	s := p.data[p.i : p.i+n]
-	for _, c := range s {
-		if c < 0x20 || c == '\\' {
+	for i := range len(s) {
+		if c := s[i]; c < 0x20 || c == '\\' {
 			return "", false
 		}
 	}
 	p.i += n + 1
-	return string(s), true
+	return s, true
 }
 
 // end reports whether only white space is left.

@@ -35,7 +35,7 @@ func TestParseIDs(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := map[string]string{}
-			if ok := parseIDs([]byte(tt.in), got); ok != tt.ok {
+			if ok := parseIDs(tt.in, got); ok != tt.ok {
 				t.Fatalf("parseIDs(%q) = %v, want %v", tt.in, ok, tt.ok)
 			}
 			if !tt.ok {

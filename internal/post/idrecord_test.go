@@ -1,6 +1,7 @@
 package post_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -135,6 +136,63 @@ func TestIDRecordRecordChanges(t *testing.T) {
 			if len(got) != len(want) || len(got) == 1 && got[0] != want[0] {
 				t.Errorf("%s: Check(%s %s) = %v, a record read from its file says %v", st.name, p.Path, p.ID, got, want)
 			}
+		}
+	}
+}
+
+// TestIDRecordOneIDTwoPaths: a record file edited to give one id to two
+// paths keeps both entries while both posts keep their paths and ids.
+func TestIDRecordOneIDTwoPaths(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "ids.json")
+	if err := os.WriteFile(file, []byte(`{"a.md": "urn:x", "b.md": "urn:x"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := post.LoadIDRecord(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := mustParse(t, "a.md", "---\ntitle: A\ndate: 2026-01-01\nid: urn:x\n---\n", testOptions())
+	if ws := rec.Check([]*post.Post{a}); len(ws) != 0 {
+		t.Errorf("Check = %v, want no warning", ws)
+	}
+	if rec.Record([]*post.Post{a}) {
+		t.Error("Record of a post recorded with its id reports a change")
+	}
+	if ids := rec.IDs(); len(ids) != 2 {
+		t.Errorf("IDs() = %v, want both entries", ids)
+	}
+}
+
+// BenchmarkIDRecord10k is what a cold build does with the record of
+// 10,000 unchanged posts: read it, check the posts, record them.
+func BenchmarkIDRecord10k(b *testing.B) {
+	opts := corpusOptions(b, 10_000)
+	lib := post.NewLibrary(opts)
+	if err := lib.Load(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	posts := lib.Snapshot().All()
+	file := filepath.Join(b.TempDir(), "ids.json")
+	rec, err := post.LoadIDRecord(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rec.Record(posts)
+	if err := rec.Save(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		rec, err := post.LoadIDRecord(file)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if ws := rec.Check(posts); len(ws) != 0 {
+			b.Fatalf("%d warnings", len(ws))
+		}
+		if rec.Record(posts) {
+			b.Fatal("the record changed")
 		}
 	}
 }
