@@ -16,7 +16,16 @@ type Directive struct {
 // hasDirectives is the cheap test that decides whether a body is scanned
 // at all: only text with "{{" or "{%" can hold a shortcode or a tag.
 func hasDirectives(b []byte) bool {
-	return bytes.Contains(b, []byte("{{")) || bytes.Contains(b, []byte("{%"))
+	for { // one pass for both openers: every post's body is tested
+		i := bytes.IndexByte(b, '{')
+		if i < 0 || i+1 == len(b) {
+			return false
+		}
+		if c := b[i+1]; c == '{' || c == '%' {
+			return true
+		}
+		b = b[i+1:]
+	}
 }
 
 // expandEnv is what expanding a post's directives needs besides its text.

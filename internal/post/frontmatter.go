@@ -59,18 +59,20 @@ func (m *meta) set(key string, v value) {
 // first line, and the body. A file without front matter is a Problem.
 func splitFrontMatter(data []byte) (format byte, fm []byte, fmLine int, body []byte, err error) {
 	first, rest, _ := bytes.Cut(data, []byte{'\n'})
-	open := string(bytes.TrimRight(first, " \t\r"))
-	if dashes(open) {
+	var open string // the lines are compared as bytes: no string per line
+	switch t := bytes.TrimRight(first, " \t\r"); {
+	case dashes(t):
 		open = "---" // Hugo accepts a longer line of dashes, e.g. "------"
-	}
-	if open != "---" && open != "+++" {
+	case string(t) == "+++":
+		open = "+++"
+	default:
 		return 0, nil, 0, nil, Problem{Line: 1, Col: 1, Msg: "missing front matter: the file must start with --- (YAML) or +++ (TOML)"}
 	}
 	fmStart := len(first) + 1
 	for off := 0; off <= len(rest); {
 		line, _, found := bytes.Cut(rest[off:], []byte{'\n'})
-		t := string(bytes.TrimRight(line, " \t\r"))
-		if t == open || (open == "---" && (t == "..." || dashes(t))) {
+		t := bytes.TrimRight(line, " \t\r")
+		if string(t) == open || (open == "---" && (string(t) == "..." || dashes(t))) {
 			end := min(off+len(line)+1, len(rest))
 			return open[0], data[fmStart : fmStart+off], 2, rest[end:], nil
 		}
@@ -83,8 +85,8 @@ func splitFrontMatter(data []byte) (format byte, fm []byte, fmLine int, body []b
 }
 
 // dashes reports whether s is a line of three or more "-".
-func dashes(s string) bool {
-	return len(s) >= 3 && strings.Trim(s, "-") == ""
+func dashes(s []byte) bool {
+	return len(s) >= 3 && len(bytes.Trim(s, "-")) == 0
 }
 
 // parseYAML decodes YAML front matter that starts on file line fmLine.

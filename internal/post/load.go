@@ -71,14 +71,13 @@ func (l *Library) parseAll(ctx context.Context, dir *folder, batches <-chan []st
 // posts keep only where their body is in the file and read it again when
 // rendered, others keep a copy of it.
 func (l *Library) parseInto(dir *folder, rel string, c *change, buf []byte, lazy bool) []byte {
-	abs := filepath.Join(l.dir, filepath.FromSlash(rel))
 	var data []byte
 	var err error
 	limit := l.r.opts.maxSize()
 	if dir != nil {
 		data, err = dir.readFile(rel, buf, limit)
 	} else {
-		data, err = readFile(abs, buf, limit)
+		data, err = readFile(filepath.Join(l.dir, filepath.FromSlash(rel)), buf, limit)
 	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return buf // gone between the walk and the read
@@ -100,11 +99,13 @@ func (l *Library) parseInto(dir *folder, rel string, c *change, buf []byte, lazy
 		c.problems = append(c.problems, err.(Problem))
 		return data
 	}
-	body := p.impl.body.held // a suffix of data, which the next read overwrites
+	// The body is a suffix of data, which the next read overwrites; the
+	// post is not shared yet, so its lazyBody is changed in place.
+	b := p.impl.body
 	if lazy {
-		p.impl.body = &lazyBody{dir: l.dir, rel: p.Path, off: len(data) - len(body)}
+		*b = lazyBody{dir: l.dir, rel: p.Path, off: len(data) - len(b.held)}
 	} else {
-		p.impl.body = heldBody(bytes.Clone(body))
+		b.held = bytes.Clone(b.held)
 	}
 	c.posts = append(c.posts, p)
 	return data

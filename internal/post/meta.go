@@ -75,25 +75,53 @@ func (m meta) bool(key string) (bool, error) {
 	return false, v.problem("%s: want true or false, not %q", key, v.str)
 }
 
-// isBool reports whether v is true or false (also yes/no, on/off).
+// isBool reports whether v is true or false (also yes/no, on/off), in
+// any case.
 func isBool(v value) bool {
 	if v.isList || v.nested {
 		return false
 	}
-	switch strings.ToLower(strings.TrimSpace(v.str)) {
-	case "true", "yes", "on", "false", "no", "off":
-		return true
-	}
-	return false
+	_, ok := boolWord(v.str)
+	return ok
 }
 
 // boolValue is the value of v, which isBool.
 func boolValue(v value) bool {
-	switch strings.ToLower(strings.TrimSpace(v.str)) {
-	case "true", "yes", "on":
-		return true
+	b, _ := boolWord(v.str)
+	return b
+}
+
+// boolWord reads true, yes, on, false, no or off, in any case, around
+// white space, as strings.ToLower would compare them. It is asked of every
+// date (firstDate skips flags), so it compares in place rather than
+// lowercasing a copy; the fold is ASCII only, as no other letter
+// lowercases to one of these words' letters (strings.EqualFold would also
+// take "yeſ").
+func boolWord(s string) (value, ok bool) {
+	s = strings.TrimSpace(s)
+	if len(s) > len("false") {
+		return false, false
 	}
-	return false
+	for i, w := range [...]string{"true", "yes", "on", "false", "no", "off"} {
+		if asciiEqualFold(s, w) {
+			return i < 3, true
+		}
+	}
+	return false, false
+}
+
+// asciiEqualFold reports whether s is the lowercase ASCII word w in any
+// case.
+func asciiEqualFold(s, w string) bool {
+	if len(s) != len(w) {
+		return false
+	}
+	for i := range len(s) {
+		if c := s[i]; c != w[i] && c+'a'-'A' != w[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // firstDate returns the date of the first of keys present, zero when none

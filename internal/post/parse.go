@@ -196,7 +196,7 @@ func (r *reader) fill(p *Post, m meta, nameSlug, section string, body []byte, bo
 	}
 	summary, err := m.firstText("summary", "description")
 	p.impl = &postImpl{md: r.md, words: r.opts.SummaryWords, body: heldBody(body), fmSummary: summary}
-	if hasDirectives(body) || hasDirectives([]byte(summary)) {
+	if hasDirectives(body) || summary != "" && hasDirectives([]byte(summary)) {
 		r.scanDirectives(p, m, body, bodyLine)
 	}
 	return err
@@ -322,14 +322,24 @@ func nameParts(rel string) (base, section string) {
 // jekyllName reads "2006-01-02-slug" into a date in loc and "slug"; it
 // returns a zero date and base itself for other names.
 func jekyllName(base string, loc *time.Location) (time.Time, string) {
-	if len(base) < 12 || base[10] != '-' {
-		return time.Time{}, base
+	if len(base) < 12 || base[10] != '-' || !digitsAt(base, 0, 4) || !digitsAt(base, 5, 2) || !digitsAt(base, 8, 2) {
+		return time.Time{}, base // not a date: no need for time.Parse's error
 	}
 	t, err := time.ParseInLocation("2006-01-02", base[:10], loc)
 	if err != nil {
 		return time.Time{}, base
 	}
 	return t, base[11:]
+}
+
+// digitsAt reports whether s[i:i+n] is ASCII digits.
+func digitsAt(s string, i, n int) bool {
+	for _, c := range []byte(s[i : i+n]) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // clampPosition keeps a Problem's position inside data, in case a library

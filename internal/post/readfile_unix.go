@@ -22,12 +22,13 @@ func readFile(path string, buf []byte, limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
-	return readFd(fd, path, buf, limit)
+	return readFd(fd, path, "", buf, limit)
 }
 
-// readFd reads the open file fd, named path in errors, into buf and closes
-// it; see readFile for limit.
-func readFd(fd int, path string, buf []byte, limit int64) ([]byte, error) {
+// readFd reads the open file fd, named dir/rel in errors (dir alone when
+// rel is ""), into buf and closes it; see readFile for limit. The name is
+// put together only for an error: a load reads thousands of files.
+func readFd(fd int, dir, rel string, buf []byte, limit int64) ([]byte, error) {
 	defer syscall.Close(fd)
 	buf = buf[:0]
 	for {
@@ -36,14 +37,14 @@ func readFd(fd int, path string, buf []byte, limit int64) ([]byte, error) {
 		}
 		n, err := retry(func() (int, error) { return syscall.Read(fd, buf[len(buf):cap(buf)]) })
 		if err != nil {
-			return nil, &fs.PathError{Op: "read", Path: path, Err: err}
+			return nil, &fs.PathError{Op: "read", Path: joinRel(dir, rel), Err: err}
 		}
 		if n == 0 {
 			return buf, nil
 		}
 		buf = buf[:len(buf)+n]
 		if limit > 0 && int64(len(buf)) > limit {
-			return nil, &fs.PathError{Op: "read", Path: path, Err: errFileTooLarge}
+			return nil, &fs.PathError{Op: "read", Path: joinRel(dir, rel), Err: errFileTooLarge}
 		}
 	}
 }
@@ -83,9 +84,16 @@ func (f *folder) readFile(rel string, buf []byte, limit int64) ([]byte, error) {
 		return unix.Openat(f.fd, rel, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	})
 	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: f.path + "/" + rel, Err: err}
+		return nil, &fs.PathError{Op: "open", Path: joinRel(f.path, rel), Err: err}
 	}
-	return readFd(fd, f.path+"/"+rel, buf, limit)
+	return readFd(fd, f.path, rel, buf, limit)
+}
+
+func joinRel(dir, rel string) string {
+	if rel == "" {
+		return dir
+	}
+	return dir + "/" + rel
 }
 
 func (f *folder) close() { syscall.Close(f.fd) }

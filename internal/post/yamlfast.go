@@ -54,7 +54,7 @@ func fastYAML(fm []byte, fmLine int) (m meta, ok bool) {
 // the lowercase key when the value is an open block list, "" otherwise.
 func (m *meta) addPair(line []byte, lineNo int) (string, bool) {
 	k, rest, found := bytes.Cut(line, []byte{':'})
-	key := strings.ToLower(string(k))
+	key := metaKey(k)
 	if _, dup := m.get(key); !found || !plainKey(k) || dup {
 		return "", false
 	}
@@ -72,6 +72,23 @@ func (m *meta) addPair(line []byte, lineNo int) (string, bool) {
 	m.set(key, v)
 	return "", ok
 }
+
+// metaKey is k lowercased, as a string; the keys herald reads are
+// constants, so most front matter keys cost no allocation.
+func metaKey(k []byte) string {
+	for _, known := range knownKeys {
+		if string(k) == known {
+			return known
+		}
+	}
+	return strings.ToLower(string(k))
+}
+
+// knownKeys are the lowercase front matter keys herald reads, the most
+// common first.
+var knownKeys = [...]string{"title", "date", "author", "tags", "categories", "slug", "draft", "summary",
+	"description", "authors", "category", "tag", "id", "url", "lastmod", "publishdate", "permalink",
+	"layout", "type", "published", "updated", "modified", "expirydate"}
 
 // addItem reads "- item" under the open block list listKey.
 func (m *meta) addItem(listKey string, indent *int, line []byte, lineNo int) bool {

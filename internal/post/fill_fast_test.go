@@ -1,0 +1,120 @@
+package post
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The cheap forms of the tests every post goes through must answer as the
+// plain forms they replaced; these hold them to it.
+
+func hasDirectivesPlain(b []byte) bool {
+	return bytes.Contains(b, []byte("{{")) || bytes.Contains(b, []byte("{%"))
+}
+
+func boolWordPlain(s string) (value, ok bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "true", "yes", "on":
+		return true, true
+	case "false", "no", "off":
+		return false, true
+	}
+	return false, false
+}
+
+func jekyllNamePlain(base string, loc *time.Location) (time.Time, string) {
+	if len(base) < 12 || base[10] != '-' {
+		return time.Time{}, base
+	}
+	t, err := time.ParseInLocation("2006-01-02", base[:10], loc)
+	if err != nil {
+		return time.Time{}, base
+	}
+	return t, base[11:]
+}
+
+var fillCases = []string{
+	"", "{", "{{", "{%", "a{", "a{b", "{ {", "{}{%", "func main() {\n}\n{{< x >}}", "{{{", "%{", "}{",
+	"true", "TRUE", " On ", "yes", "Yes\n", "no", "off", "OFF", "false", "False ", "falsee", "tru", "yeſ", "ｙes", "oN",
+	"2023-12-22T00:00:00Z", "2023-12-22-slug", "2023-12-22-", "2023-13-22-slug", "+123-01-02-slug", "-123-01-02-slug",
+	"2023-1-22-slug", "20231222-slug-x", "2023/12/22-slug", "abcd-ef-gh-slug", "0000-01-01-x", "2023-02-30-x",
+	"Title", "DATE", "tags", "Tags", "author", "publishDate", "x-y", "_build", "title2",
+}
+
+func TestHasDirectivesOnePass(t *testing.T) {
+	for _, s := range fillCases {
+		if got, want := hasDirectives([]byte(s)), hasDirectivesPlain([]byte(s)); got != want {
+			t.Errorf("hasDirectives(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+func TestBoolWordInPlace(t *testing.T) {
+	for _, s := range fillCases {
+		gv, gok := boolWord(s)
+		wv, wok := boolWordPlain(s)
+		if gv != wv || gok != wok {
+			t.Errorf("boolWord(%q) = %v, %v; want %v, %v", s, gv, gok, wv, wok)
+		}
+	}
+}
+
+func TestJekyllNameDigitsFirst(t *testing.T) {
+	for _, s := range fillCases {
+		gt, gs := jekyllName(s, time.UTC)
+		wt, ws := jekyllNamePlain(s, time.UTC)
+		if !gt.Equal(wt) || gs != ws {
+			t.Errorf("jekyllName(%q) = %v, %q; want %v, %q", s, gt, gs, wt, ws)
+		}
+	}
+}
+
+func TestMetaKey(t *testing.T) {
+	for _, s := range append(fillCases, knownKeys[:]...) {
+		if got, want := metaKey([]byte(s)), strings.ToLower(s); got != want {
+			t.Errorf("metaKey(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func FuzzFillFastPaths(f *testing.F) {
+	for _, s := range fillCases {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := hasDirectives([]byte(s)), hasDirectivesPlain([]byte(s)); got != want {
+			t.Errorf("hasDirectives(%q) = %v, want %v", s, got, want)
+		}
+		gv, gok := boolWord(s)
+		if wv, wok := boolWordPlain(s); gv != wv || gok != wok {
+			t.Errorf("boolWord(%q) = %v, %v; want %v, %v", s, gv, gok, wv, wok)
+		}
+		gt, gs := jekyllName(s, time.UTC)
+		if wt, ws := jekyllNamePlain(s, time.UTC); !gt.Equal(wt) || gs != ws {
+			t.Errorf("jekyllName(%q) = %v, %q; want %v, %q", s, gt, gs, wt, ws)
+		}
+		if got, want := metaKey([]byte(s)), strings.ToLower(s); got != want {
+			t.Errorf("metaKey(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+func BenchmarkHasDirectives(b *testing.B) {
+	body := bytes.Repeat([]byte("Some text with code: func main() { fmt.Println(x) } and more words to scan.\n"), 60)
+	b.Run("one-pass", func(b *testing.B) {
+		for b.Loop() {
+			if hasDirectives(body) {
+				b.Fatal("found one")
+			}
+		}
+	})
+	b.Run("two-pass", func(b *testing.B) {
+		for b.Loop() {
+			if hasDirectivesPlain(body) {
+				b.Fatal("found one")
+			}
+		}
+	})
+}
