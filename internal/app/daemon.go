@@ -79,6 +79,7 @@ type Daemon struct {
 	srv     *http.Server
 	addr    string // where srv listens
 
+	gc          *gcPolicy
 	gzipUnset   int  // gzip copies written since the web server last got the files (see compressSome)
 	gzipStarted bool // the gzip copies the start left to write are written
 	metrics     *daemonMetrics
@@ -103,11 +104,8 @@ type Daemon struct {
 // watcher, newsletter), prints the banner and starts the loop. On error,
 // whatever was started is closed again. Cancelling ctx stops the daemon;
 // Wait then shuts it down.
-// daemonGCPercent is the daemon's GOGC once started (see Start).
-const daemonGCPercent = 50
-
 func Start(ctx context.Context, cfg *config.Config, e Env) (_ *Daemon, err error) {
-	d := &Daemon{e: e, cfg: cfg, clock: clock.Or(e.Clock), level: new(slog.LevelVar), reg: prometheus.NewRegistry()}
+	d := &Daemon{e: e, cfg: cfg, clock: clock.Or(e.Clock), level: new(slog.LevelVar), reg: prometheus.NewRegistry(), gc: newGCPolicy()}
 	d.level.Set(cfg.Log.SlogLevel())
 	d.log = newLogger(cfg.Log.Format, d.level, e.Stderr)
 	defer func() {
@@ -121,15 +119,11 @@ func Start(ctx context.Context, cfg *config.Config, e Env) (_ *Daemon, err error
 			return nil, err
 		}
 	}
-	// Loading, building and watching the posts make much garbage (the load
-	// runs with a lazier collector, see publish.LoadPosts) that the runtime
-	// would give back to the system only slowly: give it back now, so that
-	// the daemon's resident memory is what it keeps. Most of that heap
-	// lives long (the posts' metadata), so from the load on the collector
-	// runs at GOGC=50 unless GOGC is set (see loadPosts): the heap grows
-	// half, not all, of what it keeps before a collection, for about a
-	// percent of one core while serving feeds at full speed.
-	debug.FreeOSMemory()
+	// Loading, building and watching the posts make much garbage that the
+	// runtime would give back to the system only slowly: give it back now,
+	// so that the daemon's resident memory is what it keeps, and bound
+	// what it may grow to from there (see gcPolicy).
+	d.collect()
 	d.printBanner() // before the loop starts: it reads cfg
 	d.warnPublicURL(cfg)
 	d.warnDeliverability(cfg)
@@ -141,6 +135,16 @@ func Start(ctx context.Context, cfg *config.Config, e Env) (_ *Daemon, err error
 		d.e.Ready(d.addr) // after the watcher and the newsletter started
 	}
 	return d, nil
+}
+
+// collect gives the garbage back to the system and sets the collector
+// from what the daemon keeps then (see gcPolicy): after the start, after
+// the gzip copies of the start, after a reload that read the posts again.
+func (d *Daemon) collect() {
+	debug.FreeOSMemory()
+	if limit := d.gc.collected(); limit > 0 {
+		d.log.Debug("Memory limit set", "limit_mb", limit>>20, "gogc", daemonGCPercent)
+	}
 }
 
 // NewLogger returns the log of cfg's log.format and log.level on w.
@@ -191,9 +195,7 @@ func (d *Daemon) loadPosts(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(daemonGCPercent) // from the load on: see Start
-	}
+	d.gc.loading()
 	pub.LoadLean()
 	if err := pub.LoadPosts(ctx); err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
-	"runtime/debug"
 	"slices"
 	"time"
 
@@ -89,7 +88,7 @@ func (d *Daemon) compressSome() {
 		// The start's copies are written: give their garbage back, as Start
 		// does the load's.
 		d.gzipStarted = true
-		debug.FreeOSMemory()
+		d.collect()
 	}
 }
 
@@ -150,6 +149,7 @@ func (d *Daemon) rebuild(reason string) {
 	d.notifyHub()
 	d.web.SetPosts(d.pub.Last()) // the posts just published, shared: neither changes them
 	d.recordSeen(now)
+	d.gc.rebuilt()
 	d.log.Info("Feeds built", "reason", reason, "published", r.Published, "skipped", r.Skipped,
 		"written", r.Written, "unchanged", r.Unchanged, "removed", r.Removed, "duration", r.Duration)
 	d.succeeded()
@@ -240,6 +240,12 @@ func (d *Daemon) apply(ctx context.Context, next *config.Config, changed []strin
 	touched := config.Touched(changed)
 	pub := d.pub
 	if touched.Has(config.TouchFeeds) {
+		d.gc.loading()
+		defer func() {
+			if pub != d.pub { // not switched to: the new posts are garbage
+				d.collect()
+			}
+		}()
 		var err error
 		if pub, err = NewPublisher(next, next.Feeds.OutputDir, d.log); err != nil {
 			return err
@@ -288,7 +294,7 @@ func (d *Daemon) apply(ctx context.Context, next *config.Config, changed []strin
 		d.pub = pub
 		d.lib.Store(pub.Library())
 		d.rebuild("config reloaded")
-		debug.FreeOSMemory() // the old library and the new load's garbage, as at the start
+		d.collect() // the old library and the new load's garbage, as at the start
 	}
 	err = d.applyNewsletter(ctx, touched, sched, engine)
 	if old != mailer {
