@@ -2,6 +2,9 @@ package post
 
 import (
 	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -117,4 +120,32 @@ func BenchmarkHasDirectives(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestMergeSorted: shares sorted apart and merged are in the order of
+// one sort of all, for both orders of a Snapshot, any number of shares.
+func TestMergeSorted(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for k := range 6 {
+		for range 20 {
+			var all []*Post
+			shares := make([][]*Post, k)
+			for i := range shares {
+				for range rng.IntN(8) {
+					p := &Post{Path: fmt.Sprintf("p%03d-%d.md", rng.IntN(1000), len(all)), // unique, as paths are
+						Date: time.Unix(int64(rng.IntN(5)), 0)}
+					shares[i], all = append(shares[i], p), append(all, p)
+				}
+			}
+			for _, cmp := range []func(a, b *Post) int{byPathOrder, newer} {
+				for _, s := range shares {
+					slices.SortFunc(s, cmp)
+				}
+				want := slices.SortedFunc(slices.Values(all), cmp)
+				if got := mergeSorted(slices.Clone(shares), cmp); !slices.Equal(got, want) {
+					t.Fatalf("%d shares: merged %v, want %v", k, paths(got), paths(want))
+				}
+			}
+		}
+	}
 }

@@ -14,13 +14,13 @@ import (
 // value is one front matter value with its 1-based position in the file.
 type value struct {
 	line, col int
-	str       string  // a scalar as written (YAML) or formatted (TOML)
-	list      []value // a sequence; nil for a scalar
-	isList    bool
+	str       string    // a scalar as written (YAML) or formatted (TOML)
+	list      []value   // a sequence; nil for a scalar
 	time      time.Time // a TOML native date; zero otherwise
-	local     bool      // time had no offset in the source
-	nested    bool      // a mapping or table: never a valid value for a known key
 	fields    meta      // the keys of a top-level mapping or table (Hugo's params)
+	isList    bool
+	local     bool // time had no offset in the source
+	nested    bool // a mapping or table: never a valid value for a known key
 }
 
 // meta is the front matter as lowercase key -> value, each key once, in the

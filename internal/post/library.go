@@ -53,13 +53,11 @@ func (l *Library) Load(ctx context.Context) error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	c, err := l.parseTree(ctx, "")
+	c, byDate, err := l.parseTree(ctx, "")
 	if err != nil {
 		return fmt.Errorf("load posts from %s: %w", l.dir, err)
 	}
-	slices.SortFunc(c.posts, byPathOrder)
-	s := &Snapshot{byPath: c.posts, byDate: slices.Clone(c.posts), problems: c.problems}
-	slices.SortFunc(s.byDate, newer)
+	s := &Snapshot{byPath: c.posts, byDate: byDate, problems: c.problems}
 	sortProblems(s.problems)
 	l.r.checkRefs(s, c.posts)
 	l.snap.Store(s)
@@ -126,7 +124,7 @@ func (l *Library) collect(p string, c *change) {
 	}
 	info, err := os.Stat(p)
 	if err == nil && info.IsDir() {
-		sub, _ := l.parseTree(context.Background(), rel) // an unreadable folder leaves its posts out
+		sub, _, _ := l.parseTree(context.Background(), rel) // an unreadable folder leaves its posts out
 		c.scopes = append(c.scopes, scope{rel: rel, dir: true}, scope{rel: rel})
 		c.posts, c.problems = append(c.posts, sub.posts...), append(c.problems, sub.problems...)
 		return

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -21,9 +22,10 @@ const walkBatch = 64
 // parseTree parses every post file under the folder rel ("" for Dir
 // itself) while walking it: one goroutine lists the files and one worker
 // per GOMAXPROCS reads and parses them, so listing overlaps parsing. The
-// posts read their bodies lazily. The error is the walk's (what was parsed
-// before it is still returned) or ctx's.
-func (l *Library) parseTree(ctx context.Context, rel string) (change, error) {
+// posts read their bodies lazily and come sorted by path; byDate holds
+// them newest first (see parseAll). The error is the walk's (what was
+// parsed before it is still returned) or ctx's.
+func (l *Library) parseTree(ctx context.Context, rel string) (c change, byDate []*Post, err error) {
 	batches := make(chan []string, 16)
 	var walkErr error
 	var notes []Problem
@@ -35,16 +37,19 @@ func (l *Library) parseTree(ctx context.Context, rel string) (change, error) {
 	if err == nil {
 		defer dir.close()
 	} // else the walk reports it
-	c := l.parseAll(ctx, dir, batches)
+	c, byDate = l.parseAll(ctx, dir, batches)
 	c.problems = append(c.problems, notes...) // parseAll drained batches: the walk is over
-	return c, errors.Join(walkErr, ctx.Err())
+	return c, byDate, errors.Join(walkErr, ctx.Err())
 }
 
 // parseAll parses the files of every batch with one worker per GOMAXPROCS,
 // each with its own read buffer, until batches is closed; after ctx is done
-// it drains batches without parsing.
-func (l *Library) parseAll(ctx context.Context, dir *folder, batches <-chan []string) change {
+// it drains batches without parsing. The posts come sorted by path, and
+// byDate holds them newest first (the orders of a Snapshot): each worker
+// sorts its own share both ways, in parallel, and the shares are merged.
+func (l *Library) parseAll(ctx context.Context, dir *folder, batches <-chan []string) (all change, byDate []*Post) {
 	parts := make([]change, runtime.GOMAXPROCS(0))
+	dates := make([][]*Post, len(parts))
 	var wg sync.WaitGroup
 	for w := range parts {
 		wg.Go(func() {
@@ -56,14 +61,46 @@ func (l *Library) parseAll(ctx context.Context, dir *folder, batches <-chan []st
 					}
 				}
 			}
+			slices.SortFunc(parts[w].posts, byPathOrder)
+			dates[w] = slices.Clone(parts[w].posts)
+			slices.SortFunc(dates[w], newer)
 		})
 	}
 	wg.Wait()
-	var all change
-	for _, p := range parts {
-		all.posts, all.problems = append(all.posts, p.posts...), append(all.problems, p.problems...)
+	paths := make([][]*Post, len(parts))
+	for w, p := range parts {
+		paths[w], all.problems = p.posts, append(all.problems, p.problems...)
 	}
-	return all
+	return change{posts: mergeSorted(paths, byPathOrder), problems: all.problems}, mergeSorted(dates, newer)
+}
+
+// mergeSorted merges lists, each sorted by cmp, into one sorted list (nil
+// when they are all empty), in pairs.
+func mergeSorted(lists [][]*Post, cmp func(a, b *Post) int) []*Post {
+	for len(lists) > 1 {
+		var next [][]*Post
+		for i := 0; i < len(lists); i += 2 {
+			if i+1 == len(lists) {
+				next = append(next, lists[i])
+				break
+			}
+			a, b := lists[i], lists[i+1]
+			m := make([]*Post, 0, len(a)+len(b))
+			for len(a) > 0 && len(b) > 0 {
+				if cmp(b[0], a[0]) < 0 {
+					m, b = append(m, b[0]), b[1:]
+				} else {
+					m, a = append(m, a[0]), a[1:]
+				}
+			}
+			next = append(next, append(append(m, a...), b...))
+		}
+		lists = next
+	}
+	if len(lists) == 0 || len(lists[0]) == 0 {
+		return nil
+	}
+	return lists[0]
 }
 
 // parseInto reads and parses one file into c, from dir when not nil. buf

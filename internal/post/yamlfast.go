@@ -17,7 +17,7 @@ func fastYAML(fm []byte, fmLine int) (m meta, ok bool) {
 	if !yamlSafe(fm) {
 		return nil, false
 	}
-	m = make(meta, 0, 8)
+	m = make(meta, 0, bytes.Count(fm, []byte{'\n'})+1) // a key a line at most: a cold load makes one per post
 	listKey, listIndent := "", -1
 	for n, rest := 0, fm; len(rest) > 0; {
 		var line []byte
@@ -123,6 +123,7 @@ func flowValue(val []byte, lineNo, col int) (value, bool) {
 		return v, true
 	}
 	off := col + 1
+	v.list = make([]value, 0, bytes.Count(inner, []byte{','})+1)
 	for part := range bytes.SplitSeq(inner, []byte{','}) {
 		lead := len(part) - len(bytes.TrimLeft(part, " "))
 		item, ok := scalar(bytes.TrimSpace(part), lineNo, off+lead, true)
