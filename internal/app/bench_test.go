@@ -43,7 +43,7 @@ public_url = "http://127.0.0.1:9"
 
 // benchDaemon returns a daemon over a generated corpus of n posts, as
 // startDaemon leaves it (store, signer, mailer, posts loaded, feeds built
-// and handed to the web server) but with no listener, watcher or loop, so
+// and handed to the web server, the collector set) but with no listener, watcher or loop, so
 // that only the benchmark calls handleBatch.
 func benchDaemon(b *testing.B, n int) *Daemon {
 	b.Helper()
@@ -64,7 +64,7 @@ func benchDaemon(b *testing.B, n int) *Daemon {
 		b.Fatalf("load bench config: %v", err)
 	}
 	d := &Daemon{cfg: cfg, clock: clocktest.New(corpus.Newest().Add(time.Hour)),
-		log: slog.New(slog.DiscardHandler), level: new(slog.LevelVar), reg: prometheus.NewRegistry()}
+		log: slog.New(slog.DiscardHandler), level: new(slog.LevelVar), reg: prometheus.NewRegistry(), gc: newGCPolicy()}
 	b.Cleanup(d.close)
 	for _, step := range []func(context.Context) error{d.openParts, d.loadPosts} {
 		if err := step(context.Background()); err != nil {
@@ -75,6 +75,7 @@ func benchDaemon(b *testing.B, n int) *Daemon {
 		b.Fatal(err)
 	}
 	d.rebuild("start")
+	d.collect() // the collector as Start leaves it
 	return d
 }
 
