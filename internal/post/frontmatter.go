@@ -89,9 +89,10 @@ func dashes(s []byte) bool {
 	return len(s) >= 3 && len(bytes.Trim(s, "-")) == 0
 }
 
-// parseYAML decodes YAML front matter that starts on file line fmLine.
-func parseYAML(fm []byte, fmLine int) (meta, error) {
-	if m, ok := fastYAML(fm, fmLine); ok {
+// parseYAML decodes YAML front matter that starts on file line fmLine,
+// into spare's array when the fast reader takes it and it is large enough.
+func parseYAML(spare meta, fm []byte, fmLine int) (meta, error) {
+	if m, ok := fastYAMLInto(spare, fm, fmLine); ok {
 		return m, nil
 	}
 	return parseYAMLLibrary(fm, fmLine)

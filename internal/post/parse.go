@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -77,7 +78,9 @@ func (r *reader) parseFile(rel string, data []byte) (*Post, error) {
 	if format == '+' {
 		m, err = parseTOML(fm, fmLine)
 	} else {
-		m, err = parseYAML(fm, fmLine)
+		spare := metaPool.Get().(*meta)
+		defer putMeta(spare, &m)
+		m, err = parseYAML(*spare, fm, fmLine)
 	}
 	if err != nil {
 		return nil, err
@@ -89,6 +92,23 @@ func (r *reader) parseFile(rel string, data []byte) (*Post, error) {
 	}
 	p.impl.sum = sumOf(r.seed, file)
 	return p, nil
+}
+
+// metaPool holds the front matter arrays of parses that are over: the
+// front matter is read into a Post and not kept (values are copied out of
+// it), so a cold load of many posts reuses a few arrays rather than make
+// one per post, the largest allocation of a parse.
+var metaPool = sync.Pool{New: func() any { return new(meta) }}
+
+// putMeta returns the array of *m, or of spare when larger, to metaPool,
+// cleared so that it holds on to no strings.
+func putMeta(spare *meta, m *meta) {
+	if cap(*m) > cap(*spare) {
+		*spare = *m
+	}
+	clear((*spare)[:cap(*spare)])
+	*spare = (*spare)[:0]
+	metaPool.Put(spare)
 }
 
 // build turns decoded front matter into a Post. It returns ErrNotPost for

@@ -13,11 +13,17 @@ import (
 // the caller then uses the YAML library, which also reports the errors.
 // For every input it accepts, it returns what parseYAML returns (FuzzFastYAML
 // checks this).
-func fastYAML(fm []byte, fmLine int) (m meta, ok bool) {
+func fastYAML(fm []byte, fmLine int) (m meta, ok bool) { return fastYAMLInto(nil, fm, fmLine) }
+
+// fastYAMLInto is fastYAML into spare's array when it is large enough.
+func fastYAMLInto(spare meta, fm []byte, fmLine int) (m meta, ok bool) {
 	if !yamlSafe(fm) {
 		return nil, false
 	}
-	m = make(meta, 0, bytes.Count(fm, []byte{'\n'})+1) // a key a line at most: a cold load makes one per post
+	m = spare[:0]
+	if n := bytes.Count(fm, []byte{'\n'}) + 1; cap(m) < n { // a key a line at most
+		m = make(meta, 0, max(n, 8))
+	}
 	listKey, listIndent := "", -1
 	for n, rest := 0, fm; len(rest) > 0; {
 		var line []byte
