@@ -183,25 +183,27 @@ func (l *Library) linksOn(rel string) []string {
 // walker lists one folder tree for walk.
 type walker struct {
 	emit    func([]string)
-	rels    []string  // the batch being filled
-	walking []string  // Dir, then the linked folders the walk is in, outermost first
-	notes   []Problem // the links skipped
+	rels    []string   // the batch being filled
+	walking []string   // Dir, then the linked folders the walk is in, outermost first
+	notes   []Problem  // the links skipped
+	scratch dirScratch // for readDir
+}
+
+// dirEntry is a name in a folder and its type (fs.FileMode.Type).
+type dirEntry struct {
+	name string
+	typ  fs.FileMode
 }
 
 // dir lists the folder at abs, which is rel relative to Dir, and the
 // folders under it.
 func (w *walker) dir(abs, rel string) error {
-	f, err := os.Open(abs)
-	if err != nil {
-		return err
-	}
-	entries, err := f.ReadDir(-1) // unsorted, unlike os.ReadDir: the posts are sorted later
-	f.Close()
+	entries, err := readDir(abs, &w.scratch) // unsorted, unlike os.ReadDir: the posts are sorted later
 	if err != nil {
 		return err
 	}
 	for _, e := range entries {
-		name := e.Name()
+		name := e.name
 		if strings.HasPrefix(name, ".") {
 			continue
 		}
@@ -210,11 +212,11 @@ func (w *walker) dir(abs, rel string) error {
 			r = rel + "/" + name
 		}
 		switch {
-		case e.Type()&fs.ModeSymlink != 0:
+		case e.typ&fs.ModeSymlink != 0:
 			if err := w.link(abs+string(filepath.Separator)+name, r); err != nil {
 				return err
 			}
-		case e.IsDir():
+		case e.typ.IsDir():
 			if err := w.dir(abs+string(filepath.Separator)+name, r); err != nil {
 				return err
 			}
