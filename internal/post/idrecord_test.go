@@ -196,3 +196,22 @@ func BenchmarkIDRecord10k(b *testing.B) {
 		}
 	}
 }
+
+// TestIDRecordUnrecorded: the posts left for Check and Record are those
+// whose path is missing from the record or recorded with another id.
+func TestIDRecordUnrecorded(t *testing.T) {
+	rec, err := post.LoadIDRecord(filepath.Join(t.TempDir(), "ids.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := testOptions()
+	a := mustParse(t, "a.md", "---\ntitle: A\ndate: 2026-01-01\n---\n", opts)
+	b := mustParse(t, "b.md", "---\ntitle: B\ndate: 2026-01-01\n---\n", opts)
+	rec.Record([]*post.Post{a, b})
+	b2 := mustParse(t, "b.md", "---\ntitle: B\ndate: 2026-02-01\n---\n", opts)
+	c := mustParse(t, "c.md", "---\ntitle: C\ndate: 2026-01-01\n---\n", opts)
+	got := rec.Unrecorded([]*post.Post{a, b2, c})
+	if len(got) != 2 || got[0] != b2 || got[1] != c {
+		t.Errorf("Unrecorded = %v, want b.md (new id) and c.md (new path)", got)
+	}
+}

@@ -155,13 +155,15 @@ func (p *Publisher) Publish(now time.Time) (Result, error) {
 }
 
 // sortOut returns the published posts that were not in the last publish
-// (new or changed files, posts whose date has come), and those plus the
-// ones warned about last time and still published, which Check must see
-// again: their warnings stand until their front matter pins the old id.
-// The cost grows with the change, not with the corpus (beyond one pass of
-// pointer comparisons).
+// (new or changed files, posts whose date has come) and are not in the id
+// record with their id, and those plus the ones warned about last time
+// and still published, which Check must see again: their warnings stand
+// until their front matter pins the old id. The cost grows with the
+// change, not with the corpus (beyond one pass of pointer comparisons); a
+// cold build looks each post up in the record once, here.
 func (p *Publisher) sortOut(published []*post.Post) (fresh, recheck []*post.Post) {
 	removed, fresh := post.Diff(p.last, published)
+	fresh = p.ids.Unrecorded(fresh)
 	recheck = slices.Clone(fresh)
 	for _, q := range p.warned {
 		if !slices.Contains(removed, q) {
