@@ -138,6 +138,18 @@ func cleanPath(p string) string {
 // "tag:blog.example.com,2026-11-25:/some-slug".
 func (r *reader) tagURI(date time.Time, slug string) string {
 	var buf [len("2006-01-02")]byte
-	d := date.In(r.opts.location()).AppendFormat(buf[:0], "2006-01-02") // no string of its own: string(d) in the concatenation is not a copy
+	d := appendDate(buf[:0], date.In(r.opts.location())) // no string of its own: string(d) in the concatenation is not a copy
 	return "tag:" + r.host + "," + string(d) + ":/" + url.PathEscape(slug)
+}
+
+// appendDate appends t as "2006-01-02" (the layout's parsing costs more
+// than the digits, for every post without an id); a year outside
+// 0-9999 is left to time.Format.
+func appendDate(b []byte, t time.Time) []byte {
+	y, m, d := t.Date()
+	if y < 0 || y > 9999 {
+		return t.AppendFormat(b, "2006-01-02")
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d/10), byte('0'+d%10))
 }

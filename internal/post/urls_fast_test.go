@@ -63,9 +63,9 @@ func TestEscapePathFastPathAgrees(t *testing.T) {
 // plain path against the general formula, for every combination of the
 // settings it reads.
 func TestHugoPermalinkFastPathAgrees(t *testing.T) {
-	names := []string{"we-market-feature-that-5133", "Rust-1.85.1", "hello world", "café", "a#b", "a\\b", "%41", "x"}
-	dirs := []string{"blog", "posts/blog", "", "Blog", "my folder", "a//b"}
-	for _, prefix := range []string{"", "posts", "Posts"} {
+	names := []string{"we-market-feature-that-5133", "Rust-1.85.1", "hello world", "café", "a#b", "a\\b", "%41", "x", "index", "x/index", "_index"}
+	dirs := []string{"blog", "posts/blog", "", "Blog", "my folder", "a//b", "b/x", "x/"}
+	for _, prefix := range []string{"", "posts", "Posts", "content/posts", "/posts", "posts/", "my posts", "/"} {
 		for _, pathPrefix := range []string{"", "/fr", "fr", "/a b"} {
 			for _, ugly := range []bool{false, true} {
 				for _, lower := range []bool{true, false} {
@@ -109,6 +109,24 @@ func TestTagURIDate(t *testing.T) {
 	} {
 		if got := r.tagURI(date, "a b"); got != want {
 			t.Errorf("tagURI(%v) = %q, want %q", date, got, want)
+		}
+	}
+}
+
+func TestAppendDateAsFormat(t *testing.T) {
+	for _, d := range []time.Time{
+		time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC), time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(0, 12, 31, 0, 0, 0, 0, time.UTC), time.Date(-1, 6, 9, 0, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(-12345, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(999, 10, 1, 0, 0, 0, 0, time.UTC),
+	} {
+		if got, want := string(appendDate(nil, d)), d.Format("2006-01-02"); got != want {
+			t.Errorf("appendDate(%v) = %q, want %q", d, got, want)
+		}
+	}
+	for d := time.Date(1999, 12, 1, 0, 0, 0, 0, time.UTC); d.Year() < 2002; d = d.AddDate(0, 0, 1) {
+		if got, want := string(appendDate(nil, d)), d.Format("2006-01-02"); got != want {
+			t.Fatalf("appendDate(%v) = %q, want %q", d, got, want)
 		}
 	}
 }
@@ -194,5 +212,36 @@ func BenchmarkHugoPermalink(b *testing.B) {
 				sink, _ = r.hugoPermalink(p, nil)
 			}
 		})
+	}
+}
+
+// TestHugoPermalinkPatternFolders: a [permalinks] pattern sees the same
+// section and folders as from the joined content path.
+func TestHugoPermalinkPatternFolders(t *testing.T) {
+	patterns := map[string]string{}
+	for _, s := range []string{"posts", "Posts", "content", "my posts", "blog", "Blog", "b", "x", "a", "my folder"} {
+		patterns[s] = "/:sections/:section/:slugorfilename/"
+	}
+	for _, prefix := range []string{"", "posts", "content/posts", "/posts", "posts/"} {
+		site := &Site{Generator: Hugo, Prefix: prefix, Permalinks: patterns}
+		r := newReader(Options{BaseURL: "https://example.com/", Site: site})
+		for _, rel := range []string{"blog/a.md", "blog/x/index.md", "a.md", "x/index.md", "Blog/My Post.md", "a//b/c.md", "my folder/index.md"} {
+			p := &Post{Path: rel}
+			got, err := r.hugoPermalink(p, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fdir, fname := hugoParts(r.sitePath(rel))
+			section, _, _ := strings.Cut(fdir, "/")
+			want := ""
+			if pattern, ok := patterns[section]; ok && section != "" {
+				want = r.base + cleanPath(escapePathURL("/"+r.expandHugo(pattern, p, "", fdir, fname)))
+			} else {
+				want = r.base + cleanPath(escapePathURL("/"+hugoPathRunes(fdir+"/"+fname, true)+"/"))
+			}
+			if got != want {
+				t.Errorf("prefix %q, %s: got %s, want %s", prefix, rel, got, want)
+			}
+		}
 	}
 }

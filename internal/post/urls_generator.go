@@ -54,11 +54,28 @@ func (r *reader) hugoPermalink(p *Post, m meta) (string, error) {
 		return "", err
 	}
 	site := r.opts.Site
-	dir, name := hugoParts(r.sitePath(p.Path))
-	section, _, _ := strings.Cut(dir, "/")
+	// The post's folder in the content folder is head + "/" + tail, the
+	// prefix and the post's own folder, joined only when a pattern or an
+	// unusual path needs it; tail is "" when head is all of it.
+	head, name := hugoParts(p.Path)
+	tail := ""
+	if pre := site.Prefix; pre != "" {
+		if head != "" && pre[0] != '/' && pre[len(pre)-1] != '/' {
+			head, tail = pre, head // what hugoParts(r.sitePath(p.Path)) gives
+		} else {
+			head, name = hugoParts(r.sitePath(p.Path))
+		}
+	}
+	dir := func() string {
+		if tail == "" {
+			return head
+		}
+		return head + "/" + tail
+	}
+	section, _, _ := strings.Cut(head, "/")
 	ugly := site.UglyURLs || site.UglySections[section]
 	if pattern, ok := site.Permalinks[section]; ok && section != "" {
-		target := r.expandHugo(pattern, p, slug, dir, name)
+		target := r.expandHugo(pattern, p, slug, dir(), name)
 		if ugly && strings.HasSuffix(target, "/") && target != "/" {
 			target = strings.TrimSuffix(target, "/") + ".html"
 		}
@@ -66,17 +83,21 @@ func (r *reader) hugoPermalink(p *Post, m meta) (string, error) {
 	}
 	name = cmpOr(slug, name)
 	end := "/"
-	if r.plainPath(dir) && r.plainPath(name) && pathKeeps(site.PathPrefix) {
+	if r.plainPath(head) && r.plainPath(tail) && r.plainPath(name) && pathKeeps(site.PathPrefix) {
 		// The common case, a path of plain lowercase ASCII: hugoPath and
 		// escapePath change nothing, so the URL is one concatenation.
 		if ugly {
 			end = ".html"
 		}
-		if u := r.base + site.PathPrefix + "/" + dir + "/" + name + end; isClean(u[len(r.base):]) {
+		sep := "/"
+		if tail == "" {
+			sep = ""
+		}
+		if u := r.base + site.PathPrefix + "/" + head + sep + tail + "/" + name + end; isClean(u[len(r.base):]) {
 			return u, nil
 		}
 	}
-	target := r.hugoPath(dir + "/" + name)
+	target := r.hugoPath(dir() + "/" + name)
 	if ugly && target != "" {
 		end = ".html"
 	}
