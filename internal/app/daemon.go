@@ -143,7 +143,8 @@ func Start(ctx context.Context, cfg *config.Config, e Env) (_ *Daemon, err error
 func (d *Daemon) collect() {
 	debug.FreeOSMemory()
 	if limit := d.gc.collected(); limit > 0 {
-		d.log.Debug("Memory limit set", "limit_mb", limit>>20, "gogc", daemonGCPercent)
+		d.log.Debug("Collector set", "memory_limit_mb", limit>>20, "gogc", d.gc.percent,
+			"live_heap_mb", d.gc.live>>20, "overhead_mb", d.gc.overhead>>20)
 	}
 }
 

@@ -7,31 +7,38 @@ import (
 	"runtime/metrics"
 )
 
-// The daemon's garbage collector runs at GOGC=100 under a soft memory limit
-// (debug.SetMemoryLimit) that gcPolicy sets from what the daemon keeps:
-// the memory the runtime holds after a collection, plus a headroom for the
-// garbage of requests, rebuilds and sends. With GOGC alone the heap grows
-// by a share of what it keeps before a collection, and the runtime holds
-// on to about a tenth more than that: at 100,000 posts GOGC=50 let the
-// daemon grow from 151 MB resident after its start to 200 MB once it had
-// served a while. The limit bounds that growth whatever the size of the
-// site; GOGC=100 lets a small site, whose limit is mostly headroom,
-// collect half as often as GOGC=50 did.
+// The daemon sets its garbage collector from what it keeps: after a full
+// collection it measures the live heap and what the runtime holds beyond
+// it (fragmentation, its own structures), and lets the heap grow by a
+// headroom of a quarter of the live heap, at least minHeadroom, before the
+// next collection: GOGC is that headroom as a share of the live heap (at
+// most 100), and a soft memory limit (debug.SetMemoryLimit) of all three
+// plus a quarter of the headroom makes the runtime give idle memory back
+// rather than keep a tenth more than its goal, as it does under GOGC
+// alone; the limit is what bounds the daemon's memory.
+//
+// With GOGC=50 alone, the daemon of 100,000 posts grew from 141 MiB
+// resident after its start to 184 MiB after bench/run's serving and past
+// 190 after 10 s of it. GOGC paces the collections, not the limit: a
+// limit as tight as the headroom made the runtime collect a third more
+// often, with more assists, than the same headroom as GOGC. A small site,
+// whose headroom is mostly minHeadroom, collects at GOGC=100: half as
+// often as GOGC=50 did.
 //
 // An operator who sets GOGC or GOMEMLIMIT takes the collector over: then
 // herald changes neither (see docs/production.md).
 
 const (
-	// daemonGCPercent is the daemon's GOGC once started.
-	daemonGCPercent = 100
-	// loadGCPercent is its GOGC while it reads the posts at the start,
-	// before any limit is known: lower than daemonGCPercent, so that the
-	// start's peak stays near what the daemon keeps.
+	// maxGCPercent is the daemon's GOGC when the headroom is larger than
+	// the live heap.
+	maxGCPercent = 100
+	// loadGCPercent is its GOGC while it reads every post (at the start,
+	// at a reload), before the live heap is known: lower than most, so
+	// that the load's peak stays near what the daemon keeps.
 	loadGCPercent = 50
-	// minHeadroom is the least headroom over what the daemon keeps, and
-	// headroomDivisor the share of the live heap it grows to when larger:
-	// a collection of a large live heap costs more, so it may wait for a
-	// little more garbage.
+	// minHeadroom is the least headroom, and headroomDivisor the share of
+	// the live heap it is when larger: a collection of a large live heap
+	// costs more, so it may wait for more garbage.
 	minHeadroom     = 24 << 20
 	headroomDivisor = 4
 )
@@ -54,6 +61,8 @@ type gcPolicy struct {
 	// full collection (fragmentation, its own structures): a later limit
 	// adds it to the live heap of the moment.
 	overhead uint64
+	live     uint64 // the live heap then, and the GOGC set last, for the log
+	percent  int
 	started  bool // collected ran: overhead is known
 }
 
@@ -87,16 +96,15 @@ func (g *gcPolicy) collected() int64 {
 		return 0
 	}
 	s := g.sample()
-	g.overhead = 0
+	g.live, g.overhead = s.heapLive, 0
 	if s.inUse > s.heapLive {
 		g.overhead = s.inUse - s.heapLive
 	}
 	g.started = true
-	g.setPercent(daemonGCPercent)
 	return g.apply(s)
 }
 
-// rebuilt moves the limit after a rebuild, whose posts may have changed
+// rebuilt moves GOGC and the limit after a rebuild, whose posts may change
 // what the daemon keeps; it returns the limit set, 0 when herald does not
 // manage the collector or the start has not yet collected (the start's
 // own rebuild).
@@ -108,20 +116,26 @@ func (g *gcPolicy) rebuilt() int64 {
 }
 
 func (g *gcPolicy) apply(s memSample) int64 {
-	limit := memoryLimit(s.heapLive, g.overhead)
+	percent, limit := collectorSettings(s.heapLive, g.overhead)
+	g.percent = percent
+	g.setPercent(percent)
 	g.setLimit(limit)
 	return limit
 }
 
-// memoryLimit is the limit for a live heap of live bytes and a runtime
-// overhead beyond it.
-func memoryLimit(live, overhead uint64) int64 {
+// collectorSettings are GOGC and the memory limit for a live heap of live
+// bytes and what the runtime holds beyond it, overhead.
+func collectorSettings(live, overhead uint64) (percent int, limit int64) {
 	headroom := max(live/headroomDivisor, minHeadroom)
-	l := live + overhead + headroom
-	if l > math.MaxInt64 {
-		return math.MaxInt64
+	percent = maxGCPercent
+	if live > 0 {
+		percent = int(min(maxGCPercent, 100*headroom/live))
 	}
-	return int64(l)
+	l := live + overhead + headroom + headroom/4
+	if l > math.MaxInt64 {
+		return percent, math.MaxInt64
+	}
+	return percent, int64(l)
 }
 
 // memMetrics are the runtime/metrics names readMemSample reads.
