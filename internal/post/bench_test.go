@@ -138,6 +138,19 @@ func BenchmarkContentHTML(b *testing.B) {
 	}
 }
 
+// BenchmarkContentHTMLSummary is what a feed asks of a post it lists: its
+// HTML, then its summary.
+func BenchmarkContentHTMLSummary(b *testing.B) {
+	opts := post.Options{BaseURL: "https://blog.example.com", Authors: map[string]post.Author{"mike": {}}, SummaryWords: 50}
+	b.ReportAllocs()
+	for b.Loop() {
+		p, err := post.Parse("blog/a.md", benchPost, opts)
+		if err != nil || p.ContentHTML() == "" || p.Summary() == "" {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkHeapPerPost loads 10,000 posts spread over 256 authors and 500
 // tags, renders every published one (as a build with every feed does), and
 // reports the heap the Library then holds per post (heap-B/post): the post

@@ -149,3 +149,37 @@ func TestMergeSorted(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryAfterContentHTML: the summary ContentHTML keeps from its own
+// parse is the one Summary makes alone, whatever the body holds.
+func TestSummaryAfterContentHTML(t *testing.T) {
+	opts := Options{BaseURL: "https://blog.example.com", SummaryWords: 8, Authors: map[string]Author{"mike": {Name: "Mike"}}}
+	bodies := []string{
+		"A [relative link](../x/) and ![an image](img.png) in the first paragraph, long enough to be cut.\n\nSecond.\n",
+		"Inline <a href=\"/rel\">raw HTML</a> and <img src=\"a.png\"> here.\n\nMore.\n",
+		"<div>\n<a href=\"/block\">block html</a>\n</div>\n\nThen a paragraph with a footnote[^1].\n\n[^1]: The note.\n",
+		"# Only a heading\n\n- a list\n- of items\n",
+		"Before the mark.\n\n<!--more-->\n\nAfter the mark.\n",
+		"A [ref link][r] defined later.\n\n[r]: https://example.org/\n",
+		"Text with &amp; entities \\* escapes and `code <b>`.\n",
+		"{{< figure src=\"a.png\" caption=\"Cap\" >}}\n\nWords after a shortcode.\n",
+		"",
+	}
+	for _, fm := range []string{"", "summary: From the front matter, with *emphasis*.\n"} {
+		for _, body := range bodies {
+			src := "---\ntitle: T\ndate: 2026-01-01\nauthor: mike\n" + fm + "---\n\n" + body
+			alone, err := Parse("blog/t.md", []byte(src), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			after, err := Parse("blog/t.md", []byte(src), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			after.ContentHTML()
+			if got, want := after.Summary(), alone.Summary(); got != want {
+				t.Errorf("front matter %q, body %q: summary after ContentHTML %q, alone %q", fm, body, got, want)
+			}
+		}
+	}
+}

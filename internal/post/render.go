@@ -59,8 +59,21 @@ func (p *Post) ContentHTML() string {
 	if h, ok := p.impl.md.cache.Get(key); ok {
 		return h
 	}
-	h := p.impl.md.html(p.impl.expand(stripForbiddenBytes(p.impl.body.bytes(p.impl.md.seed, p.impl.sum))), p.Permalink)
-	p.impl.md.cache.Add(key, h, int64(len(h)+len(p.Permalink)+64))
+	md := p.impl.md
+	src := p.impl.expand(stripForbiddenBytes(p.impl.body.bytes(md.seed, p.impl.sum)))
+	doc := md.gm().Parser().Parse(text.NewReader(src))
+	if p.impl.fmSummary == "" && !bytes.Contains(src, []byte(moreMark)) {
+		// The summary is then the first paragraph of this same document
+		// (see summaryText): taken now, before html makes the tree's links
+		// absolute, it spares Summary, which a feed asks next, a second
+		// read and parse of the body.
+		if _, ok := md.summaries.Get(key); !ok {
+			s := trimWords(plainDoc(doc, src, true), p.impl.words)
+			md.summaries.Add(key, s, int64(len(s)+len(p.Permalink)+64))
+		}
+	}
+	h := md.html(doc, src, p.Permalink)
+	md.cache.Add(key, h, int64(len(h)+len(p.Permalink)+64))
 	return h
 }
 
@@ -137,9 +150,9 @@ func (m *markdown) gm() goldmark.Markdown {
 	return m.md
 }
 
-// html renders src with links and images resolved against permalink.
-func (m *markdown) html(src []byte, permalink string) string {
-	doc := m.gm().Parser().Parse(text.NewReader(src))
+// html renders doc, the document parsed from src, with links and images
+// resolved against permalink; it changes doc.
+func (m *markdown) html(doc ast.Node, src []byte, permalink string) string {
 	if base, err := url.Parse(permalink); err == nil {
 		absolutize(doc, base)
 		absolutizeRawHTML(doc, src, base)
@@ -192,7 +205,11 @@ func resolve(base *url.URL, dest []byte) []byte {
 // plain returns the text of src without markup: of its first paragraph
 // when firstPara is true (the whole text when it has none), else all of it.
 func (m *markdown) plain(src []byte, firstPara bool) string {
-	doc := m.gm().Parser().Parse(text.NewReader(src))
+	return plainDoc(m.gm().Parser().Parse(text.NewReader(src)), src, firstPara)
+}
+
+// plainDoc is plain of the document doc parsed from src.
+func plainDoc(doc ast.Node, src []byte, firstPara bool) string {
 	if firstPara {
 		for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
 			if c.Kind() == ast.KindParagraph {
