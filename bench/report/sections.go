@@ -122,8 +122,8 @@ func (r *report) editSection(in inputs) {
 
 func (r *report) editGoals(edit benchSet, growth map[string]float64) {
 	for _, c := range []struct{ name, goal string }{
-		{"newest/disk", "Edit to feed file on disk, 10,000 posts, under 20 ms"},
-		{"newest/served", "Edit to served feed, 10,000 posts, under 20 ms"},
+		{"newest/disk", "Edit to feed file on disk, 10,000 posts, p99 ≤ 20 ms"},
+		{"newest/served", "Edit to served feed, 10,000 posts, p99 ≤ 20 ms"},
 	} {
 		p50, err50 := edit.get("BenchmarkEditToFeed10k/"+c.name, "p50-ms")
 		p99, err99 := edit.get("BenchmarkEditToFeed10k/"+c.name, "p99-ms")
@@ -131,7 +131,9 @@ func (r *report) editGoals(edit benchSet, growth map[string]float64) {
 			r.missing(c.goal, fmt.Errorf("no p50 and p99: %w", errNoFigure))
 			continue
 		}
-		r.goal(c.goal, fmt.Sprintf("p50 %s ms, p99 %s ms", num(p50.median()), num(p99.median())), p50.median() < 20)
+		// The goal is on the 99th percentile (issue 18), not the median: an
+		// edit that waits for a collection is an edit the writer waits for.
+		r.goal(c.goal, fmt.Sprintf("p50 %s ms, p99 %s ms", num(p50.median()), num(p99.median())), p99.median() <= 20)
 	}
 	if len(growth) != len(editCases) {
 		r.missing("Edit time independent of corpus size", fmt.Errorf("a case is missing at 1k or 10k: %w", errNoFigure))
