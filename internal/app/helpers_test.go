@@ -2,6 +2,8 @@ package app
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"path/filepath"
 	"testing"
 	"time"
@@ -54,4 +56,17 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(25 * time.Millisecond)
 	}
+}
+
+// getFrom requests path from the daemon's web server and returns the status
+// and body.
+func getFrom(t *testing.T, d *Daemon, path string) (int, string) {
+	t.Helper()
+	res, err := http.Get("http://" + d.addr + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(body)
 }

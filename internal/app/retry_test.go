@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,16 +30,7 @@ func TestFailedRebuildIsRetried(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { d.stopLoop(); d.Wait() }()
-	get := func(path string) (int, string) {
-		t.Helper()
-		res, err := http.Get("http://" + d.addr + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		body, _ := io.ReadAll(res.Body)
-		return res.StatusCode, string(body)
-	}
+	get := func(path string) (int, string) { t.Helper(); return getFrom(t, d, path) }
 	// retryAt waits until the loop sets the timer of a retry due in want
 	// (other sleepers, such as the database watch, set theirs too).
 	retryAt := func(want time.Duration) {

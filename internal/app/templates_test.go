@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,16 +36,7 @@ func TestSIGHUPRereadsTemplates(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { d.stopLoop(); d.Wait() }()
-	get := func(path string) string {
-		t.Helper()
-		res, err := http.Get("http://" + d.addr + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		body, _ := io.ReadAll(res.Body)
-		return string(body)
-	}
+	get := func(path string) string { t.Helper(); _, body := getFrom(t, d, path); return body }
 	if css, xsl := get("/static/style.css"), get("/feeds/style.xsl"); css != "/* v1 */" || !strings.Contains(xsl, "v1") {
 		t.Fatalf("before the edit: style.css %q, style.xsl %q", css, xsl)
 	}

@@ -28,8 +28,10 @@ func corpusOptions(b *testing.B, n int) post.Options {
 
 // BenchmarkLoad10k is a cold Load of 10,000 posts (front matter only; no
 // body is rendered).
-func BenchmarkLoad10k(b *testing.B) {
-	opts := corpusOptions(b, 10_000)
+func BenchmarkLoad10k(b *testing.B) { benchLoad(b, corpusOptions(b, 10_000), 10_000) }
+
+// benchLoad times cold Loads with opts, each of which must find n posts.
+func benchLoad(b *testing.B, opts post.Options, n int) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -37,8 +39,8 @@ func BenchmarkLoad10k(b *testing.B) {
 		if err := lib.Load(context.Background()); err != nil {
 			b.Fatal(err)
 		}
-		if n := lib.Snapshot().Len(); n != 10_000 {
-			b.Fatalf("loaded %d posts, want 10000", n)
+		if got := lib.Snapshot().Len(); got != n {
+			b.Fatalf("loaded %d posts, want %d", got, n)
 		}
 	}
 }
@@ -49,17 +51,7 @@ func BenchmarkLoad10k(b *testing.B) {
 func BenchmarkLoad10kHugo(b *testing.B) {
 	opts := corpusOptions(b, 10_000)
 	opts.Site = &post.Site{Generator: post.Hugo, Prefix: "posts"}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		lib := post.NewLibrary(opts)
-		if err := lib.Load(context.Background()); err != nil {
-			b.Fatal(err)
-		}
-		if n := lib.Snapshot().Len(); n != 10_000 {
-			b.Fatalf("loaded %d posts, want 10000", n)
-		}
-	}
+	benchLoad(b, opts, 10_000)
 }
 
 // BenchmarkLoad10kRender20 is a cold Load plus rendering the newest 20
