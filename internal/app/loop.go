@@ -275,11 +275,17 @@ func (d *Daemon) apply(ctx context.Context, next *config.Config, changed []strin
 	// switched: a broken newsletter template must not leave the daemon
 	// with new pages and no newsletter.
 	var engine *newsletter.Newsletter
-	if touched&(config.TouchNewsletter|config.TouchMail) != 0 && next.Newsletter.Enabled {
+	if restartsEngine(touched) && next.Newsletter.Enabled {
 		engine, err = NewNewsletter(next, d.store, mailer, d.signer, d.publishedPosts, d.clock, d.log, d.reg)
 	}
 	if err == nil {
-		err = d.web.SetOptions(d.webOptions(next, mailer))
+		o := d.webOptions(next, mailer)
+		if !slices.Contains(changed, "templates_dir") {
+			// The pages keep the templates parsed before: a page template
+			// broken since must not hold back an unrelated setting.
+			o.Templates = nil
+		}
+		err = d.web.SetOptions(o)
 	}
 	if err != nil {
 		if mailer != d.mailer {
@@ -303,13 +309,18 @@ func (d *Daemon) apply(ctx context.Context, next *config.Config, changed []strin
 	return err
 }
 
+// restartsEngine reports whether a reload that touched these parts needs a
+// new newsletter engine rather than a new schedule only.
+func restartsEngine(touched config.Part) bool {
+	return touched&(config.TouchNewsletter|config.TouchMail) != 0
+}
+
 // applyNewsletter follows a reload: a new schedule or vacation is swapped
 // in while running; any other newsletter setting, or a new transport,
 // restarts the engine at a safe point, with engine when apply built one.
 func (d *Daemon) applyNewsletter(ctx context.Context, touched config.Part, sched *schedule.Schedule, engine *newsletter.Newsletter) error {
-	restart := touched&(config.TouchNewsletter|config.TouchMail) != 0
 	switch {
-	case d.news != nil && !restart:
+	case d.news != nil && !restartsEngine(touched):
 		d.news.SetSchedule(sched)
 		return nil
 	case d.news != nil:

@@ -60,4 +60,14 @@ func TestSIGHUPRereadsTemplates(t *testing.T) {
 	if css := get("/static/style.css"); css != "/* v2 */" {
 		t.Errorf("style.css after a refused reload: %q, want the last good /* v2 */", css)
 	}
+
+	// An edit of an unrelated key that leaves the newsletter as it is
+	// (posts.summary_words) is applied with the templates already parsed:
+	// the broken one on disk does not hold it back.
+	text, _ := os.ReadFile(filepath.Join(dir, "herald.toml"))
+	writeFile(t, filepath.Join(dir, "herald.toml"), strings.Replace(string(text), "[posts]\n", "[posts]\nsummary_words = 20\n", 1))
+	waitFor(t, "the unrelated key applied", func() bool { return strings.Contains(logs.String(), "changed=[posts.summary_words]") })
+	if css := get("/static/style.css"); css != "/* v2 */" {
+		t.Errorf("style.css after an unrelated reload: %q, want the parsed /* v2 */", css)
+	}
 }

@@ -82,8 +82,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // SetOptions applies a reloaded configuration: site, public URL, sender and
 // mail transport, durations, rates, body limit, form origins, welcome and
-// proxy header; and it parses the templates again (a broken one is an
-// error naming it). Fields marked fixed in Options are ignored. On error
+// proxy header; and it parses the templates again unless opts.Templates is
+// nil, which keeps those of the last call (a broken one is an error naming
+// it). Fields marked fixed in Options are ignored. On error
 // nothing changes.
 // Rate-limit state is kept when the rate is unchanged.
 func (s *Server) SetOptions(opts Options) error {
@@ -102,8 +103,8 @@ func (s *Server) SetOptions(opts Options) error {
 	old := s.cfg.Load()
 	switch {
 	case opts.Templates != nil:
-		// Read again at every reload: the operator may have edited a
-		// template in templates_dir (SIGHUP) without changing the config.
+		// Read again: the operator may have edited a template in
+		// templates_dir (SIGHUP) without changing the config.
 		if next.views, err = parseViews(opts.Templates); err != nil {
 			return err
 		}

@@ -158,4 +158,13 @@ func TestSetOptionsRereadsTemplates(t *testing.T) {
 	if res, body := e.do(t, "GET", "/", nil, nil); res.StatusCode != 200 || !strings.Contains(body, "Test Blog") {
 		t.Errorf("home page after a refused reload: %d %.200q", res.StatusCode, body)
 	}
+	// A reload of other settings (Templates nil) keeps the parsed
+	// templates: the broken file does not hold it back.
+	o.Templates, o.Site.Title = nil, "Renamed Blog"
+	if err := e.srv.SetOptions(o); err != nil {
+		t.Fatalf("a reload that keeps the templates: %v", err)
+	}
+	if res, body := e.do(t, "GET", "/", nil, nil); res.StatusCode != 200 || !strings.Contains(body, "Renamed Blog") {
+		t.Errorf("home page after a reload keeping the templates: %d %.200q", res.StatusCode, body)
+	}
 }
