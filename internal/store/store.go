@@ -93,6 +93,13 @@ type QueuedMail struct {
 	CreatedAt     time.Time
 }
 
+// MailQueueStats sums up the queue of confirmation and welcome emails.
+type MailQueueStats struct {
+	Queued  int       // emails not sent yet, in flight or waiting
+	Failing int       // of those, the ones whose last attempt failed
+	Oldest  time.Time // when the oldest was queued; zero when none is
+}
+
 // ListFilter selects subscribers; zero values select everything.
 type ListFilter struct {
 	Status  subscriber.Status
@@ -255,6 +262,8 @@ type Store interface {
 	MailRetry(ctx context.Context, id int64, errMsg string, retryAt time.Time) error
 	// QueuedMails lists the queue, oldest first (for checks and tests).
 	QueuedMails(ctx context.Context) ([]QueuedMail, error)
+	// MailQueueStats counts the queue without listing it (for /metrics).
+	MailQueueStats(ctx context.Context) (MailQueueStats, error)
 
 	// Ping checks the connection (for /healthz).
 	Ping(ctx context.Context) error

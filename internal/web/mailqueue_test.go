@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -187,9 +188,11 @@ func TestDeadRelayQueueWaits(t *testing.T) {
 	})
 	e.holdQueue = true
 	ctx := context.Background()
+	e.wantQueueMetrics(t, "an empty queue", 0, 0, 0)
 	if code, _ := e.subscribeForm(t, "Waiting.Reader@example.org"); code != 200 {
 		t.Fatalf("form with a dead relay: %d", code)
 	}
+	e.wantQueueMetrics(t, "a confirmation not tried yet", 1, 0, 0)
 	for attempt, wait := range []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute} {
 		if n, err := e.srv.SendQueued(ctx); err != nil || n != 1 {
 			t.Fatalf("attempt %d: SendQueued = %d, %v", attempt+1, n, err)
@@ -206,9 +209,11 @@ func TestDeadRelayQueueWaits(t *testing.T) {
 		}
 		e.clock.Advance(wait)
 	}
+	e.wantQueueMetrics(t, "a confirmation failing for 7 minutes", 1, 1, 7*60)
 	if code, _ := e.subscribeForm(t, "second@example.org"); code != 200 {
 		t.Fatalf("second form with a dead relay: %d", code)
 	}
+	e.wantQueueMetrics(t, "a second confirmation", 2, 1, 7*60)
 	relay := startScriptedRelay(t, 0, false)
 	opts := e.srv.cfg.Load().Options
 	opts.Mailer = relay.transport(t)
@@ -219,6 +224,7 @@ func TestDeadRelayQueueWaits(t *testing.T) {
 	if _, _, data := relay.stats(); data != 2 {
 		t.Fatalf("the relay got %d messages once it answered; want both confirmations", data)
 	}
+	e.wantQueueMetrics(t, "the queue sent", 0, 0, 0)
 	refusing := startScriptedRelay(t, 0, true)
 	opts.Mailer = refusing.transport(t)
 	e.srv.SetOptions(opts)
@@ -239,4 +245,51 @@ func (e *env) drainQueueNow(t *testing.T) {
 	e.holdQueue = false
 	e.drainQueue(t)
 	e.holdQueue = hold
+}
+
+// wantQueueMetrics checks the queue's gauges on /metrics.
+func (e *env) wantQueueMetrics(t *testing.T, what string, queued, failing, oldestSeconds float64) {
+	t.Helper()
+	_, body := e.do(t, "GET", "/metrics", nil, nil)
+	for name, want := range map[string]float64{"herald_web_emails_queued": queued,
+		"herald_web_emails_queued_failing": failing, "herald_web_emails_queued_oldest_seconds": oldestSeconds} {
+		got, ok := metricValue(body, name)
+		if !ok || got != want {
+			t.Errorf("%s: %s = %v (found %v); want %v", what, name, got, ok, want)
+		}
+	}
+}
+
+// metricValue finds the sample of an unlabelled series in a scrape.
+func metricValue(scrape, name string) (float64, bool) {
+	for _, line := range strings.Split(scrape, "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			return f, err == nil
+		}
+	}
+	return 0, false
+}
+
+// TestQueueMetricsStoreDown closes the store: the queue's gauges are left
+// out of the scrape, the rest of /metrics is still served, and the log
+// says why.
+func TestQueueMetricsStoreDown(t *testing.T) {
+	var logs syncBuffer
+	e := newEnv(t, func(o *Options) { o.Logger = slog.New(slog.NewTextHandler(&logs, nil)) })
+	e.holdQueue = true
+	e.do(t, "GET", "/healthz", nil, nil)
+	if err := e.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	res, body := e.do(t, "GET", "/metrics", nil, nil)
+	if res.StatusCode != 200 || !strings.Contains(body, "herald_http_requests_total") {
+		t.Fatalf("/metrics with the store closed: %d\n%s", res.StatusCode, body)
+	}
+	if strings.Contains(body, "herald_web_emails_queued") {
+		t.Errorf("/metrics has queue gauges the store could not count:\n%s", body)
+	}
+	if !strings.Contains(logs.String(), "Could not count the queued emails") {
+		t.Errorf("the log does not say why the gauges are missing:\n%s", logs.String())
+	}
 }

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -23,7 +26,7 @@ const (
 	outcomeLimitedEmail = "rate_limited_address"
 )
 
-func newMetrics(reg prometheus.Registerer) (*metrics, error) {
+func newMetrics(reg prometheus.Registerer, queue *queueCollector) (*metrics, error) {
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "herald_http_requests_total", Help: "HTTP requests by method, route pattern and status code.",
@@ -39,10 +42,61 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "herald_web_emails_total", Help: "Confirmation and welcome emails by kind and result (sent, failed, withheld by the per-address limit).",
 		}, []string{"kind", "result"}),
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.duration, m.subscribe, m.emails} {
+	for _, c := range []prometheus.Collector{m.requests, m.duration, m.subscribe, m.emails, queue} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register web metrics: %w", err)
 		}
 	}
 	return m, nil
+}
+
+// queueCollector reports the queue of confirmation and welcome emails at
+// each scrape, counted by the store: every instance shows the whole queue,
+// and a relay that stopped taking them shows as a count and an age that
+// keep growing, where herald_web_emails_total only shows the failures.
+type queueCollector struct {
+	store                   Store
+	now                     func() time.Time
+	log                     *slog.Logger
+	queued, failing, oldest *prometheus.Desc
+}
+
+// queueStatsTimeout bounds the store's count during a scrape.
+const queueStatsTimeout = 2 * time.Second
+
+func newQueueCollector(st Store, now func() time.Time, log *slog.Logger) *queueCollector {
+	return &queueCollector{store: st, now: now, log: log,
+		queued: prometheus.NewDesc("herald_web_emails_queued",
+			"Confirmation and welcome emails not sent yet: being sent, or waiting for a retry.", nil, nil),
+		failing: prometheus.NewDesc("herald_web_emails_queued_failing",
+			"Queued confirmation and welcome emails whose last attempt failed.", nil, nil),
+		oldest: prometheus.NewDesc("herald_web_emails_queued_oldest_seconds",
+			"Age of the oldest queued confirmation or welcome email; 0 when none is queued.", nil, nil),
+	}
+}
+
+func (c *queueCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.queued
+	ch <- c.failing
+	ch <- c.oldest
+}
+
+// Collect counts the queue. When the store does not answer, the three
+// series are left out of this scrape (an absent series, which an alert on
+// absent() catches) and the rest of /metrics is still served.
+func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), queueStatsTimeout)
+	defer cancel()
+	st, err := c.store.MailQueueStats(ctx)
+	if err != nil {
+		c.log.Warn("Could not count the queued emails for /metrics", "err", err)
+		return
+	}
+	age := 0.0
+	if !st.Oldest.IsZero() {
+		age = max(c.now().Sub(st.Oldest).Seconds(), 0)
+	}
+	ch <- prometheus.MustNewConstMetric(c.queued, prometheus.GaugeValue, float64(st.Queued))
+	ch <- prometheus.MustNewConstMetric(c.failing, prometheus.GaugeValue, float64(st.Failing))
+	ch <- prometheus.MustNewConstMetric(c.oldest, prometheus.GaugeValue, age)
 }

@@ -65,7 +65,7 @@ func New(opts Options) (*Server, error) {
 	}
 	reg, gather := registries(opts.Registerer, opts.Gatherer)
 	var err error
-	if s.metrics, err = newMetrics(reg); err != nil {
+	if s.metrics, err = newMetrics(reg, newQueueCollector(s.store, s.now, s.log)); err != nil {
 		return nil, err
 	}
 	s.feeds.Store(newFeedSet(0))

@@ -28,4 +28,5 @@ type Store interface {
 	ClaimMails(ctx context.Context, limit int, lease time.Duration, now time.Time) ([]store.QueuedMail, error)
 	MailDone(ctx context.Context, id int64) error
 	MailRetry(ctx context.Context, id int64, errMsg string, retryAt time.Time) error
+	MailQueueStats(ctx context.Context) (store.MailQueueStats, error)
 }

@@ -92,3 +92,17 @@ func (s *Store) QueuedMails(ctx context.Context) ([]store.QueuedMail, error) {
 	})
 	return out, err
 }
+
+// MailQueueStats counts the queue; see store.Store.
+func (s *Store) MailQueueStats(ctx context.Context) (store.MailQueueStats, error) {
+	var st store.MailQueueStats
+	var oldest *int64
+	err := s.withConn(ctx, "count queued emails", func(c dbtx) error {
+		return c.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE last_error <> ''), min(created_at)
+			FROM mail_queue`).Scan(&st.Queued, &st.Failing, &oldest)
+	})
+	if err == nil && oldest != nil {
+		st.Oldest = codec.Time(*oldest)
+	}
+	return st, err
+}

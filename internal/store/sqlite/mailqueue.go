@@ -76,3 +76,18 @@ func (s *Store) QueuedMails(ctx context.Context) ([]store.QueuedMail, error) {
 	}
 	return list, nil
 }
+
+// MailQueueStats counts the queue; see store.Store.
+func (s *Store) MailQueueStats(ctx context.Context) (store.MailQueueStats, error) {
+	var st store.MailQueueStats
+	var oldest sql.NullInt64
+	err := s.read.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE last_error <> ''), min(created_at)
+		FROM mail_queue`).Scan(&st.Queued, &st.Failing, &oldest)
+	if err != nil {
+		return st, fmt.Errorf("count queued emails: %w", err)
+	}
+	if oldest.Valid {
+		st.Oldest = codec.Time(oldest.Int64)
+	}
+	return st, nil
+}

@@ -15,6 +15,7 @@ import (
 func runMailQueue(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	a, b := f.add("qa@example.com", subscriber.Pending), f.add("qb@example.com", subscriber.Pending)
+	wantStats(t, f, "an empty queue", store.MailQueueStats{})
 	for _, e := range []struct {
 		id   int64
 		kind string
@@ -28,6 +29,7 @@ func runMailQueue(t *testing.T, open Opener) {
 	if err != nil || len(queued) != 3 {
 		t.Fatalf("QueuedMails = %d, %v; want 3 (the second confirm of a is the same email)", len(queued), err)
 	}
+	wantStats(t, f, "three queued emails", store.MailQueueStats{Queued: 3, Oldest: t0})
 	wantEqual(t, "first queued", queued[0], store.QueuedMail{ID: queued[0].ID, SubscriberID: a.ID, Kind: "confirm",
 		NextAttemptAt: t0, CreatedAt: t0})
 
@@ -58,6 +60,7 @@ func runMailQueue(t *testing.T, open Opener) {
 	if due[0].Attempts != 2 || due[0].LastError != "smtp connect: refused" {
 		t.Errorf("retried email: %+v; want attempt 2 with the last error", due[0])
 	}
+	wantStats(t, f, "two emails retried, one sent", store.MailQueueStats{Queued: 2, Failing: 2, Oldest: at(time.Second)})
 	wantErr(t, "MailDone of a removed email", f.s.MailDone(f.ctx, claimed[0].ID), store.ErrNotFound)
 	wantErr(t, "MailRetry of a missing email", f.s.MailRetry(f.ctx, 9999, "x", t0), store.ErrNotFound)
 	if err := f.s.DeleteSubscriber(f.ctx, a.ID); err != nil {
@@ -70,4 +73,13 @@ func runMailQueue(t *testing.T, open Opener) {
 	if err := f.s.EnqueueMail(f.ctx, 9999, "confirm", t0); err == nil {
 		t.Errorf("EnqueueMail for a missing subscriber succeeded")
 	}
+}
+
+func wantStats(t *testing.T, f *fixture, what string, want store.MailQueueStats) {
+	t.Helper()
+	got, err := f.s.MailQueueStats(f.ctx)
+	if err != nil {
+		t.Fatalf("MailQueueStats of %s: %v", what, err)
+	}
+	wantEqual(t, "MailQueueStats of "+what, got, want)
 }
