@@ -292,6 +292,11 @@ func (d *Daemon) startWatch(context.Context) error {
 	if err := w.Add(d.cfg.File, false); err != nil {
 		return fmt.Errorf("watch config file: %w", err)
 	}
+	if d.cfg.TemplatesDir != "" {
+		if err := w.Add(d.cfg.TemplatesDir, true); err != nil {
+			return fmt.Errorf("watch templates_dir: %w", err)
+		}
+	}
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/heraldhq/herald/internal/config"
@@ -107,12 +108,22 @@ func (d *Daemon) nextWake() <-chan time.Time {
 	return d.clock.After(next.Sub(d.clock.Now()))
 }
 
+// handleBatch follows a batch of saved files: the config file and the
+// files of templates_dir are reloaded (see reload), the rest are posts.
 func (d *Daemon) handleBatch(ctx context.Context, paths []string) {
 	cfgFile := filepath.Clean(d.cfg.File)
-	if slices.Contains(paths, cfgFile) {
-		d.log.Info("Config file changed: reloading", "file", cfgFile)
-		d.reload(ctx, false)
-		paths = slices.DeleteFunc(slices.Clone(paths), func(p string) bool { return p == cfgFile })
+	cfgEdited, templates := slices.Contains(paths, cfgFile), d.templateEdits(paths)
+	if cfgEdited || templates > 0 {
+		switch {
+		case cfgEdited && templates > 0:
+			d.log.Info("Config file and templates changed: reloading", "file", cfgFile, "templates", templates)
+		case cfgEdited:
+			d.log.Info("Config file changed: reloading", "file", cfgFile)
+		default:
+			d.log.Info("Templates changed: reloading them", "dir", d.cfg.TemplatesDir, "files", templates)
+		}
+		paths = slices.DeleteFunc(slices.Clone(paths), func(p string) bool { return p == cfgFile || d.isTemplate(p) })
+		d.reload(ctx, templates > 0)
 	}
 	if len(paths) == 0 {
 		return
@@ -189,11 +200,45 @@ func (d *Daemon) publishedPosts() []*post.Post {
 	return d.lib.Load().Snapshot().Published(d.clock.Now())
 }
 
+// templateEdits counts the paths that are files of templates_dir.
+func (d *Daemon) templateEdits(paths []string) int {
+	n := 0
+	for _, p := range paths {
+		if d.isTemplate(p) {
+			n++
+		}
+	}
+	return n
+}
+
+// isTemplate reports whether path (absolute, as the watcher reports it) is
+// below templates_dir, and not a post: a templates folder that holds the
+// posts folder (an odd layout) leaves the posts to the posts.
+func (d *Daemon) isTemplate(path string) bool {
+	if d.cfg.TemplatesDir == "" {
+		return false
+	}
+	tpl, err1 := filepath.Abs(d.cfg.TemplatesDir)
+	posts, err2 := filepath.Abs(d.cfg.Posts.Dir)
+	if err1 != nil || err2 != nil || !strictlyBelow(tpl, path) {
+		return false
+	}
+	return !strictlyBelow(posts, path) || strictlyBelow(posts, tpl)
+}
+
+// strictlyBelow reports whether path is inside dir (both clean and
+// absolute).
+func strictlyBelow(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
 // reload applies a changed config file. An invalid file changes nothing.
-// With hup (SIGHUP), the files of templates_dir are read again too, as if
-// the key had changed: the operator edited a template, which no watcher
-// follows, and asks for it to be used.
-func (d *Daemon) reload(ctx context.Context, hup bool) {
+// With templates (a file of templates_dir was saved, or SIGHUP), the files
+// of templates_dir are read again too, as if the key had changed. Templates
+// that do not parse change nothing either: the daemon keeps the last good
+// ones and says which file is broken.
+func (d *Daemon) reload(ctx context.Context, templates bool) {
 	next, err := config.Load(d.cfg.File, d.e.Environ)
 	if err != nil {
 		var errs config.Errors
@@ -208,7 +253,8 @@ func (d *Daemon) reload(ctx context.Context, hup bool) {
 		return
 	}
 	changed, restart := config.Diff(d.cfg, next)
-	if hup && next.TemplatesDir != "" && !slices.Contains(changed, "templates_dir") {
+	onlyTemplates := templates && len(changed) == 0
+	if templates && next.TemplatesDir != "" && !slices.Contains(changed, "templates_dir") {
 		changed = append(changed, "templates_dir")
 	}
 	if len(changed) == 0 {
@@ -216,12 +262,20 @@ func (d *Daemon) reload(ctx context.Context, hup bool) {
 		return
 	}
 	if err := d.apply(ctx, next, changed); err != nil {
-		d.log.Error("Config not applied; keeping the running config", "err", err)
+		if onlyTemplates {
+			d.log.Error("Templates not applied; keeping the last good ones", "err", err)
+		} else {
+			d.log.Error("Config not applied; keeping the running config", "err", err)
+		}
 		d.metrics.reloads.WithLabelValues("failed").Inc()
 		return
 	}
 	d.metrics.reloads.WithLabelValues("applied").Inc()
-	d.log.Info("Config applied", "changed", changed)
+	if onlyTemplates {
+		d.log.Info("Templates applied", "changed", changed)
+	} else {
+		d.log.Info("Config applied", "changed", changed)
+	}
 	d.warnPublicURL(next)
 	d.warnDeliverability(next)
 	if len(restart) > 0 {
@@ -262,6 +316,11 @@ func (d *Daemon) apply(ctx context.Context, next *config.Config, changed []strin
 	}
 	if next.Posts.Dir != d.cfg.Posts.Dir {
 		if err := d.watcher.Add(next.Posts.Dir, true); err != nil {
+			return err
+		}
+	}
+	if next.TemplatesDir != d.cfg.TemplatesDir && next.TemplatesDir != "" {
+		if err := d.watcher.Add(next.TemplatesDir, true); err != nil {
 			return err
 		}
 	}

@@ -13,11 +13,11 @@ import (
 )
 
 // TestSIGHUPRereadsTemplates edits templates in templates_dir while the
-// daemon runs, leaving the config as it is: nothing watches templates, so
-// they stay as they were until SIGHUP, which reads them again for the
-// pages, the feeds' stylesheet and the newsletter. A newsletter template
-// that does not parse is refused before anything is switched: the pages
-// keep the last good templates and the newsletter keeps running.
+// daemon runs, leaving the config as it is, and sends SIGHUP, which reads
+// them again for the pages, the feeds' stylesheet and the newsletter (the
+// watcher would too; SIGHUP is the operator's way to insist). A newsletter
+// template that does not parse is refused before anything is switched: the
+// pages keep the last good templates and the newsletter keeps running.
 func TestSIGHUPRereadsTemplates(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "posts", "first.md"), "---\ntitle: First post\ndate: 2026-01-01\n---\nBody.\n")
@@ -53,7 +53,7 @@ func TestSIGHUPRereadsTemplates(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "tpl", "email", "newsletter.html"), "{{ range .Posts }}")
 	hup <- syscall.SIGHUP
 	waitFor(t, "the refused templates in the log", func() bool {
-		return strings.Contains(logs.String(), "Config not applied") && strings.Contains(logs.String(), "newsletter.html")
+		return strings.Contains(logs.String(), "Templates not applied") && strings.Contains(logs.String(), "newsletter.html")
 	})
 	// The engine is stopped only after the pages switch: pages still on
 	// v2 mean nothing was switched, the running newsletter included.
@@ -69,5 +69,81 @@ func TestSIGHUPRereadsTemplates(t *testing.T) {
 	waitFor(t, "the unrelated key applied", func() bool { return strings.Contains(logs.String(), "changed=[posts.summary_words]") })
 	if css := get("/static/style.css"); css != "/* v2 */" {
 		t.Errorf("style.css after an unrelated reload: %q, want the parsed /* v2 */", css)
+	}
+}
+
+// TestTemplateEditsWatched saves templates while the daemon runs, with no
+// signal: the watcher sees templates_dir and the daemon reads it again. A
+// save that breaks a template is refused with the file named, and the last
+// good templates stay in use; the fix is applied in turn. A post saved in
+// the same moment is still published.
+func TestTemplateEditsWatched(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "posts", "first.md"), "---\ntitle: First post\ndate: 2026-01-01\n---\nBody.\n")
+	writeFile(t, filepath.Join(dir, "tpl", "pages", "style.css"), "/* v1 */")
+	writeFile(t, filepath.Join(dir, "herald.toml"), "templates_dir = \"tpl\"\n"+testConfig+
+		"[smtp]\nfrom = \"news@blog.example.com\"\n[newsletter]\nenabled = true\nschedule = \"0 9 * * 1\"\n")
+	cfg, err := config.Load(filepath.Join(dir, "herald.toml"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	d, err := Start(context.Background(), cfg, Env{Stdout: io.Discard, Stderr: logs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { d.stopLoop(); d.Wait() }()
+	get := func(path string) string { t.Helper(); _, body := getFrom(t, d, path); return body }
+	if css := get("/static/style.css"); css != "/* v1 */" {
+		t.Fatalf("before the edit: style.css %q", css)
+	}
+
+	writeFile(t, filepath.Join(dir, "tpl", "pages", "style.css"), "/* v2 */")
+	writeFile(t, filepath.Join(dir, "posts", "second.md"), "---\ntitle: Second post\ndate: 2026-01-02\n---\nBody.\n")
+	waitFor(t, "the saved stylesheet served", func() bool { return get("/static/style.css") == "/* v2 */" })
+	waitFor(t, "the post saved with it published", func() bool { return strings.Contains(get("/feeds/rss.xml"), "Second post") })
+	if !strings.Contains(logs.String(), "Templates changed") || !strings.Contains(logs.String(), "Templates applied") {
+		t.Errorf("the log does not say the templates changed:\n%s", logs.String())
+	}
+
+	writeFile(t, filepath.Join(dir, "tpl", "email", "newsletter.html"), "{{ range .Posts }}")
+	waitFor(t, "the broken template refused", func() bool {
+		return strings.Contains(logs.String(), "Templates not applied") && strings.Contains(logs.String(), "newsletter.html")
+	})
+	writeFile(t, filepath.Join(dir, "tpl", "pages", "style.css"), "/* v3 */")
+	waitFor(t, "a second refusal while the template is broken", func() bool {
+		return strings.Count(logs.String(), "Templates not applied") >= 2
+	})
+	if css := get("/static/style.css"); css != "/* v2 */" {
+		t.Errorf("style.css while a template is broken: %q, want the last good /* v2 */", css)
+	}
+
+	if err := os.Remove(filepath.Join(dir, "tpl", "email", "newsletter.html")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the templates applied once the broken one is gone", func() bool { return get("/static/style.css") == "/* v3 */" })
+}
+
+// TestIsTemplate sorts saved files between templates and posts, whichever
+// folder holds the other.
+func TestIsTemplate(t *testing.T) {
+	for _, tc := range []struct {
+		posts, templates, path string
+		want                   bool
+	}{
+		{"/site/content", "/site/herald", "/site/herald/pages/style.css", true},
+		{"/site/content", "/site/herald", "/site/content/post.md", false},
+		{"/site/content", "/site/herald", "/site/heraldic/x.html", false}, // a sibling sharing the prefix
+		{"/site/content", "/site/herald", "/site/herald", false},
+		{"/site", "/site/herald", "/site/herald/email/newsletter.html", true}, // templates inside the posts folder
+		{"/site", "/site/herald", "/site/post.md", false},
+		{"/site/tpl/posts", "/site/tpl", "/site/tpl/posts/post.md", false}, // posts inside the templates folder
+		{"/site/tpl/posts", "/site/tpl", "/site/tpl/pages/home.html", true},
+		{"/site/content", "", "/site/herald/pages/style.css", false}, // no templates_dir
+	} {
+		d := &Daemon{cfg: &config.Config{TemplatesDir: tc.templates, Posts: config.Posts{Dir: tc.posts}}}
+		if got := d.isTemplate(tc.path); got != tc.want {
+			t.Errorf("posts %s, templates %q: isTemplate(%s) = %v, want %v", tc.posts, tc.templates, tc.path, got, tc.want)
+		}
 	}
 }
