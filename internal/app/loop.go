@@ -114,16 +114,18 @@ func (d *Daemon) handleBatch(ctx context.Context, paths []string) {
 	cfgFile := filepath.Clean(d.cfg.File)
 	cfgEdited, templates := slices.Contains(paths, cfgFile), d.templateEdits(paths)
 	if cfgEdited || templates > 0 {
-		switch {
-		case cfgEdited && templates > 0:
-			d.log.Info("Config file and templates changed: reloading", "file", cfgFile, "templates", templates)
-		case cfgEdited:
-			d.log.Info("Config file changed: reloading", "file", cfgFile)
-		default:
-			d.log.Info("Templates changed: reloading them", "dir", d.cfg.TemplatesDir, "files", templates)
-		}
 		paths = slices.DeleteFunc(slices.Clone(paths), func(p string) bool { return p == cfgFile || d.isTemplate(p) })
-		d.reload(ctx, templates > 0)
+	}
+	// The config and the templates are applied one after the other, so
+	// that a template broken in the same moment does not hold back the
+	// config edit, nor a broken config the templates.
+	if cfgEdited {
+		d.log.Info("Config file changed: reloading", "file", cfgFile)
+		d.reload(ctx, false)
+	}
+	if templates > 0 {
+		d.log.Info("Templates changed: reloading them", "dir", d.cfg.TemplatesDir, "files", templates)
+		d.reload(ctx, true)
 	}
 	if len(paths) == 0 {
 		return

@@ -40,17 +40,23 @@ func TestSIGHUPRereadsTemplates(t *testing.T) {
 	if css, xsl := get("/static/style.css"), get("/feeds/style.xsl"); css != "/* v1 */" || !strings.Contains(xsl, "v1") {
 		t.Fatalf("before the edit: style.css %q, style.xsl %q", css, xsl)
 	}
-	writeFile(t, filepath.Join(dir, "tpl", "pages", "style.css"), "/* v2 */")
-	writeFile(t, filepath.Join(dir, "tpl", "feed", "style.xsl"), "<!-- v2 -->")
+	saveTemplate(t, filepath.Join(dir, "tpl", "pages", "style.css"), "/* v2 */")
+	saveTemplate(t, filepath.Join(dir, "tpl", "feed", "style.xsl"), "<!-- v2 -->")
 	hup <- syscall.SIGHUP
-	// The log line comes once the newsletter engine restarted too.
-	waitFor(t, "the templates applied after SIGHUP", func() bool { return strings.Contains(logs.String(), "changed=[templates_dir]") })
+	// The log line comes once the newsletter engine restarted too (the
+	// watcher's own reload may come before SIGHUP's: wait for SIGHUP's).
+	waitFor(t, "the templates applied after SIGHUP", func() bool {
+		_, after, ok := strings.Cut(logs.String(), "SIGHUP received")
+		return ok && strings.Contains(after, "changed=[templates_dir]")
+	})
 	if css, xsl := get("/static/style.css"), get("/feeds/style.xsl"); css != "/* v2 */" || !strings.Contains(xsl, "v2") {
 		t.Errorf("after the edit and SIGHUP: style.css %q, style.xsl %q", css, xsl)
 	}
 
-	writeFile(t, filepath.Join(dir, "tpl", "pages", "style.css"), "/* v3 */")
-	writeFile(t, filepath.Join(dir, "tpl", "email", "newsletter.html"), "{{ range .Posts }}")
+	// The broken template is saved first, so that the watcher, which may
+	// see the two saves apart, refuses the stylesheet too.
+	saveTemplate(t, filepath.Join(dir, "tpl", "email", "newsletter.html"), "{{ range .Posts }}")
+	saveTemplate(t, filepath.Join(dir, "tpl", "pages", "style.css"), "/* v3 */")
 	hup <- syscall.SIGHUP
 	waitFor(t, "the refused templates in the log", func() bool {
 		return strings.Contains(logs.String(), "Templates not applied") && strings.Contains(logs.String(), "newsletter.html")
@@ -98,19 +104,19 @@ func TestTemplateEditsWatched(t *testing.T) {
 		t.Fatalf("before the edit: style.css %q", css)
 	}
 
-	writeFile(t, filepath.Join(dir, "tpl", "pages", "style.css"), "/* v2 */")
+	saveTemplate(t, filepath.Join(dir, "tpl", "pages", "style.css"), "/* v2 */")
 	writeFile(t, filepath.Join(dir, "posts", "second.md"), "---\ntitle: Second post\ndate: 2026-01-02\n---\nBody.\n")
 	waitFor(t, "the saved stylesheet served", func() bool { return get("/static/style.css") == "/* v2 */" })
 	waitFor(t, "the post saved with it published", func() bool { return strings.Contains(get("/feeds/rss.xml"), "Second post") })
-	if !strings.Contains(logs.String(), "Templates changed") || !strings.Contains(logs.String(), "Templates applied") {
-		t.Errorf("the log does not say the templates changed:\n%s", logs.String())
-	}
+	waitFor(t, "the templates applied in the log", func() bool {
+		return strings.Contains(logs.String(), "Templates changed") && strings.Contains(logs.String(), "Templates applied")
+	})
 
-	writeFile(t, filepath.Join(dir, "tpl", "email", "newsletter.html"), "{{ range .Posts }}")
+	saveTemplate(t, filepath.Join(dir, "tpl", "email", "newsletter.html"), "{{ range .Posts }}")
 	waitFor(t, "the broken template refused", func() bool {
 		return strings.Contains(logs.String(), "Templates not applied") && strings.Contains(logs.String(), "newsletter.html")
 	})
-	writeFile(t, filepath.Join(dir, "tpl", "pages", "style.css"), "/* v3 */")
+	saveTemplate(t, filepath.Join(dir, "tpl", "pages", "style.css"), "/* v3 */")
 	waitFor(t, "a second refusal while the template is broken", func() bool {
 		return strings.Count(logs.String(), "Templates not applied") >= 2
 	})
@@ -145,5 +151,15 @@ func TestIsTemplate(t *testing.T) {
 		if got := d.isTemplate(tc.path); got != tc.want {
 			t.Errorf("posts %s, templates %q: isTemplate(%s) = %v, want %v", tc.posts, tc.templates, tc.path, got, tc.want)
 		}
+	}
+}
+
+// saveTemplate saves a template as editors do, to a temporary file renamed
+// over it, so that the watcher never sees it half written.
+func saveTemplate(t *testing.T, path, text string) {
+	t.Helper()
+	writeFile(t, path+".tmp", text)
+	if err := os.Rename(path+".tmp", path); err != nil {
+		t.Fatal(err)
 	}
 }
