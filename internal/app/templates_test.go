@@ -19,23 +19,8 @@ import (
 // template that does not parse is refused before anything is switched: the
 // pages keep the last good templates and the newsletter keeps running.
 func TestSIGHUPRereadsTemplates(t *testing.T) {
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "posts", "first.md"), "---\ntitle: First post\ndate: 2026-01-01\n---\nBody.\n")
-	writeFile(t, filepath.Join(dir, "tpl", "pages", "style.css"), "/* v1 */")
-	writeFile(t, filepath.Join(dir, "tpl", "feed", "style.xsl"), "<!-- v1 -->")
-	writeFile(t, filepath.Join(dir, "herald.toml"), "templates_dir = \"tpl\"\n"+testConfig+
-		"[smtp]\nfrom = \"news@blog.example.com\"\n[newsletter]\nenabled = true\nschedule = \"0 9 * * 1\"\n")
-	cfg, err := config.Load(filepath.Join(dir, "herald.toml"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	hup := make(chan os.Signal, 1)
-	logs := &syncBuffer{}
-	d, err := Start(context.Background(), cfg, Env{Stdout: io.Discard, Stderr: logs, Hup: hup})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { d.stopLoop(); d.Wait() }()
+	dir, d, logs := startWithTemplates(t, hup)
 	get := func(path string) string { t.Helper(); _, body := getFrom(t, d, path); return body }
 	if css, xsl := get("/static/style.css"), get("/feeds/style.xsl"); css != "/* v1 */" || !strings.Contains(xsl, "v1") {
 		t.Fatalf("before the edit: style.css %q, style.xsl %q", css, xsl)
@@ -84,21 +69,7 @@ func TestSIGHUPRereadsTemplates(t *testing.T) {
 // good templates stay in use; the fix is applied in turn. A post saved in
 // the same moment is still published.
 func TestTemplateEditsWatched(t *testing.T) {
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "posts", "first.md"), "---\ntitle: First post\ndate: 2026-01-01\n---\nBody.\n")
-	writeFile(t, filepath.Join(dir, "tpl", "pages", "style.css"), "/* v1 */")
-	writeFile(t, filepath.Join(dir, "herald.toml"), "templates_dir = \"tpl\"\n"+testConfig+
-		"[smtp]\nfrom = \"news@blog.example.com\"\n[newsletter]\nenabled = true\nschedule = \"0 9 * * 1\"\n")
-	cfg, err := config.Load(filepath.Join(dir, "herald.toml"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs := &syncBuffer{}
-	d, err := Start(context.Background(), cfg, Env{Stdout: io.Discard, Stderr: logs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { d.stopLoop(); d.Wait() }()
+	dir, d, logs := startWithTemplates(t, nil)
 	get := func(path string) string { t.Helper(); _, body := getFrom(t, d, path); return body }
 	if css := get("/static/style.css"); css != "/* v1 */" {
 		t.Fatalf("before the edit: style.css %q", css)
@@ -162,4 +133,28 @@ func saveTemplate(t *testing.T, path, text string) {
 	if err := os.Rename(path+".tmp", path); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// startWithTemplates starts a daemon with the newsletter on over one post
+// and templates_dir "tpl" (style.css and style.xsl at v1), with hup as its
+// SIGHUP channel, and stops it when the test ends.
+func startWithTemplates(t *testing.T, hup chan os.Signal) (string, *Daemon, *syncBuffer) {
+	t.Helper()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "posts", "first.md"), "---\ntitle: First post\ndate: 2026-01-01\n---\nBody.\n")
+	writeFile(t, filepath.Join(dir, "tpl", "pages", "style.css"), "/* v1 */")
+	writeFile(t, filepath.Join(dir, "tpl", "feed", "style.xsl"), "<!-- v1 -->")
+	writeFile(t, filepath.Join(dir, "herald.toml"), "templates_dir = \"tpl\"\n"+testConfig+
+		"[smtp]\nfrom = \"news@blog.example.com\"\n[newsletter]\nenabled = true\nschedule = \"0 9 * * 1\"\n")
+	cfg, err := config.Load(filepath.Join(dir, "herald.toml"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	d, err := Start(context.Background(), cfg, Env{Stdout: io.Discard, Stderr: logs, Hup: hup})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.stopLoop(); d.Wait() })
+	return dir, d, logs
 }
