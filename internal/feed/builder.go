@@ -29,6 +29,7 @@ type Builder struct {
 	items   map[*post.Post]item
 	feeds   map[string]*built // by feed folder
 	index   []byte            // the last HTML view of the feeds (IndexPath)
+	viewOf  []*spec           // the feeds index shows
 
 	cache     *lru.Cache[*post.Post, item] // BuildTo's items, bounded
 	indexFile File                         // BuildTo's last IndexPath, without Data
@@ -36,6 +37,7 @@ type Builder struct {
 	lastPublished []*post.Post // a copy of the last successful Build's input
 	lastSpecs     []*spec      // and its feeds, for selectFeeds to patch
 	fullScans     int          // full selection passes so far, for tests
+	viewRenders   int          // renderView's renders so far, for tests
 }
 
 // built is one feed's last output and what it was made from.
@@ -83,17 +85,31 @@ func (b *Builder) Build(published []*post.Post) ([]File, error) {
 	if err := b.renderFeeds(stale, next); err != nil {
 		return nil, err
 	}
-	if b.cfg.index != nil && (len(stale) > 0 || len(specs) != len(b.feeds) || b.index == nil) {
-		index, err := b.cfg.renderIndex(specs)
-		if err != nil {
-			return nil, err
-		}
-		b.index = index
+	if _, err := b.renderView(specs); err != nil {
+		return nil, err
 	}
 	b.feeds = next
 	b.pruneItems(specs)
 	b.remember(published, specs)
 	return b.files(specs), nil
+}
+
+// renderView renders the HTML view of the feeds of specs into b.index,
+// unless the view there shows the same already (see sameView): an edit of
+// a post's body changes feeds but not the view, whose template costs more
+// than the feeds' splicing. It reports whether it rendered; a new view
+// forgets BuildTo's record of the view on disk, which holds the old one.
+func (b *Builder) renderView(specs []*spec) (bool, error) {
+	if b.cfg.index == nil || b.index != nil && sameView(b.viewOf, specs) {
+		return false, nil
+	}
+	index, err := b.cfg.renderIndex(specs)
+	if err != nil {
+		return false, err
+	}
+	b.index, b.viewOf, b.indexFile = index, specs, File{}
+	b.viewRenders++
+	return true, nil
 }
 
 // staleFeeds returns the specs whose title or post list differ from the

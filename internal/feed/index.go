@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"slices"
 	"strings"
 
+	"github.com/heraldhq/herald/internal/post"
 	"github.com/heraldhq/herald/templates"
 )
 
@@ -61,11 +63,11 @@ func (c *config) renderIndex(specs []*spec) ([]byte, error) {
 	for _, s := range specs {
 		switch {
 		case s.dir == "":
-			page.Site = c.indexFeed(s, indexPosts)
+			page.Site = c.indexFeed(s)
 		case strings.HasPrefix(s.dir, "tags/"):
-			page.Tags = append(page.Tags, c.indexFeed(s, indexTopicPosts))
+			page.Tags = append(page.Tags, c.indexFeed(s))
 		default:
-			page.Authors = append(page.Authors, c.indexFeed(s, indexTopicPosts))
+			page.Authors = append(page.Authors, c.indexFeed(s))
 		}
 	}
 	var buf bytes.Buffer
@@ -82,15 +84,54 @@ var formatLinks = map[string]indexLink{
 	FormatJSON: {Label: "JSON Feed", Type: "application/feed+json"},
 }
 
-func (c *config) indexFeed(s *spec, n int) indexFeed {
+func (c *config) indexFeed(s *spec) indexFeed {
 	f := indexFeed{Title: clean(s.title)}
 	for _, format := range c.formats {
 		l := formatLinks[format]
 		l.URL = c.selfURL(filePath(s, format))
 		f.Links = append(f.Links, l)
 	}
-	for _, p := range s.posts[:min(n, len(s.posts))] {
-		f.Posts = append(f.Posts, indexPost{Title: clean(p.Title), URL: p.Permalink, Date: p.Date.Format("2 January 2006")})
+	for _, p := range viewPosts(s) {
+		f.Posts = append(f.Posts, indexPost{Title: clean(p.Title), URL: p.Permalink, Date: indexDate(p)})
 	}
 	return f
+}
+
+func indexDate(p *post.Post) string { return p.Date.Format("2 January 2006") }
+
+// viewPosts is how many of s's newest posts the view lists.
+func viewPosts(s *spec) []*post.Post {
+	n := indexTopicPosts
+	if s.dir == "" {
+		n = indexPosts
+	}
+	return s.posts[:min(n, len(s.posts))]
+}
+
+// sameView reports whether the HTML view of the feeds of specs shows what
+// the view of old shows: the same feeds in the same order, with the same
+// titles, listing the same posts' titles, links and dates. It is what
+// renderIndex reads of specs (the rest comes from the Builder's settings,
+// which never change), so an edit of a post's body, or of any post not
+// among a feed's newest, needs no new view. The cost is a pointer
+// comparison per listed post, and more only for the posts that changed.
+func sameView(old, specs []*spec) bool {
+	if old == nil || len(old) != len(specs) {
+		return false
+	}
+	for i, s := range specs {
+		o := old[i]
+		if o == s {
+			continue
+		}
+		if o.dir != s.dir || o.title != s.title || !slices.EqualFunc(viewPosts(o), viewPosts(s), sameListing) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameListing reports whether the view lists a and b alike.
+func sameListing(a, b *post.Post) bool {
+	return a == b || a.Title == b.Title && a.Permalink == b.Permalink && indexDate(a) == indexDate(b)
 }

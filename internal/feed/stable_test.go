@@ -93,6 +93,7 @@ func TestIncrementalMatchesCold(t *testing.T) {
 	retag.Tags = []string{"go"}
 	second := *fx.posts[0]
 	second.Title = "Second edit"
+	body := retag // a new version with the same fields: an edit of the body
 	steps := []struct {
 		name      string
 		posts     []*post.Post
@@ -105,6 +106,7 @@ func TestIncrementalMatchesCold(t *testing.T) {
 		{"post removed", replaceAt(fx.posts, 2, &edit)[1:], []string{"tags/عربي/rss.xml", "authors/omar/atom.xml"}, true},
 		{"post added back", replaceAt(fx.posts, 2, &edit), nil, true},
 		{"retagged", replaceAt(fx.posts, 2, &retag), []string{"tags/xml/rss.xml"}, true},
+		{"body edit", replaceAt(fx.posts, 2, &body), []string{"tags/xml/rss.xml", IndexPath}, false},
 	}
 	prev := byPath(mustBuild(t, b, fx.posts))
 	for _, s := range steps {

@@ -50,13 +50,9 @@ func (b *Builder) BuildTo(published []*post.Post, w *Writer) ([]File, Written, e
 			stale = append(stale, s)
 		}
 	}
-	indexChanged := b.cfg.index != nil && (len(stale) > 0 || len(specs) != len(b.feeds) || b.index == nil)
-	if indexChanged {
-		index, err := b.cfg.renderIndex(specs)
-		if err != nil {
-			return nil, Written{}, err
-		}
-		b.index = index
+	indexChanged, err := b.renderView(specs)
+	if err != nil {
+		return nil, Written{}, err
 	}
 
 	// Every file in the order of the result, and where each stale feed's
