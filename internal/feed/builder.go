@@ -177,7 +177,7 @@ func (b *Builder) renderSpec(s *spec) (*built, error) {
 	}
 	res := &built{title: s.title, posts: s.posts}
 	for _, f := range b.cfg.formats {
-		file, err := b.cfg.renderFeed(s, f, items)
+		file, err := b.cfg.renderFeed(s, f, items, nil)
 		if err != nil {
 			return nil, err
 		}

@@ -75,25 +75,28 @@ func modified(posts []*post.Post) time.Time {
 	return t
 }
 
-func (c *config) renderFeed(s *spec, f string, items []item) (File, error) {
+// renderFeed renders format f of feed s from its items. The bytes are
+// appended to dst[:0], whose room is reused when it is large enough: pass
+// nil for bytes of their own.
+func (c *config) renderFeed(s *spec, f string, items []item, dst []byte) (File, error) {
 	mod := modified(s.posts)
 	file := File{Path: filePath(s, f)}
 	var err error
 	switch f {
 	case FormatRSS:
 		file.ContentType = TypeRSS
-		file.Data, err = c.rssData(s, mod, items)
+		file.Data, err = c.rssData(s, mod, items, dst)
 	case FormatAtom:
 		file.ContentType = TypeAtom
-		file.Data, err = c.atomData(s, mod, items)
+		file.Data, err = c.atomData(s, mod, items, dst)
 	case FormatJSON:
 		file.ContentType = TypeJSON
-		file.Data, err = c.jsonData(s, items)
+		file.Data, err = c.jsonData(s, items, dst)
 	}
 	return file, err
 }
 
-func (c *config) rssData(s *spec, mod time.Time, items []item) ([]byte, error) {
+func (c *config) rssData(s *spec, mod time.Time, items []item, dst []byte) ([]byte, error) {
 	ch := rssChannel{RssFeed: feeds.RssFeed{
 		Title: clean(s.title), Link: c.site.BaseURL, Description: clean(s.description),
 		Language: c.site.Language, Generator: generator, Docs: rssDocs,
@@ -113,10 +116,10 @@ func (c *config) rssData(s *spec, mod time.Time, items []item) ([]byte, error) {
 		ch.AtomLinks = append(ch.AtomLinks, rssAtomLink{Href: c.site.Hub, Rel: "hub"})
 	}
 	doc := rssDoc{Version: "2.0", ContentNS: nsContent, AtomNS: nsAtom, DCNS: nsDC, Channel: ch}
-	return c.spliceXML(doc, self, "</channel>", items, func(it item) []byte { return it.rss })
+	return c.spliceXML(dst, doc, self, "</channel>", items, func(it item) []byte { return it.rss })
 }
 
-func (c *config) atomData(s *spec, mod time.Time, items []item) ([]byte, error) {
+func (c *config) atomData(s *spec, mod time.Time, items []item, dst []byte) ([]byte, error) {
 	self := filePath(s, FormatAtom)
 	selfURL := c.selfURL(self)
 	doc := atomFeed{AtomFeed: feeds.AtomFeed{
@@ -135,19 +138,20 @@ func (c *config) atomData(s *spec, mod time.Time, items []item) ([]byte, error) 
 	if c.site.Hub != "" {
 		doc.Links = append(doc.Links, feeds.AtomLink{Href: c.site.Hub, Rel: "hub"})
 	}
-	return c.spliceXML(doc, self, "</feed>", items, func(it item) []byte { return it.atom })
+	return c.spliceXML(dst, doc, self, "</feed>", items, func(it item) []byte { return it.atom })
 }
 
 // spliceXML marshals the feed header doc and inserts the pre-rendered items
-// before the line holding closing, the header's last end tag.
-func (c *config) spliceXML(doc any, self, closing string, items []item, pick func(item) []byte) ([]byte, error) {
+// before the line holding closing, the header's last end tag, appending
+// to dst[:0].
+func (c *config) spliceXML(dst []byte, doc any, self, closing string, items []item, pick func(item) []byte) ([]byte, error) {
 	head, err := xmlIndent(doc, "")
 	if err != nil {
 		return nil, err
 	}
 	at := bytes.LastIndex(head, []byte(closing))
 	at = bytes.LastIndexByte(head[:at], '\n') + 1
-	var buf bytes.Buffer
+	buf := bytes.NewBuffer(dst[:0])
 	buf.Grow(len(head) + 256 + itemsLen(items, pick))
 	buf.WriteString(xml.Header)
 	if c.xsl != nil {
@@ -175,7 +179,7 @@ func itemsLen(items []item, pick func(item) []byte) int {
 	return n
 }
 
-func (c *config) jsonData(s *spec, items []item) ([]byte, error) {
+func (c *config) jsonData(s *spec, items []item, dst []byte) ([]byte, error) {
 	self := c.selfURL(filePath(s, FormatJSON))
 	doc := feeds.JSONFeed{
 		Version: "https://jsonfeed.org/version/1.1", Title: clean(s.title),
@@ -193,7 +197,7 @@ func (c *config) jsonData(s *spec, items []item) ([]byte, error) {
 		return nil, err
 	}
 	head = bytes.TrimSuffix(head, []byte("\n}"))
-	var buf bytes.Buffer
+	buf := bytes.NewBuffer(dst[:0])
 	buf.Grow(len(head) + 32 + itemsLen(items, func(it item) []byte { return it.json }))
 	buf.Write(head)
 	buf.WriteString(",\n  \"items\": [")

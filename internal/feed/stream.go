@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/heraldhq/herald/internal/lru"
 	"github.com/heraldhq/herald/internal/post"
@@ -13,6 +14,12 @@ import (
 // every item of a few dozen feeds (so an edit re-renders one post, not the
 // feeds' others), whatever the number of feeds and posts.
 const itemCacheBytes = 16 << 20
+
+// feedBuffers hold the bytes of one feed file while BuildTo writes it:
+// a feed is rendered, written and dropped, so the next one reuses its room
+// instead of making a few hundred kilobytes of garbage per file (an edit
+// of a recent post rewrites about ten files).
+var feedBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 // Written is what BuildTo wrote, as Writer.Write counts it.
 type Written struct {
@@ -111,8 +118,10 @@ func (b *Builder) BuildTo(published []*post.Post, w *Writer) ([]File, Written, e
 			}
 			items[j] = it
 		}
+		buf := feedBuffers.Get().(*[]byte)
+		defer feedBuffers.Put(buf)
 		for k, format := range b.cfg.formats {
-			f, err := b.cfg.renderFeed(s, format, items)
+			f, err := b.cfg.renderFeed(s, format, items, *buf)
 			if err != nil {
 				return err
 			}
@@ -120,6 +129,7 @@ func (b *Builder) BuildTo(published []*post.Post, w *Writer) ([]File, Written, e
 			files[idx].Data = f.Data
 			run.put(&files[idx], idx)
 			files[idx].Data = nil
+			*buf = f.Data[:0] // put keeps none of it: the next file reuses it
 		}
 		return nil
 	})
