@@ -42,13 +42,14 @@ func TestSnapshotPostsIn(t *testing.T) {
 
 // TestSnapshotPublished checks Published and Counts, which search the
 // date-sorted posts, against Post.Published for every post at several
-// times: before all, on a date shared by several posts, between, after all.
+// times: before all, on a date shared by several posts, between, after all;
+// an expired post counts as a draft.
 func TestSnapshotPublished(t *testing.T) {
 	day := func(d int) time.Time { return time.Date(2026, 1, d, 0, 0, 0, 0, time.UTC) }
 	posts := []*Post{
 		{Path: "a", Date: day(1)}, {Path: "b", Date: day(3), Draft: true}, {Path: "c", Date: day(3)},
 		{Path: "d", Date: day(3)}, {Path: "e", Date: day(5), Draft: true}, {Path: "f", Date: day(7)},
-		{Path: "g", Date: day(2), Draft: true},
+		{Path: "g", Date: day(2), Draft: true}, {Path: "h", Date: day(2), Expires: day(4)},
 	}
 	s := &Snapshot{byDate: slices.Clone(posts)}
 	slices.SortFunc(s.byDate, newer)
@@ -60,7 +61,7 @@ func TestSnapshotPublished(t *testing.T) {
 				switch {
 				case p.Published(now):
 					want = append(want, p)
-				case p.Draft:
+				case p.Draft, !p.Date.After(now): // a draft, or expired
 					drafts++
 				default:
 					future++

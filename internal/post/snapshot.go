@@ -81,7 +81,12 @@ func (s *Snapshot) Notes() []Problem {
 func (s *Snapshot) Counts(now time.Time) (published, drafts, future int) {
 	nd := s.listNonDrafts()
 	future = firstPublished(nd, now)
-	published = len(s.Published(now))
+	published = len(nd) - future // less the expired: counted, not copied as Published does
+	for _, p := range nd[future:] {
+		if p.expired(now) {
+			published--
+		}
+	}
 	return published, len(s.byDate) - published - future, future
 }
 
