@@ -20,7 +20,7 @@ import (
 // into holds nothing of its own).
 func (w *Writer) owned() (map[string]bool, error) {
 	if w.last != nil {
-		return onDiskPaths(w.last), nil
+		return w.ownedPaths(w.last), nil
 	}
 	data, err := os.ReadFile(filepath.Join(w.dir, ManifestName))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -41,13 +41,17 @@ func (w *Writer) owned() (map[string]bool, error) {
 	return out, nil
 }
 
-// onDiskPaths lists the files of m on disk: each file, and its gzip copy when
-// it has one.
-func onDiskPaths(m map[string]onDisk) map[string]bool {
+// ownedPaths lists the files of m herald owns: each file, and its gzip
+// copy when it has one or one is pending (see DeferGzip). A pending copy
+// counts as written, so that the manifest does not change, and is not
+// written again, when a changed feed loses its copy for the moment and
+// when CompressPending brings it back: twice per feed an edit changes.
+// Call with w.mu held.
+func (w *Writer) ownedPaths(m map[string]onDisk) map[string]bool {
 	out := make(map[string]bool, len(m)*2)
 	for p, d := range m {
 		out[p] = true
-		if d.gz > 0 {
+		if _, pending := w.pending[p]; d.gz > 0 || pending {
 			out[p+GzSuffix] = true
 		}
 	}
@@ -64,7 +68,7 @@ func (w *Writer) removeStale(owned map[string]bool, keep map[string]onDisk) (int
 	}
 	removed := 0
 	var errs []error
-	kept := onDiskPaths(keep)
+	kept := w.ownedPaths(keep)
 	for _, p := range candidates {
 		if kept[p] {
 			continue
@@ -113,7 +117,7 @@ func (w *Writer) isGzipCopy(p string, owned map[string]bool) bool {
 // saveManifest writes the manifest when keep's paths (with their gzip
 // copies) are not the ones it lists.
 func (w *Writer) saveManifest(keepFiles map[string]onDisk) error {
-	keep := onDiskPaths(keepFiles)
+	keep := w.ownedPaths(keepFiles)
 	if len(w.manifest) == len(keep) && !slices.ContainsFunc(slices.Collect(maps.Keys(keep)), func(p string) bool { return !w.manifest[p] }) {
 		return nil
 	}

@@ -286,3 +286,50 @@ func TestBuildToLeavesOutFilesItKept(t *testing.T) {
 		t.Errorf("Kept %v, %d files", w.Kept(), len(files))
 	}
 }
+
+// TestDeferGzipKeepsTheManifest: a changed feed whose gzip copy waits for
+// CompressPending keeps its copy in the manifest, so that neither the
+// write nor CompressPending writes the manifest again; a copy that does
+// not pay leaves it.
+func TestDeferGzipKeepsTheManifest(t *testing.T) {
+	dir := t.TempDir()
+	clock := utc("2026-12-01T10:00:00Z")
+	w := NewWriter(dir)
+	w.SetClock(func() time.Time { return clock })
+	w.DeferGzip()
+	big := func(s string) []byte { return []byte("<rss>" + strings.Repeat(s, 200) + "</rss>") }
+	files := []File{{Path: "rss.xml", ContentType: TypeRSS, Data: big("one ")}, {Path: "tags/go/rss.xml", ContentType: TypeRSS, Data: big("go ")}}
+	mustWrite(t, w.Write, files, counts{written: 2})
+	if _, _, err := w.CompressPending(0); err != nil {
+		t.Fatal(err)
+	}
+	manifest := filepath.Join(dir, ManifestName)
+	ino, _ := inode(t, manifest)
+	listed, _ := os.ReadFile(manifest)
+
+	clock = clock.Add(time.Minute)
+	files = []File{{Path: "rss.xml", ContentType: TypeRSS, Data: big("two ")}, {Path: "tags/go/rss.xml", ContentType: TypeRSS, Data: big("go ")}}
+	mustWrite(t, w.Write, files, counts{written: 1, unchanged: 1})
+	if ino2, _ := inode(t, manifest); ino2 != ino {
+		t.Error("the write of a changed feed wrote the manifest again though the files are the same")
+	}
+	if _, _, err := w.CompressPending(0); err != nil {
+		t.Fatal(err)
+	}
+	if ino2, _ := inode(t, manifest); ino2 != ino {
+		t.Error("CompressPending wrote the manifest again though it listed the copy")
+	}
+	if now, _ := os.ReadFile(manifest); !bytes.Equal(now, listed) || !bytes.Contains(now, []byte("\nrss.xml.gz\n")) {
+		t.Errorf("the manifest changed or lost the copy:\n%s\nwas:\n%s", now, listed)
+	}
+
+	// Bytes that do not compress: no copy, and the manifest no longer owns one.
+	files[0].Data = []byte("\x8f\x12\xe4\x01\x99\x7a\x33\xc0\x5d\x0e\xf1\x42\xab\x6c\x27\x90")
+	mustWrite(t, w.Write, files, counts{written: 1, unchanged: 1})
+	if _, _, err := w.CompressPending(0); err != nil {
+		t.Fatal(err)
+	}
+	if now, _ := os.ReadFile(manifest); bytes.Contains(now, []byte("\nrss.xml.gz\n")) || !bytes.Contains(now, []byte("\ntags/go/rss.xml.gz\n")) {
+		t.Errorf("after a copy that does not pay, the manifest lists:\n%s", now)
+	}
+}

@@ -45,7 +45,8 @@ func Write(dir string, files []File) (written, unchanged, removed int, err error
 }
 
 // ManifestName is the file in the output folder listing, one slash path a
-// line, the files herald wrote there: the only ones it ever removes.
+// line, the files herald wrote there (and the gzip copies DeferGzip left
+// for later): the only ones it ever removes.
 const ManifestName = ".herald-files"
 
 // Writer writes feeds into one folder and remembers what it wrote (sizes,
@@ -477,7 +478,7 @@ func (w *Writer) CompressPending(max int) (written map[string]int64, more bool, 
 			errs[i] = fmt.Errorf("writing feed %s%s: %w", p, GzSuffix, errs[i])
 		}
 	}
-	if len(written) > 0 {
+	if len(paths) > 0 { // a copy that was not written is no longer owned
 		errs = append(errs, w.saveManifest(w.last))
 	}
 	return written, len(w.pending) > 0, errors.Join(errs...)
