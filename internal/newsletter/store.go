@@ -49,5 +49,6 @@ type Store interface {
 	RecoverAll(ctx context.Context, now time.Time) error
 	ResendUncertain(ctx context.Context, issueID int64, now time.Time) (int, error)
 	UncertainCounts(ctx context.Context) (map[int64]int, error)
+	Leases(ctx context.Context, issueID int64) ([]store.Lease, error)
 	DeliveryCounts(ctx context.Context, issueID int64) (map[store.DeliveryStatus]int, error)
 }

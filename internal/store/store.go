@@ -82,6 +82,17 @@ type Handoff struct {
 	Owner        string // the claim's owner; checked for sending, ignored for sent
 }
 
+// Lease is what one owner holds of an issue's deliveries: how many are
+// claimed and sending under its lease, and when the last of those leases
+// ends (it may be past: a dead owner's claims stay until someone claims
+// them again).
+type Lease struct {
+	Owner   string
+	Claimed int
+	Sending int
+	Until   time.Time
+}
+
 // QueuedMail is a confirmation or welcome email waiting in the queue.
 type QueuedMail struct {
 	ID            int64
@@ -228,6 +239,12 @@ type Store interface {
 	// holds (claimed or sending) and returns how many. A live sender calls
 	// it well within the lease, so its claims outlive it only briefly.
 	RenewLease(ctx context.Context, owner string, until, now time.Time) (int, error)
+	// Leases returns, by owner, the deliveries of the issue that are
+	// claimed or sending, with the end of the owner's latest lease, live or
+	// expired; none (and no error) for an issue without such deliveries or
+	// a missing issue. A sender waiting for the rest of an issue reads who
+	// holds it, and until when.
+	Leases(ctx context.Context, issueID int64) ([]Lease, error)
 	// UncertainCounts returns the number of uncertain deliveries of every
 	// issue that has any, keyed by issue id.
 	UncertainCounts(ctx context.Context) (map[int64]int, error)

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/heraldhq/herald/internal/store"
+	"github.com/heraldhq/herald/internal/store/internal/codec"
 )
 
 // DeliveryCounts returns how many deliveries of the issue have each
@@ -53,4 +54,27 @@ func qualified(alias, columns string) string {
 
 func sortDeliveries(ds []store.Delivery) {
 	sort.Slice(ds, func(i, j int) bool { return ds[i].SubscriberID < ds[j].SubscriberID })
+}
+
+// Leases returns, by owner, the issue's claimed and sending deliveries
+// and the end of the owner's latest lease; see store.Store. It reads the
+// few held rows from deliveries_held.
+func (s *Store) Leases(ctx context.Context, issueID int64) ([]store.Lease, error) {
+	var leases []store.Lease
+	err := s.withConn(ctx, fmt.Sprintf("read the leases of issue %d", issueID), func(tx dbtx) error {
+		rows, err := tx.Query(ctx, `SELECT owner, status, count(*), max(lease_until) FROM deliveries
+			WHERE issue_id = $1 AND status IN ('claimed', 'sending') GROUP BY owner, status ORDER BY owner`, issueID)
+		if err != nil {
+			return err
+		}
+		var owner, status string
+		var n int
+		var until int64
+		_, err = pgx.ForEachRow(rows, []any{&owner, &status, &n, &until}, func() error {
+			leases = codec.AddLease(leases, owner, store.DeliveryStatus(status), n, codec.Time(until))
+			return nil
+		})
+		return err
+	})
+	return leases, err
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/heraldhq/herald/internal/store"
+	"github.com/heraldhq/herald/internal/store/internal/codec"
 )
 
 // DeliveryCounts returns how many deliveries of the issue have each
@@ -46,4 +47,28 @@ func (s *Store) ListDeliveries(ctx context.Context, issueID int64, status store.
 		return nil, fmt.Errorf("list deliveries of issue %d: %w", issueID, err)
 	}
 	return list, nil
+}
+
+// Leases returns, by owner, the issue's claimed and sending deliveries
+// and the end of the owner's latest lease; see store.Store. It reads the
+// few held rows from deliveries_held.
+func (s *Store) Leases(ctx context.Context, issueID int64) ([]store.Lease, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT owner, status, count(*), max(lease_until) FROM deliveries
+		WHERE issue_id = ? AND (status = 'claimed' OR status = 'sending') GROUP BY owner, status ORDER BY owner`, issueID)
+	if err != nil {
+		return nil, fmt.Errorf("read the leases of issue %d: %w", issueID, err)
+	}
+	defer rows.Close()
+	var leases []store.Lease
+	for rows.Next() {
+		var owner string
+		var status store.DeliveryStatus
+		var n int
+		var until int64
+		if err := rows.Scan(&owner, &status, &n, &until); err != nil {
+			return nil, fmt.Errorf("read the leases of issue %d: %w", issueID, err)
+		}
+		leases = codec.AddLease(leases, owner, status, n, codec.Time(until))
+	}
+	return leases, rows.Err()
 }

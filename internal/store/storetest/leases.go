@@ -74,6 +74,43 @@ func runLeases(t *testing.T, open Opener) {
 		wantErr(t, "MarkSending twice", markSending(f.ctx, f.s, is.ID, ds[0].SubscriberID, "i1", t0), store.ErrNotClaimed)
 	})
 	t.Run("ReleaseOwnerAndRecoverAll", func(t *testing.T) { runRelease(t, open) })
+	t.Run("LeasesByOwner", func(t *testing.T) { runLeasesByOwner(t, open) })
+}
+
+// runLeasesByOwner has i1 claim two deliveries and hand one off, i2 claim
+// one later, and checks what Leases reports of them, before and after
+// the leases expire and the claims are taken over.
+func runLeasesByOwner(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	f.addMany(4, subscriber.Active)
+	is, other := f.issue("k"), f.issue("other")
+	f.enqueue(is.ID)
+	f.enqueue(other.ID)
+	wantLeases := func(what string, want []store.Lease) {
+		t.Helper()
+		got, err := f.s.Leases(f.ctx, is.ID)
+		if err != nil {
+			t.Fatalf("Leases %s: %v", what, err)
+		}
+		wantEqual(t, "leases "+what, got, want)
+	}
+	wantLeases("before any claim", nil)
+	ds := f.claim(is.ID, "i1", 2, t0)
+	if err := markSending(f.ctx, f.s, is.ID, ds[0].SubscriberID, "i1", t0); err != nil {
+		t.Fatalf("MarkSending: %v", err)
+	}
+	f.claim(is.ID, "i2", 1, at(10*time.Second))
+	f.claim(other.ID, "i3", 4, t0) // another issue's claims are not this one's
+	wantLeases("with two owners", []store.Lease{
+		{Owner: "i1", Claimed: 1, Sending: 1, Until: at(time.Minute)},
+		{Owner: "i2", Claimed: 1, Until: at(70 * time.Second)}})
+	f.claim(is.ID, "i4", 10, at(time.Minute)) // i1's lease ended: its sending row is uncertain, its claim i4's
+	wantLeases("after i1's lease ended", []store.Lease{
+		{Owner: "i2", Claimed: 1, Until: at(70 * time.Second)},
+		{Owner: "i4", Claimed: 2, Until: at(2 * time.Minute)}})
+	if got, err := f.s.Leases(f.ctx, 999); err != nil || len(got) != 0 {
+		t.Errorf("Leases of a missing issue = %v, %v; want none", got, err)
+	}
 }
 
 // runRelease gives two owners a claimed and a sending delivery each, then

@@ -168,3 +168,22 @@ func Rekey(email, key string) (newEmail, newKey string, changed bool) {
 	}
 	return canon, k, true
 }
+
+// AddLease folds one (owner, status) count of held deliveries, with the
+// latest lease end of those rows, into leases, which the rows reach
+// ordered by owner: the drivers read leases grouped that way.
+func AddLease(leases []store.Lease, owner string, status store.DeliveryStatus, n int, until time.Time) []store.Lease {
+	if len(leases) == 0 || leases[len(leases)-1].Owner != owner {
+		leases = append(leases, store.Lease{Owner: owner})
+	}
+	l := &leases[len(leases)-1]
+	if status == store.DeliverySending {
+		l.Sending += n
+	} else {
+		l.Claimed += n
+	}
+	if until.After(l.Until) {
+		l.Until = until
+	}
+	return leases
+}
