@@ -88,6 +88,7 @@ func runSend(ctx context.Context, c *command, args []string, e env) error {
 	opts.Resuming = func(is store.Issue, open int) {
 		fmt.Fprintf(e.stdout, "Resuming issue %d: %s pending\n", is.ID, plural.Grouped(open, "delivery"))
 	}
+	opts.Held = func(h newsletter.Held) { printHeld(e.stdout, h) }
 	res, err := g.News.SendNow(ctx, opts)
 	if errors.Is(err, newsletter.ErrNothingNew) {
 		fmt.Fprintln(e.stdout, "Nothing new since the last issue; nothing sent")
@@ -145,6 +146,40 @@ func printSendResult(w io.Writer, opts newsletter.SendOptions, res newsletter.Se
 			fmt.Fprintf(w, "%s %s\n", ended, took.Round(time.Millisecond))
 		}
 	}
+}
+
+// printHeld says what a send waits for, or what came of it, when another
+// herald holds deliveries of the issue under its lease: a send that waits
+// in silence reads as hung.
+func printHeld(w io.Writer, h newsletter.Held) {
+	until := h.Until.Format("15:04:05 MST")
+	switch h.Event {
+	case newsletter.HeldWaiting:
+		fmt.Fprintf(w, "Waiting for %s of issue %d claimed by another herald (stopped, or still sending %s) until %s at the latest\n",
+			plural.Grouped(h.Deliveries(), "delivery"), h.IssueID, plural.Them(h.Deliveries()), until)
+	case newsletter.HeldRenewed:
+		fmt.Fprintf(w, "The other herald renewed its lease on %s of issue %d: it is still sending %s; waiting until it is done\n",
+			plural.Grouped(h.Deliveries(), "delivery"), h.IssueID, plural.Them(h.Deliveries()))
+	case newsletter.HeldResumed:
+		fmt.Fprintf(w, "The other herald's lease ended at %s", until)
+		if h.Claimed > 0 {
+			fmt.Fprintf(w, ": resuming its %s of issue %d", plural.Grouped(h.Claimed, "claimed delivery"), h.IssueID)
+		}
+		fmt.Fprintln(w)
+		if h.Sending > 0 {
+			fmt.Fprintf(w, "%s it was handing to the relay %s held uncertain, not sent again (the relay may have %s): "+
+				"see herald issues show %d; herald send -resend-uncertain -issue %d sends %s again\n",
+				plural.Capitalized(plural.Grouped(h.Sending, "delivery")), isAre(h.Sending), plural.Them(h.Sending),
+				h.IssueID, h.IssueID, plural.Them(h.Sending))
+		}
+	}
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }
 
 // postNote names the post of a per-post issue.

@@ -76,7 +76,7 @@ func (n *Newsletter) Resume(ctx context.Context) error {
 	}
 	for _, is := range issues {
 		n.log.Info("Resuming issue", "issue_id", is.ID, "key", is.Key)
-		if err := n.deliverIssue(ctx, is, nil); err != nil {
+		if err := n.deliverIssue(ctx, is, observers{}); err != nil {
 			return err
 		}
 	}
@@ -120,7 +120,7 @@ func (n *Newsletter) resendUncertain(ctx context.Context, issueID int64) (int, e
 		return 0, fmt.Errorf("reopen issue %d: %w", issueID, err)
 	}
 	is.Status = store.IssueSending
-	return k, n.deliverForeground(ctx, is, nil)
+	return k, n.deliverForeground(ctx, is, observers{})
 }
 
 // Run is the daemon loop: it resumes unfinished issues, catches up the

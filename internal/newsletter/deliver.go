@@ -19,12 +19,20 @@ func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
 // progress reports sent of total deliveries final; nil reports nothing.
 type progress func(done, total int)
 
+// observers are what a foreground send (herald send) is told while it
+// delivers an issue; the zero value, the daemon's, tells nothing beyond
+// the log.
+type observers struct {
+	progress progress
+	held     func(Held) // see SendOptions.Held
+}
+
 // deliverIssue sends issue is to its recipients. In per-post mode a run's
 // issue is split into one issue per post first. It returns when every
 // delivery is final (or held uncertain), or when ctx ends.
-func (n *Newsletter) deliverIssue(ctx context.Context, is store.Issue, report progress) error {
+func (n *Newsletter) deliverIssue(ctx context.Context, is store.Issue, obs observers) error {
 	if n.opts.Mode == PerPost && !isPostIssue(is.Key) && len(is.PostIDs) > 0 {
-		return n.splitPerPost(ctx, is, report)
+		return n.splitPerPost(ctx, is, obs)
 	}
 	install, err := n.installID(ctx, true)
 	if err != nil {
@@ -36,7 +44,7 @@ func (n *Newsletter) deliverIssue(ctx context.Context, is store.Issue, report pr
 	}
 	c := &content{issueID: is.ID, date: is.ScheduledAt, posts: n.postsByID(is.PostIDs)}
 	c.vacation, c.next = n.vacationNotice(is.ScheduledAt)
-	if err := n.runWorkers(ctx, c, report); err != nil {
+	if err := n.runWorkers(ctx, c, obs); err != nil {
 		return err
 	}
 	return n.finishIssue(ctx, is)
@@ -46,7 +54,7 @@ func isPostIssue(key string) bool { return strings.Contains(key, "/") }
 
 // splitPerPost creates one issue per post of the run's issue (oldest post
 // first), marks the run's issue sent and delivers each.
-func (n *Newsletter) splitPerPost(ctx context.Context, run store.Issue, report progress) error {
+func (n *Newsletter) splitPerPost(ctx context.Context, run store.Issue, obs observers) error {
 	var children []store.Issue
 	for i := len(run.PostIDs) - 1; i >= 0; i-- {
 		child := run
@@ -65,7 +73,7 @@ func (n *Newsletter) splitPerPost(ctx context.Context, run store.Issue, report p
 		if child.Status != store.IssueSending {
 			continue
 		}
-		if err := n.deliverIssue(ctx, child, report); err != nil {
+		if err := n.deliverIssue(ctx, child, obs); err != nil {
 			return err
 		}
 	}
@@ -76,14 +84,14 @@ func (n *Newsletter) splitPerPost(ctx context.Context, run store.Issue, report p
 // left to send, or one of them stops: then the others stop after their
 // transaction in flight, and this instance's claims go back to pending.
 // A worker stopped by the relay makes the result a *RelayError.
-func (n *Newsletter) runWorkers(ctx context.Context, c *content, report progress) error {
+func (n *Newsletter) runWorkers(ctx context.Context, c *content, obs observers) error {
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stopRenewing := n.keepLeases(wctx)
 	var wg sync.WaitGroup
 	errs := make([]error, n.opts.Workers)
 	marks := newHandoffs(n.opts.Store, n.now)
-	rep := &reporter{n: n, fn: report, lastProgress: n.now()}
+	rep := &reporter{n: n, fn: obs.progress, lastProgress: n.now(), held: &heldWatch{n: n, issueID: c.issueID, tell: obs.held}}
 	for i := range n.opts.Workers {
 		w := &worker{n: n, c: c, owner: n.workerOwner(i), marks: marks, rep: rep}
 		wg.Go(func() {
@@ -123,8 +131,9 @@ const reportEvery = time.Second
 // workers, one call at a time, at most once per reportEvery unless forced.
 // A nil fn reports nothing.
 type reporter struct {
-	n  *Newsletter
-	fn progress
+	n    *Newsletter
+	fn   progress
+	held *heldWatch // the deliveries of the issue another herald holds
 
 	mu           sync.Mutex
 	last         time.Time
@@ -168,8 +177,11 @@ var ErrRetriesLater = errors.New("deliveries wait for a later retry")
 
 // waitForRest reports done when no delivery of the issue is pending,
 // claimed or sending; else it waits a little for retries coming due or
-// for other instances' claims. With Options.GiveUp, a send that accepted
-// nothing for that long while retries wait stops with ErrRetriesLater.
+// for other instances' claims, and then looks who holds the claims, so
+// that a wait on another herald's lease is told (see heldWatch) before
+// the next claim takes what that lease held. With Options.GiveUp, a send
+// that accepted nothing for that long while retries wait stops with
+// ErrRetriesLater.
 func (n *Newsletter) waitForRest(ctx context.Context, issueID int64, rep *reporter) (bool, error) {
 	counts, err := n.opts.Store.DeliveryCounts(ctx, issueID)
 	if err != nil {
@@ -182,7 +194,13 @@ func (n *Newsletter) waitForRest(ctx context.Context, issueID int64, rep *report
 	if n.opts.GiveUp > 0 && pending > 0 && rep.idle() >= n.opts.GiveUp {
 		return false, fmt.Errorf("issue %d: %d %w (nothing accepted for %s)", issueID, pending, ErrRetriesLater, n.opts.GiveUp)
 	}
-	return false, clock.Sleep(ctx, n.opts.Clock, restPoll(pending > 0, n.opts.RetryBase))
+	if err := clock.Sleep(ctx, n.opts.Clock, restPoll(pending > 0, n.opts.RetryBase)); err != nil {
+		return false, err
+	}
+	if counts[store.DeliveryClaimed]+counts[store.DeliverySending] > 0 {
+		rep.held.look(ctx)
+	}
+	return false, nil
 }
 
 // restPoll is how long a worker with nothing to claim waits before looking

@@ -27,7 +27,7 @@ func (n *Newsletter) Tick(ctx context.Context, r schedule.Run) (store.Issue, err
 	if err != nil || is.Status != store.IssueSending {
 		return is, err
 	}
-	return is, n.deliverIssue(ctx, is, nil)
+	return is, n.deliverIssue(ctx, is, observers{})
 }
 
 // openIssue records the issue of run r. A non-empty skip records it

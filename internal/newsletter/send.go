@@ -35,7 +35,14 @@ type SendOptions struct {
 	// Progress, when set, is called after each batch with the deliveries
 	// done and the total.
 	Progress func(done, total int)
+	// Held, when set, is told when the send waits for deliveries another
+	// herald holds under its lease (stopped, or still sending them), when
+	// that herald renewed its lease past the time told, and when the lease
+	// ended with them still held; once each per issue, from any goroutine.
+	Held func(Held)
 }
+
+func (o SendOptions) observers() observers { return observers{progress: o.Progress, held: o.Held} }
 
 // IssueResult is the ledger of one issue a send delivered (or resumed).
 type IssueResult struct {
@@ -125,7 +132,7 @@ func (n *Newsletter) SendNow(ctx context.Context, opts SendOptions) (SendResult,
 		return res, err
 	}
 	res.IssueID = is.ID
-	sendErr := n.deliverForeground(ctx, is, opts.Progress)
+	sendErr := n.deliverForeground(ctx, is, opts.observers())
 	return res, errors.Join(sendErr, n.addResults(context.WithoutCancel(ctx), is, false, &res))
 }
 
@@ -145,7 +152,7 @@ func (n *Newsletter) resumeAll(ctx context.Context, opts SendOptions, res *SendR
 			opts.Resuming(is, openCount(counts))
 		}
 		n.log.Info("Resuming issue", "issue_id", is.ID, "key", is.Key)
-		sendErr := n.deliverForeground(ctx, is, opts.Progress)
+		sendErr := n.deliverForeground(ctx, is, opts.observers())
 		if err := errors.Join(sendErr, n.addResults(context.WithoutCancel(ctx), is, true, res)); err != nil {
 			return true, err
 		}
@@ -217,11 +224,11 @@ func (n *Newsletter) postIssues(ctx context.Context, run store.Issue) ([]store.I
 // a relay it cannot reach (or that answers 4xx at connect) is tried again
 // with backoff until GiveUp has passed, then the *RelayError is returned;
 // a relay refusing for good (AUTH, TLS, 5xx) returns at once.
-func (n *Newsletter) deliverForeground(ctx context.Context, is store.Issue, report progress) error {
+func (n *Newsletter) deliverForeground(ctx context.Context, is store.Issue, obs observers) error {
 	var since time.Time
 	wait := time.Second
 	for {
-		err := n.deliverIssue(ctx, is, report)
+		err := n.deliverIssue(ctx, is, obs)
 		re := asRelayError(err)
 		if re == nil || !re.Temporary() || n.opts.GiveUp <= 0 {
 			return err
