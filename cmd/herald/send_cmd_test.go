@@ -13,6 +13,7 @@ import (
 
 	"github.com/heraldhq/herald/internal/clock/clocktest"
 	"github.com/heraldhq/herald/internal/mail/smtptest"
+	"github.com/heraldhq/herald/internal/plural"
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/subscriber"
 	"github.com/heraldhq/herald/internal/testkit"
@@ -250,12 +251,14 @@ func testSendAfterKill(t *testing.T, site *faultSite) {
 	if killedAt >= total {
 		t.Fatalf("the send finished (%d messages) before it was killed", killedAt)
 	}
+	left, _ := site.ledger(t)
 	out, code, _ := site.send(t, context.Background())
 	t.Logf("killed after %d of %d messages; then:\n%s", killedAt, total, out)
 	if !strings.Contains(out, "Resuming issue 1: ") {
 		t.Errorf("herald send after the kill did not resume the issue:\n%s", out)
 	}
 	ds, _ := site.ledger(t)
+	checkHeldTold(t, site, left, ds, out)
 	got := received(srv)
 	uncertain := 0
 	for i := range total {
@@ -279,6 +282,71 @@ func testSendAfterKill(t *testing.T, site *faultSite) {
 	if (uncertain > 0) != (code == 1) {
 		t.Errorf("exit %d with %d uncertain", code, uncertain)
 	}
+}
+
+// checkHeldTold checks what herald send said of the deliveries the killed
+// process held (left, the ledger after the kill; ds, after the send). With
+// SQLite the data folder's lock proves it dead: its claims are taken back
+// at once, nothing to wait for. With PostgreSQL they stay under its lease:
+// the send says once that it waits for them and until when, then that it
+// resumed them when the lease ended, and that those it was handing to the
+// relay are held uncertain, and how to resend them.
+func checkHeldTold(t *testing.T, site *faultSite, left, ds map[string]store.Delivery, out string) {
+	t.Helper()
+	claimed, sending, until := 0, 0, time.Time{}
+	for _, d := range left {
+		switch d.Status {
+		case store.DeliveryClaimed:
+			claimed++
+		case store.DeliverySending:
+			sending++
+		default:
+			continue
+		}
+		if d.LeaseUntil.After(until) {
+			until = d.LeaseUntil
+		}
+	}
+	if site.pg == "" || claimed+sending == 0 {
+		if strings.Contains(out, "Waiting for") || strings.Contains(out, "lease ended") {
+			t.Errorf("herald send waited for %d claimed and %d sending deliveries on %s:\n%s", claimed, sending, site.storeName(), out)
+		}
+		return
+	}
+	at := until.UTC().Format("15:04:05 UTC")
+	want := []string{
+		fmt.Sprintf("Waiting for %s of issue 1 claimed by another herald (stopped, or still sending ", plural.Grouped(claimed+sending, "delivery")),
+		") until " + at + " at the latest\n",
+		"The other herald's lease ended at " + at,
+	}
+	if claimed > 0 {
+		want = append(want, fmt.Sprintf(": resuming its %s of issue 1\n", plural.Grouped(claimed, "claimed delivery")))
+	}
+	if sending > 0 {
+		want = append(want, plural.Capitalized(plural.Grouped(sending, "delivery"))+" it was handing to the relay ",
+			"held uncertain, not sent again (the relay may have ", "see herald issues show 1; herald send -resend-uncertain -issue 1 sends ")
+	}
+	for _, w := range want {
+		if strings.Count(out, w) != 1 {
+			t.Errorf("herald send after the kill does not say once %q:\n%s", w, out)
+		}
+	}
+	uncertain := 0
+	for _, d := range ds {
+		if d.Status == store.DeliveryUncertain {
+			uncertain++
+		}
+	}
+	if uncertain != sending {
+		t.Errorf("%d uncertain after the send, want the %d the killed process was handing to the relay", uncertain, sending)
+	}
+}
+
+func (s *faultSite) storeName() string {
+	if s.pg != "" {
+		return "PostgreSQL"
+	}
+	return "SQLite"
 }
 
 // TestSendMailsALatePost: a post added after an issue went out but dated
