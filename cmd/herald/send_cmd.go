@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/term"
@@ -84,11 +85,17 @@ func runSend(ctx context.Context, c *command, args []string, e env) error {
 	}
 	start := time.Now()
 	opts.SingleInstance = app.SingleInstance(cfg)
-	opts.Progress = progress(e.stderr, start)
+	line := progress(e.stderr, start)
+	if line != nil {
+		opts.Progress = line.report
+	}
 	opts.Resuming = func(is store.Issue, open int) {
 		fmt.Fprintf(e.stdout, "Resuming issue %d: %s pending\n", is.ID, plural.Grouped(open, "delivery"))
 	}
-	opts.Held = func(h newsletter.Held) { printHeld(e.stdout, h) }
+	opts.Held = func(h newsletter.Held) {
+		line.interrupt()
+		printHeld(e.stdout, h)
+	}
 	res, err := g.News.SendNow(ctx, opts)
 	if errors.Is(err, newsletter.ErrNothingNew) {
 		fmt.Fprintln(e.stdout, "Nothing new since the last issue; nothing sent")
@@ -226,23 +233,53 @@ func sendStopped(ctx context.Context, w io.Writer, res newsletter.SendResult, er
 	return err
 }
 
-// progress reports count, rate and time left on a terminal; nil elsewhere.
-func progress(w io.Writer, start time.Time) func(done, total int) {
+// progressLine reports count, rate and time left on a terminal, on one
+// line it redraws.
+type progressLine struct {
+	w     io.Writer
+	start time.Time
+
+	mu   sync.Mutex
+	open bool // a line is drawn and not ended
+}
+
+// progress returns the progress line of a send on w when w is a terminal;
+// nil elsewhere.
+func progress(w io.Writer, start time.Time) *progressLine {
 	f, ok := w.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return nil
 	}
-	return func(done, total int) {
-		elapsed := time.Since(start).Seconds()
-		rate := float64(done) / max(elapsed, 1e-3)
-		left := "?"
-		if rate > 0 && total >= done {
-			left = (time.Duration(float64(total-done)/rate) * time.Second).Round(time.Second).String()
-		}
-		fmt.Fprintf(w, "\r%d/%d sent, %.0f/s, %s left   ", done, total, rate, left)
-		if done >= total {
-			fmt.Fprintln(w)
-		}
+	return &progressLine{w: w, start: start}
+}
+
+func (p *progressLine) report(done, total int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	elapsed := time.Since(p.start).Seconds()
+	rate := float64(done) / max(elapsed, 1e-3)
+	left := "?"
+	if rate > 0 && total >= done {
+		left = (time.Duration(float64(total-done)/rate) * time.Second).Round(time.Second).String()
+	}
+	fmt.Fprintf(p.w, "\r%d/%d sent, %.0f/s, %s left   ", done, total, rate, left)
+	p.open = done < total
+	if !p.open {
+		fmt.Fprintln(p.w)
+	}
+}
+
+// interrupt ends the line drawn so far, so that a line printed now, in the
+// middle of a send, starts on a line of its own. A nil line does nothing.
+func (p *progressLine) interrupt() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.open {
+		fmt.Fprintln(p.w)
+		p.open = false
 	}
 }
 

@@ -403,3 +403,23 @@ func TestSendTestCopyNamesTheSetting(t *testing.T) {
 		t.Errorf("send -to with a wrong password = %v, want the setting to check", err)
 	}
 }
+
+// TestProgressLineInterrupted: a line printed in the middle of a send (the
+// wait on another herald's lease) starts on a line of its own, not glued
+// to the progress line; a finished progress line is left as it is.
+func TestProgressLineInterrupted(t *testing.T) {
+	var buf strings.Builder
+	p := &progressLine{w: &buf, start: time.Now()}
+	p.report(10, 60)
+	p.interrupt()
+	p.interrupt()
+	if got := buf.String(); !strings.HasPrefix(got, "\r10/60 sent, ") || strings.Count(got, "\n") != 1 || !strings.HasSuffix(got, "\n") {
+		t.Errorf("progress then two interruptions wrote %q; want the line ended once", got)
+	}
+	p.report(60, 60)
+	p.interrupt()
+	if got := buf.String(); strings.Count(got, "\n") != 2 {
+		t.Errorf("a finished progress line was ended again: %q", got)
+	}
+	(*progressLine)(nil).interrupt() // not a terminal: nothing drawn, nothing to end
+}
