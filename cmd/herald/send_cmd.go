@@ -27,6 +27,12 @@ sends an issue now with the posts published since the last one, through the conf
 (or the outbox folder), recording every delivery in the ledger. Stop herald serve first when the
 store is SQLite; with PostgreSQL several senders share the work.
 
+After a herald was killed in the middle of an issue, the deliveries it had claimed stay under its
+lease with PostgreSQL (15 seconds at most; SQLite takes them back at once): herald send says how
+many it waits for and until when, then resumes them when the lease ends. Those it was handing to
+the relay may have gone out: they are held uncertain, never resent by themselves (see
+-resend-uncertain).
+
 On a database with no baseline (herald serve never ran with the newsletter on), the existing posts
 are recorded as sent and nothing is mailed: only posts published from then on go out.
 

@@ -40,6 +40,10 @@
 // worker never has more than one delivery "sending" and unrecorded. A live
 // instance renews its leases every third of Options.Lease (15 s by
 // default), so a dead one's claims come back to the others within a lease.
+// Workers left with nothing to claim wait for the rest; when another
+// owner's lease holds some, the wait is logged (and told to herald send,
+// SendOptions.Held) once with the count and the lease's end, and so is
+// what came of them (see heldWatch).
 //
 // A failed hand-off is one of three things (see outcome.go):
 //

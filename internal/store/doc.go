@@ -43,7 +43,9 @@
 // and is sent again only after ResendUncertain. ReleaseOwner does the same
 // at once for one instance at shutdown, RecoverAll for all at the start of
 // a single-instance deployment. A live sender keeps its lease short and
-// renews it (RenewLease), so that a dead one's claims come back soon.
+// renews it (RenewLease), so that a dead one's claims come back soon;
+// Leases tells a waiting sender who holds the rest of an issue, and until
+// when.
 // MarkUncertain holds a delivery the relay may have (no reply to the final
 // dot); MarkUnsent puts back one the relay never had through no fault of
 // the recipient (a relay failure, a stop). SeePosts records when each post
