@@ -14,8 +14,9 @@ import (
 
 var checkCommand = command{
 	name:    "check",
-	summary: "validate the config and every post, print all problems",
-	about: `Validates the config file and every post without writing anything, and prints every
+	summary: "validate the config, every post and the templates, print all problems",
+	about: `Validates the config file, every post and the templates of templates_dir (every one
+herald serve parses at its start) without writing anything, and prints every
 problem as file:line:col: message. A published post whose feed id would change is reported
 with both ids and how to pin the old one. Exit status 1 when there is any problem.
 
@@ -47,12 +48,16 @@ func runCheck(ctx context.Context, c *command, args []string, e env) error {
 		return err
 	}
 	printProblems(e, r)
+	broken := app.CheckTemplates(cfg)
+	for _, p := range broken {
+		fmt.Fprintf(e.stderr, "error: %s\n", p)
+	}
 	printUndeclaredAuthors(e, snap.UndeclaredAuthors())
 	printUnsupported(e, snap.All())
-	fmt.Fprintf(e.stdout, "Checked %s and %s: %d published, %s, %d future; %s, %s\n",
+	fmt.Fprintf(e.stdout, "Checked %s, %s and the templates: %d published, %s, %d future; %s, %s\n",
 		cfg.File, plural.Count(snap.Len()+len(r.Problems), "post"), r.Published, plural.Count(r.Drafts, "draft"), r.Future,
-		plural.Count(len(r.Problems), "error"), plural.Count(len(r.IDWarnings), "id change"))
-	if len(r.Problems)+len(r.IDWarnings) > 0 {
+		plural.Count(len(r.Problems)+len(broken), "error"), plural.Count(len(r.IDWarnings), "id change"))
+	if len(r.Problems)+len(broken)+len(r.IDWarnings) > 0 {
 		return errFailed
 	}
 	return nil

@@ -213,3 +213,43 @@ func TestFlagsAfterArguments(t *testing.T) {
 		t.Errorf("two addresses: %v, want the count of arguments", err)
 	}
 }
+
+// TestCheckReportsBrokenTemplates breaks a template of each part in
+// templates_dir: check names each file with its line, fails, and passes
+// again once they are fixed, as serve would start then.
+func TestCheckReportsBrokenTemplates(t *testing.T) {
+	site := newTestSite(t, "Test blog")
+	site.writePost(t, "good.md", "Good post", "2026-01-01")
+	text, err := os.ReadFile(site.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	site.writeConfig(t, "templates_dir = \"tpl\"\n"+string(text)+"[smtp]\nfrom = \"news@blog.example.com\"\n[newsletter]\nenabled = true\nschedule = \"0 9 * * 1\"\n")
+	tpl := filepath.Join(site.dir, "tpl")
+	broken := map[string]string{
+		"feed/index.html":       "<html>\n{{ end }}",
+		"pages/confirm.html":    "{{ define \"content\" }}\n\n{{ if }}{{ end }}\n{{ end }}",
+		"email/confirm.html":    "{{ .Name",
+		"email/newsletter.html": "Hello\n{{ range .Posts }}",
+	}
+	for name, text := range broken {
+		writeFile(t, filepath.Join(tpl, name), text)
+	}
+	out, errOut, err := runCmd(t, "check", "-config", site.config)
+	if !errors.Is(err, errFailed) || !strings.Contains(out, "4 errors") {
+		t.Fatalf("check with broken templates: err=%v out=%q\n%s", err, out, errOut)
+	}
+	for _, want := range []string{"tpl/feed/index.html:2:", "tpl/pages/confirm.html:3:", "tpl/email/confirm.html:1:", "tpl/email/newsletter.html:2:"} {
+		if !strings.Contains(errOut, filepath.FromSlash(want)) {
+			t.Errorf("check output lacks %q:\n%s", want, errOut)
+		}
+	}
+	for name := range broken {
+		if err := os.Remove(filepath.Join(tpl, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out, errOut, err := runCmd(t, "check", "-config", site.config); err != nil || !strings.Contains(out, "0 errors") {
+		t.Fatalf("check with the templates fixed: err=%v out=%q\n%s", err, out, errOut)
+	}
+}

@@ -88,6 +88,14 @@ type templateSet struct {
 
 func funcs() map[string]any { return map[string]any{"join": strings.Join} }
 
+// CheckTemplates parses the newsletter's templates of fsys and the
+// subject (newsletter.subject; empty: the subject file) as New does, for
+// herald check; the error names the file or the subject.
+func CheckTemplates(fsys fs.FS, subject string) error {
+	_, err := loadTemplates(fsys, subject)
+	return err
+}
+
 // loadTemplates parses the three email templates; subject overrides the
 // subject file when not empty.
 func loadTemplates(fsys fs.FS, subject string) (*templateSet, error) {

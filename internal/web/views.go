@@ -30,30 +30,48 @@ type views struct {
 	cssETag  string
 }
 
+// CheckTemplates parses every page and email template of fsys as New
+// does, for herald check, and returns an error for each file missing or
+// broken, where New stops at the first.
+func CheckTemplates(fsys fs.FS) []error {
+	var errs []error
+	readViews(fsys, func(err error) bool { errs = append(errs, err); return true })
+	return errs
+}
+
 // parseViews parses every page and email of fsys; the error names the
 // first file missing or broken.
 func parseViews(fsys fs.FS) (*views, error) {
+	var first error
+	v := readViews(fsys, func(err error) bool { first = err; return false })
+	return v, first
+}
+
+// readViews parses every page and email of fsys and reads the stylesheet,
+// calling failed with each error until it returns false; the views are
+// whole only when failed was never called.
+func readViews(fsys fs.FS, failed func(error) bool) *views {
 	v := &views{pages: map[string]*htmltemplate.Template{},
 		textMail: map[string]*texttemplate.Template{}, htmlMail: map[string]*htmltemplate.Template{}}
 	for _, name := range pageNames {
 		t, err := htmltemplate.ParseFS(fsys, "pages/layout.html", "pages/"+name+".html")
-		if err != nil {
-			return nil, fmt.Errorf("parse page template %s: %w", name, err)
+		if err != nil && !failed(fmt.Errorf("parse page template %s: %w", name, err)) {
+			return nil
 		}
 		v.pages[name] = t
 	}
 	for _, name := range emailNames {
-		if err := v.parseEmail(fsys, name); err != nil {
-			return nil, err
+		if err := v.parseEmail(fsys, name); err != nil && !failed(err) {
+			return nil
 		}
 	}
 	css, err := fs.ReadFile(fsys, "pages/style.css")
-	if err != nil {
-		return nil, fmt.Errorf("read stylesheet: %w", err)
+	if err != nil && !failed(fmt.Errorf("read stylesheet: %w", err)) {
+		return nil
 	}
 	sum := sha256.Sum256(css)
 	v.css, v.cssETag = css, `"`+hex.EncodeToString(sum[:16])+`"`
-	return v, nil
+	return v
 }
 
 func (v *views) parseEmail(fsys fs.FS, name string) error {
