@@ -15,7 +15,6 @@ import (
 	"github.com/heraldhq/herald/internal/post"
 	"github.com/heraldhq/herald/internal/publish"
 	"github.com/heraldhq/herald/internal/web"
-	"github.com/heraldhq/herald/templates"
 )
 
 // CheckPosts reads every post as `herald check` does, writing nothing: the
@@ -44,7 +43,7 @@ func CheckPosts(ctx context.Context, cfg *config.Config, now time.Time) (publish
 // (the newsletter stops at its first), naming the file and line in
 // templates_dir where the template package says them.
 func CheckTemplates(cfg *config.Config) []error {
-	fsys := templates.FS(cfg.TemplatesDir)
+	fsys := cfg.TemplateFS()
 	site, opts := FeedSettings(cfg)
 	_, err := feed.NewBuilder(site, opts)
 	errs := append([]error{err}, web.CheckTemplates(fsys)...)

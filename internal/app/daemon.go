@@ -36,7 +36,6 @@ import (
 	"github.com/heraldhq/herald/internal/watch"
 	"github.com/heraldhq/herald/internal/web"
 	"github.com/heraldhq/herald/internal/websub"
-	"github.com/heraldhq/herald/templates"
 )
 
 // Env is what the daemon may touch of the outside world besides the files
@@ -220,7 +219,7 @@ func WebOptions(cfg *config.Config, st store.Store, signer *subscriber.Signer, m
 		Site: web.Site{Title: cfg.Site.Title, Description: cfg.Site.Description, BaseURL: cfg.Site.BaseURL,
 			Language: cfg.Site.Language, Location: cfg.Site.Location},
 		PublicURL: cfg.Server.PublicURL, Store: st, Signer: signer, Mailer: mailer,
-		Templates: templates.FS(cfg.TemplatesDir), From: FromAddress(cfg), ReplyTo: cfg.SMTP.ReplyTo,
+		Templates: cfg.TemplateFS(), From: FromAddress(cfg), ReplyTo: cfg.SMTP.ReplyTo,
 		ConfirmTTL: s.ConfirmTTL, ResendInterval: s.ConfirmResendInterval, RatePerIP: s.RatePerIP,
 		RatePerAddress: s.RatePerAddress, MaxBodyBytes: int64(cfg.Server.MaxBodyBytes), FormOrigins: s.FormOrigins,
 		Welcome: s.Welcome, TrustedProxyHeader: cfg.Server.TrustedProxyHeader,

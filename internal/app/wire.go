@@ -26,7 +26,6 @@ import (
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/store/storeopen"
 	"github.com/heraldhq/herald/internal/subscriber"
-	"github.com/heraldhq/herald/templates"
 )
 
 // OpenStore opens the configured database, applying migrations.
@@ -185,7 +184,7 @@ func NewNewsletter(cfg *config.Config, st store.Store, tr heraldmail.Transport, 
 		MaxBackdate: n.MaxBackdate,
 		From:        FromAddress(cfg), ReplyTo: cfg.SMTP.ReplyTo, ListID: listID(n.ListID, cfg.Site.Title), Subject: n.Subject,
 		PublicURL: cfg.Server.PublicURL, Links: linkMaker(cfg, signer),
-		Templates: templates.FS(cfg.TemplatesDir),
+		Templates: cfg.TemplateFS(),
 		Site: newsletter.Site{Title: cfg.Site.Title, URL: cfg.Site.BaseURL, Language: cfg.Site.Language,
 			Location: cfg.Site.Location},
 		Workers: cfg.SMTP.Connections, BounceLimit: n.BounceLimit, MaxAttempts: n.MaxAttempts,
@@ -233,7 +232,7 @@ func FeedSettings(cfg *config.Config) (feed.Site, feed.Options) {
 	}
 	opts := feed.Options{
 		Limit: cfg.Feeds.Limit, Formats: cfg.Feeds.Formats, PerTag: cfg.Feeds.PerTag,
-		PerAuthor: cfg.Feeds.PerAuthor, Templates: templates.FS(cfg.TemplatesDir),
+		PerAuthor: cfg.Feeds.PerAuthor, Templates: cfg.TemplateFS(),
 	}
 	return site, opts
 }

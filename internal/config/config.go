@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/internal/siteconfig"
+	"github.com/heraldhq/herald/templates"
 )
 
 // Config is herald's effective configuration: the file, its defaults and the
@@ -20,6 +21,10 @@ type Config struct {
 	File         string // absolute path of the config file
 	DataDir      string // database, signing secret, outbox, record of published ids
 	TemplatesDir string // operator overrides of the embedded templates; empty: none
+	// Templates are the templates as Load found them: the files of
+	// TemplatesDir, read then, over the embedded ones (see templates.Read).
+	// Nil in a Config not made by Load: use TemplateFS.
+	Templates fs.FS
 
 	Site        Site
 	Authors     map[string]Author // by key; empty, never nil
@@ -225,4 +230,13 @@ type Vacation struct {
 	Until time.Time
 	Note  string
 	Line  int
+}
+
+// TemplateFS returns the templates Load read, or, in a Config built by
+// hand, those of TemplatesDir as they are on disk.
+func (c *Config) TemplateFS() fs.FS {
+	if c.Templates != nil {
+		return c.Templates
+	}
+	return templates.FS(c.TemplatesDir)
 }

@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/heraldhq/herald/templates"
 )
 
 // resolvePaths makes every path key absolute against the file's folder.
@@ -164,6 +166,8 @@ func (l *loader) readFiles() {
 	if c.TemplatesDir != "" {
 		if st, err := os.Stat(c.TemplatesDir); err != nil || !st.IsDir() {
 			l.fail("templates_dir", fmt.Sprintf("not a folder: %s", c.TemplatesDir))
+		} else if c.Templates, err = templates.Read(c.TemplatesDir); err != nil {
+			l.fail("templates_dir", fmt.Sprintf("cannot read the templates: %v", err))
 		}
 	}
 	if c.Subscribers.SecretFile != "" {

@@ -62,7 +62,8 @@ type Options struct {
 	PerTag    bool     // also build tags/<tag-slug>/...
 	PerAuthor bool     // also build authors/<author-key>/...
 	// Templates holds feed/style.xsl, read once by NewBuilder; pass
-	// templates.FS(overrideDir) to honour the operator's override folder.
+	// templates.Read(overrideDir) (config.TemplateFS) to honour the
+	// operator's override folder.
 	// nil means templates.Embedded().
 	Templates fs.FS
 }

@@ -67,7 +67,7 @@ type Options struct {
 	Store     Store                // fixed
 	Signer    *subscriber.Signer   // fixed
 	Mailer    heraldmail.Transport // a reload may bring a new one (the relay changed)
-	Templates fs.FS                // templates.FS(dir): pages/*.html, pages/style.css, email/*; read again by SetOptions unless nil
+	Templates fs.FS                // config.TemplateFS: pages/*.html, pages/style.css, email/*; read again by SetOptions unless nil
 	From      mail.Address         // sender of confirmation and welcome emails; its domain names Message-IDs
 	ReplyTo   string               // Reply-To of confirmation and welcome emails; empty: none
 
