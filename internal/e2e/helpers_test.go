@@ -167,6 +167,13 @@ func (s *site) serve(t *testing.T) (stop func()) {
 // watcher and rebuild run on their own time, which the test cannot drive.
 func (s *site) waitFor(t *testing.T, what string, ok func() bool) {
 	t.Helper()
+	waitUntil(t, what, ok)
+}
+
+// waitUntil polls ok with a growing delay until it holds, failing after a
+// minute.
+func waitUntil(t *testing.T, what string, ok func() bool) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	for delay := 10 * time.Millisecond; !ok(); delay = min(2*delay, 500*time.Millisecond) {
