@@ -359,6 +359,11 @@ func TestMiniflux(t *testing.T) {
 		if !strings.HasPrefix(got.Title, "Field Notes") || got.ParsingErrors != 0 || got.ETag == "" {
 			t.Errorf("miniflux %s: title %q, %d parsing errors (%s), ETag %q", f.path, got.Title, got.ParsingErrors, got.ParsingError, got.ETag)
 		}
+		// Miniflux's Accept lists text/html beside the feed types; an ETag
+		// ending in -x is the application/xml that herald sends browsers.
+		if strings.HasSuffix(strings.Trim(got.ETag, `"`), "-x") {
+			t.Errorf("miniflux %s: got the browser's application/xml (ETag %s), not the feed's own type", f.path, got.ETag)
+		}
 		before[f.path] = mf.entries(t, f.id)
 		checkEntries(t, "miniflux "+f.path+", subscribed", before[f.path], f.want)
 	}

@@ -117,11 +117,24 @@ func TestStylesheetIsSelfContained(t *testing.T) {
 
 func TestNegotiateType(t *testing.T) {
 	const chrome = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+	// The Accept headers of Miniflux 2.3.5 and of SimplePie (FreshRSS).
+	const miniflux = "application/xml,application/atom+xml,application/rss+xml,application/rdf+xml,application/feed+json,text/html,*/*;q=0.9"
+	const simplepie = "application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, text/html;q=0.7, unknown/unknown;q=0.1, application/unknown;q=0.1, */*;q=0.1"
 	cases := []struct{ name, ct, accept, want string }{
 		{"browser gets rss as xml", TypeRSS, chrome, TypeBrowserXML},
 		{"browser gets atom as xml", TypeAtom, chrome, TypeBrowserXML},
 		{"browser gets json unchanged", TypeJSON, chrome, TypeJSON},
 		{"feed reader", TypeRSS, "application/rss+xml, application/atom+xml;q=0.9, */*;q=0.1", TypeRSS},
+		// Feed readers that accept HTML too (to discover a feed from a page)
+		// but name the feed's own type at least as high are readers.
+		{"miniflux rss", TypeRSS, miniflux, TypeRSS},
+		{"miniflux atom", TypeAtom, miniflux, TypeAtom},
+		{"simplepie (FreshRSS) rss", TypeRSS, simplepie, TypeRSS},
+		{"simplepie (FreshRSS) atom", TypeAtom, simplepie, TypeAtom},
+		{"feed type below html", TypeRSS, "text/html, application/rss+xml;q=0.5", TypeBrowserXML},
+		{"other feed type only", TypeRSS, "application/atom+xml, text/html", TypeBrowserXML},
+		{"feed type refused", TypeAtom, "text/html;q=0.5, application/atom+xml;q=0", TypeBrowserXML},
+		{"firefox", TypeRSS, "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", TypeBrowserXML},
 		{"no accept header", TypeAtom, "", TypeAtom},
 		{"html refused", TypeRSS, "text/html;q=0, */*", TypeRSS},
 		{"media types ignore case", TypeRSS, "Text/HTML", TypeBrowserXML},
