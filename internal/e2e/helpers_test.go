@@ -147,19 +147,7 @@ func (s *site) serve(t *testing.T) (stop func()) {
 			t.Logf("herald serve's log:\n%s", s.log.String())
 		}
 	})
-	s.waitFor(t, "herald serve to answer /healthz", func() bool {
-		select {
-		case <-done:
-			t.Fatalf("herald serve exited:\n%s", s.log.String())
-		default:
-		}
-		res, err := http.Get(s.url + "/healthz")
-		if err != nil {
-			return false
-		}
-		res.Body.Close()
-		return res.StatusCode < 500
-	})
+	waitHealthy(t, "herald serve", s.url+"/healthz", done, s.log.String)
 	return stop
 }
 
@@ -168,6 +156,25 @@ func (s *site) serve(t *testing.T) (stop func()) {
 func (s *site) waitFor(t *testing.T, what string, ok func() bool) {
 	t.Helper()
 	waitUntil(t, what, ok)
+}
+
+// waitHealthy waits until url answers below 500, failing with the
+// program's log (from logs) if it exits first (done is closed).
+func waitHealthy(t *testing.T, program, url string, done <-chan struct{}, logs func() string) {
+	t.Helper()
+	waitUntil(t, program+" to answer "+url, func() bool {
+		select {
+		case <-done:
+			t.Fatalf("%s exited:\n%s", program, logs())
+		default:
+		}
+		res, err := http.Get(url)
+		if err != nil {
+			return false
+		}
+		res.Body.Close()
+		return res.StatusCode < 500
+	})
 }
 
 // waitUntil polls ok with a growing delay until it holds, failing after a

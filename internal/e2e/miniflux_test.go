@@ -94,19 +94,7 @@ func startMiniflux(t *testing.T, bin string) *miniflux {
 			t.Logf("miniflux's log:\n%s", m.log.String())
 		}
 	})
-	waitUntil(t, "miniflux to answer /healthcheck", func() bool {
-		select {
-		case <-done:
-			t.Fatalf("miniflux exited:\n%s", m.log.String())
-		default:
-		}
-		res, err := http.Get(m.url + "/healthcheck")
-		if err != nil {
-			return false
-		}
-		res.Body.Close()
-		return res.StatusCode == http.StatusOK
-	})
+	waitHealthy(t, "miniflux", m.url+"/healthcheck", done, m.log.String)
 	return m
 }
 
