@@ -112,7 +112,7 @@ func Start(ctx context.Context, cfg *config.Config, e Env) (_ *Daemon, err error
 			d.close()
 		}
 	}()
-	steps := []func(context.Context) error{d.takeLock, d.openParts, d.loadPosts, d.startWeb, d.startWatch, d.startNewsletter}
+	steps := []func(context.Context) error{d.takeLock, d.checkTemplates, d.openParts, d.loadPosts, d.startWeb, d.startWatch, d.startNewsletter}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return nil, err
@@ -169,6 +169,17 @@ func (d *Daemon) takeLock(context.Context) error {
 		return err
 	}
 	d.lock = lock
+	return nil
+}
+
+// checkTemplates refuses to start, before anything is written, when a
+// template of templates_dir does not parse: the parts would refuse it one
+// by one, after the feeds were built. Every broken file is named, with its
+// line, as herald check names them.
+func (d *Daemon) checkTemplates(context.Context) error {
+	if problems := CheckTemplates(d.cfg); len(problems) > 0 {
+		return errors.Join(problems...)
+	}
 	return nil
 }
 

@@ -158,3 +158,46 @@ func startWithTemplates(t *testing.T, hup chan os.Signal) (string, *Daemon, *syn
 	t.Cleanup(func() { d.stopLoop(); d.Wait() })
 	return dir, d, logs
 }
+
+// TestStartRefusesBrokenTemplates starts the daemon over templates_dir
+// with broken templates: it refuses, naming every broken file with its
+// line, and before it writes a feed, even when only the newsletter's
+// template is broken (the part that starts last).
+func TestStartRefusesBrokenTemplates(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "posts", "first.md"), "---\ntitle: First post\ndate: 2026-01-01\n---\nBody.\n")
+	writeFile(t, filepath.Join(dir, "tpl", "pages", "home.html"), "{{ define \"content\" }}\n{{ if }}{{ end }}\n{{ end }}")
+	writeFile(t, filepath.Join(dir, "tpl", "email", "newsletter.html"), "Hello\n\n{{ range .Posts }}")
+	writeFile(t, filepath.Join(dir, "herald.toml"), "templates_dir = \"tpl\"\n"+testConfig+
+		"[smtp]\nfrom = \"news@blog.example.com\"\n[newsletter]\nenabled = true\nschedule = \"0 9 * * 1\"\n")
+	start := func() (*config.Config, error) {
+		t.Helper()
+		cfg, err := config.Load(filepath.Join(dir, "herald.toml"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := Start(context.Background(), cfg, Env{Stdout: io.Discard, Stderr: io.Discard})
+		if err == nil {
+			d.stopLoop()
+			d.Wait()
+			t.Fatal("Start with broken templates succeeded")
+		}
+		return cfg, err
+	}
+	_, err := start()
+	for _, want := range []string{filepath.Join("tpl", "pages", "home.html") + ":2:", filepath.Join("tpl", "email", "newsletter.html") + ":3:"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the error does not name %s: %v", want, err)
+		}
+	}
+	if err := os.Remove(filepath.Join(dir, "tpl", "pages", "home.html")); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := start()
+	if !strings.Contains(err.Error(), "newsletter.html:3:") {
+		t.Errorf("with the newsletter's template alone broken: %v", err)
+	}
+	if entries, _ := os.ReadDir(cfg.Feeds.OutputDir); len(entries) != 0 {
+		t.Errorf("feeds were written before the start was refused: %d entries in %s", len(entries), cfg.Feeds.OutputDir)
+	}
+}
