@@ -6,15 +6,16 @@ import (
 )
 
 // apply returns s with everything inside c's scopes replaced by c's posts
-// and problems, and whether that differs from s. The posts in the scopes
+// and problems, the posts it took out and put in, and whether that differs
+// from s. The posts in the scopes
 // are found by binary search, so an Update of one file costs a copy of the
 // two post lists, not a test of every post.
-func (s *Snapshot) apply(c change) (*Snapshot, bool) {
+func (s *Snapshot) apply(c change) (next *Snapshot, gone, came []*Post, changed bool) {
 	in := func(rel string) bool {
 		return slices.ContainsFunc(c.scopes, func(sc scope) bool { return sc.contains(rel) })
 	}
-	gone := s.postsIn(c.scopes)
-	next := &Snapshot{}
+	gone = s.postsIn(c.scopes)
+	next = &Snapshot{}
 	oldProblems := slices.Clone(s.problems)
 	next.problems = slices.DeleteFunc(oldProblems, func(p Problem) bool { return in(p.Path) })
 	next.problems = append(next.problems, c.problems...)
@@ -23,7 +24,7 @@ func (s *Snapshot) apply(c change) (*Snapshot, bool) {
 	slices.SortStableFunc(c.posts, byPathOrder)
 	c.posts = lastPerPath(c.posts)
 	if samePosts(gone, c.posts) && slices.Equal(next.problems, s.problems) {
-		return s, false
+		return s, nil, nil, false
 	}
 	next.byPath = merge(without(s.byPath, gone, byPathOrder, len(c.posts)), c.posts, byPathOrder)
 	next.byDate = merge(without(s.byDate, gone, newer, len(c.posts)), c.posts, newer)
@@ -33,7 +34,7 @@ func (s *Snapshot) apply(c change) (*Snapshot, bool) {
 	added := filter(c.posts, func(p *Post) bool { return !p.Draft })
 	next.nonDraft = merge(without(s.listNonDrafts(), gone, newer, len(added)), added, newer)
 	next.listed.Do(func() {})
-	return next, true
+	return next, gone, c.posts, true
 }
 
 // merge adds posts to ps, sorted by cmp, keeping it sorted; ps must have

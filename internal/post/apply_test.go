@@ -107,7 +107,7 @@ func TestApplyKeepsNonDrafts(t *testing.T) {
 	}
 	s := &Snapshot{}
 	for _, st := range steps {
-		next, changed := s.apply(change{scopes: st.scopes, posts: slices.Clone(st.posts)})
+		next, _, _, changed := s.apply(change{scopes: st.scopes, posts: slices.Clone(st.posts)})
 		if !changed {
 			t.Fatalf("%s: apply saw no change", st.name)
 		}

@@ -38,6 +38,7 @@ type expandEnv struct {
 	lookup    func(ref string) string
 	postDir   string            // absolute folder of the post, for include_relative; "" when unknown
 	refs      *[]Directive      // when set, the references to other posts are noted here (Name is the target)
+	targets   *[]string         // when set, every name looked up as a post (ref, relref, post_url, link) is noted here
 	includes  map[string]string // Liquid include parameters; nil outside an include
 	depth     int               // include nesting
 }

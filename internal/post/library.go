@@ -82,9 +82,10 @@ func (l *Library) Update(paths []string) (changed bool) {
 		return false
 	}
 	old := l.snap.Load()
-	next, changed := old.apply(c)
+	next, gone, came, changed := old.apply(c)
 	if changed {
-		l.r.checkRefs(next, c.posts)
+		l.r.checkRefs(next, came)
+		l.r.renewLinking(next, gone, came)
 		l.snap.Store(next)
 	}
 	return changed

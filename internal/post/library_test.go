@@ -295,3 +295,51 @@ func TestLibraryRelativeDir(t *testing.T) {
 		t.Errorf("after both updates: %d posts, a.md = %+v; want 2 posts and a.md titled A2", lib.Snapshot().Len(), p)
 	}
 }
+
+// TestLibraryUpdateRenewsLinkingPosts: when an Update moves a post that
+// another links to (a new URL, deleted, back), the linking post, whose
+// file did not change, is a new *Post in the snapshot (the feed builder
+// keeps renderings by *Post) that shows the URL as it is now and notes a
+// reference naming no post as Load would; a body edit that moves no URL
+// leaves it as it was.
+func TestLibraryUpdateRenewsLinkingPosts(t *testing.T) {
+	s := newSite(t, map[string]string{
+		"linking.md": "---\ntitle: Linking\ndate: 2026-01-03\n---\n[one]({{< relref \"target\" >}}) [two]({% link target.md %})\n",
+		"target.md":  src("Target", "2026-01-02"),
+		"other.md":   src("Other", "2026-01-01"),
+	})
+	linking := func() *post.Post { return s.lib.Snapshot().ByPath("linking.md") }
+	check := func(what, url string, notes int) {
+		t.Helper()
+		p := linking()
+		link := url // Jekyll's link to a file that is no post
+		if url == "https://blog.example.com/" {
+			link = "https://blog.example.com/target.html"
+		}
+		want := `<p><a href="` + url + `">one</a> <a href="` + link + `">two</a></p>` + "\n"
+		if got := p.ContentHTML(); got != want {
+			t.Errorf("%s: got\n%s\nwant\n%s", what, got, want)
+		}
+		if len(p.Unsupported) != notes {
+			t.Errorf("%s: notes %v, want %d", what, p.Unsupported, notes)
+		}
+	}
+	check("loaded", "https://blog.example.com/2026/01/target/", 0)
+	first := linking()
+	s.update(true, s.write("other.md", src("Other", "2026-01-01")+"More.\n"))
+	if linking() != first {
+		t.Error("an edit that moved no URL renewed the linking post")
+	}
+	s.update(true, s.write("target.md", strings.Replace(src("Target", "2026-01-02"), "date:", "slug: renamed\ndate:", 1)))
+	check("target renamed", "https://blog.example.com/2026/01/renamed/", 0)
+	if err := os.Remove(s.abs("target.md")); err != nil {
+		t.Fatal(err)
+	}
+	s.update(true, s.abs("target.md"))
+	check("target deleted", "https://blog.example.com/", 1)
+	s.update(true, s.write("target.md", src("Target", "2026-01-02")))
+	check("target back", "https://blog.example.com/2026/01/target/", 0)
+	if linking() == first {
+		t.Error("the linking post is the one of the first snapshot")
+	}
+}

@@ -214,6 +214,9 @@ func (env *expandEnv) linkTo(p string) string {
 
 // find is the permalink of the post a reference names, or "".
 func (env *expandEnv) find(ref string) string {
+	if env.targets != nil {
+		*env.targets = append(*env.targets, strings.TrimSpace(ref))
+	}
 	if env.lookup == nil {
 		return ""
 	}

@@ -234,13 +234,14 @@ func (r *reader) scanDirectives(p *Post, m meta, body []byte, bodyLine int) {
 	}
 	p.impl.env = env
 	scan := *env
-	scan.lookup, scan.refs = nil, &p.impl.refs
+	scan.lookup, scan.refs, scan.targets = nil, &p.impl.refs, &p.impl.targets
 	_, inSummary := scan.expand([]byte(p.impl.fmSummary), 1)
 	for i := range inSummary {
 		inSummary[i].Line = m.at(cmp.Or(presentKey(m, "summary"), "description")).line
 	}
 	_, inBody := scan.expand(body, bodyLine)
 	p.Unsupported = append(inSummary, inBody...)
+	p.impl.ownNotes = len(p.Unsupported)
 }
 
 // authors reads the post's authors: author (a name or a list), authors

@@ -28,13 +28,32 @@ type postImpl struct {
 	fmSummary string      // summary or description from the front matter
 	env       *expandEnv  // for a body or summary with shortcodes or Liquid tags; nil otherwise
 	refs      []Directive // ref, relref and post_url targets with their lines, checked by the Library
+	targets   []string    // every name the body and summary look up as a post (refs and Jekyll's link)
+	ownNotes  int         // how many of Unsupported are the post's own, before the Library's notes on refs
 }
 
-// htmlKey identifies a rendered body: the bytes of the file it came from
-// and the permalink its links are resolved against.
+// htmlKey identifies a rendered body: the bytes of the file it came from,
+// the permalink its links are resolved against and, for a post linking to
+// others (see postImpl.targets), their URLs as it would show them now.
 type htmlKey struct {
 	sum       fileSum
 	permalink string
+	targets   string
+}
+
+// key is the htmlKey of the post pi with permalink, rendered now: the
+// posts it links to may have moved since it was rendered last.
+func (pi *postImpl) key(permalink string) htmlKey {
+	k := htmlKey{sum: pi.sum, permalink: permalink}
+	if len(pi.targets) > 0 && pi.env != nil {
+		var b strings.Builder
+		for _, t := range pi.targets {
+			b.WriteString(pi.env.find(t))
+			b.WriteByte(0)
+		}
+		k.targets = b.String()
+	}
+	return k
 }
 
 // htmlCacheBytes bounds the rendered HTML a Library keeps (see
@@ -55,7 +74,7 @@ func (p *Post) ContentHTML() string {
 	if p.impl == nil {
 		return ""
 	}
-	key := htmlKey{p.impl.sum, p.Permalink}
+	key := p.impl.key(p.Permalink)
 	if h, ok := p.impl.md.cache.Get(key); ok {
 		return h
 	}
@@ -86,7 +105,7 @@ func (p *Post) Summary() string {
 	if p.impl == nil {
 		return ""
 	}
-	key := htmlKey{p.impl.sum, p.Permalink}
+	key := p.impl.key(p.Permalink)
 	if s, ok := p.impl.md.summaries.Get(key); ok {
 		return s
 	}
