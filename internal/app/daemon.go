@@ -81,6 +81,7 @@ type Daemon struct {
 	gc          *gcPolicy
 	gzipUnset   int  // gzip copies written since the web server last got the files (see compressSome)
 	gzipStarted bool // the gzip copies the start left to write are written
+	reported    said // the posts' problems, notes and id warnings the log has
 	metrics     *daemonMetrics
 	hub         *websub.Notifier
 	stopHub     context.CancelFunc

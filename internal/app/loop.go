@@ -12,6 +12,7 @@ import (
 	"github.com/heraldhq/herald/internal/feed"
 	"github.com/heraldhq/herald/internal/newsletter"
 	"github.com/heraldhq/herald/internal/post"
+	"github.com/heraldhq/herald/internal/publish"
 	"github.com/heraldhq/herald/internal/schedule"
 )
 
@@ -35,6 +36,7 @@ func (d *Daemon) loop(ctx context.Context) error {
 			}
 		case <-d.e.Hup:
 			d.log.Info("SIGHUP received: reloading config and templates, and rebuilding every feed", "file", d.cfg.File)
+			d.reported = nil // the operator asks for everything: say it all again
 			pub := d.pub
 			d.reload(ctx, true)
 			if d.pub == pub { // else the reload read the posts and rebuilt already
@@ -145,15 +147,8 @@ func (d *Daemon) rebuild(reason string) {
 	d.builtAt = now
 	r, err := d.pub.Publish(now)
 	d.metrics.observe(r, err)
-	for _, n := range r.Notes {
-		d.log.Info("Skipped in the posts folder", "note", n.Error())
-	}
-	for _, p := range r.Problems {
-		d.log.Error("Post skipped", "problem", p.Error())
-	}
-	for _, w := range r.IDWarnings {
-		d.log.Warn("Feed id would change", "path", w.Path, "old_id", w.OldID, "new_id", w.NewID, "fix", "add `id: "+w.OldID+"` to its front matter")
-	}
+	d.reportPosts(r)
+
 	if err != nil {
 		d.failed(reason, err)
 		return
@@ -166,6 +161,42 @@ func (d *Daemon) rebuild(reason string) {
 	d.log.Info("Feeds built", "reason", reason, "published", r.Published, "skipped", r.Skipped,
 		"written", r.Written, "unchanged", r.Unchanged, "removed", r.Removed, "duration", r.Duration)
 	d.succeeded()
+}
+
+// reportPosts logs what the build found wrong with the posts: each
+// problem, note and id warning once, when a build first finds it, not
+// again at every rebuild while it lasts (the count of skipped posts is in
+// every "Feeds built" line and on /metrics). SIGHUP clears the record, so
+// the next build logs them all again.
+func (d *Daemon) reportPosts(r publish.Result) {
+	next := said{}
+	for _, n := range r.Notes {
+		if msg := n.Error(); d.reported.fresh(next, "note", msg) {
+			d.log.Info("Skipped in the posts folder", "note", msg)
+		}
+	}
+	for _, p := range r.Problems {
+		if msg := p.Error(); d.reported.fresh(next, "problem", msg) {
+			d.log.Error("Post skipped", "problem", msg)
+		}
+	}
+	for _, w := range r.IDWarnings {
+		if d.reported.fresh(next, "id", w.Path+"\x00"+w.OldID+"\x00"+w.NewID) {
+			d.log.Warn("Feed id would change", "path", w.Path, "old_id", w.OldID, "new_id", w.NewID, "fix", "add `id: "+w.OldID+"` to its front matter")
+		}
+	}
+	d.reported = next
+}
+
+// said is what the log has said of the posts at the last build, by kind
+// and message.
+type said map[[2]string]bool
+
+// fresh records kind and msg in next and reports whether s lacks them.
+func (s said) fresh(next said, kind, msg string) bool {
+	k := [2]string{kind, msg}
+	next[k] = true
+	return !s[k]
 }
 
 // notifyHub tells the WebSub hub, when there is one, about the feeds the
