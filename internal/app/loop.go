@@ -169,6 +169,10 @@ func (d *Daemon) rebuild(reason string) {
 // every "Feeds built" line and on /metrics). SIGHUP clears the record, so
 // the next build logs them all again.
 func (d *Daemon) reportPosts(r publish.Result) {
+	if len(r.Notes)+len(r.Problems)+len(r.IDWarnings) == 0 {
+		d.reported = nil // nothing wrong, nothing to remember
+		return
+	}
 	next := said{}
 	for _, n := range r.Notes {
 		if msg := n.Error(); d.reported.fresh(next, "note", msg) {
