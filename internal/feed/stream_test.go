@@ -141,14 +141,13 @@ func TestGzipCopyFollowsItsFile(t *testing.T) {
 	clock := utc("2026-12-01T10:00:00Z")
 	w := NewWriter(dir)
 	w.SetClock(func() time.Time { return clock })
-	big := func(s string) []byte { return []byte("<rss>" + strings.Repeat(s, 200) + "</rss>") }
 	files := []File{
-		{Path: "rss.xml", ContentType: TypeRSS, Data: big("one ")},
-		{Path: "tags/go/rss.xml", ContentType: TypeRSS, Data: big("go ")},
+		{Path: "rss.xml", ContentType: TypeRSS, Data: bigFeed("one ")},
+		{Path: "tags/go/rss.xml", ContentType: TypeRSS, Data: bigFeed("go ")},
 	}
 	mustWrite(t, w.Write, files, counts{written: 2})
 	clock = clock.Add(time.Minute)
-	files = []File{{Path: "rss.xml", ContentType: TypeRSS, Data: big("two ")}}
+	files = []File{{Path: "rss.xml", ContentType: TypeRSS, Data: bigFeed("two ")}}
 	mustWrite(t, w.Write, files, counts{written: 1, removed: 1})
 	if got := gunzip(t, filepath.Join(dir, "rss.xml.gz")); !bytes.Equal(got, files[0].Data) {
 		t.Errorf("rss.xml.gz holds %.20q…, want the new bytes", got)
@@ -202,13 +201,8 @@ func TestWriterFindsGzipCopiesAfterARestart(t *testing.T) {
 // CompressPending then writes the copy of the bytes on disk with their
 // mtime; a file rewritten before that gets the copy of its last bytes only.
 func TestDeferGzip(t *testing.T) {
-	dir := t.TempDir()
-	clock := utc("2026-12-01T10:00:00Z")
-	w := NewWriter(dir)
-	w.SetClock(func() time.Time { return clock })
-	w.DeferGzip()
-	big := func(s string) []byte { return []byte("<rss>" + strings.Repeat(s, 200) + "</rss>") }
-	files := []File{{Path: "rss.xml", ContentType: TypeRSS, Data: big("one ")}, {Path: "atom.xml", ContentType: TypeAtom, Data: big("atom ")}}
+	dir, w, clock := deferredWriter(t)
+	files := []File{{Path: "rss.xml", ContentType: TypeRSS, Data: bigFeed("one ")}, {Path: "atom.xml", ContentType: TypeAtom, Data: bigFeed("atom ")}}
 	mustWrite(t, w.Write, files, counts{written: 2})
 	if _, err := os.Stat(filepath.Join(dir, "rss.xml.gz")); !os.IsNotExist(err) || files[0].GzSize != 0 || !w.Pending() {
 		t.Fatalf("deferred: rss.xml.gz %v, GzSize %d, pending %t; want no copy yet", err, files[0].GzSize, w.Pending())
@@ -217,8 +211,8 @@ func TestDeferGzip(t *testing.T) {
 	if err != nil || len(sizes) != 1 || !more {
 		t.Fatalf("CompressPending(1) = %v, more %t, %v; want one copy and more to come", sizes, more, err)
 	}
-	clock = clock.Add(time.Minute)
-	files = []File{{Path: "rss.xml", ContentType: TypeRSS, Data: big("two ")}, {Path: "atom.xml", ContentType: TypeAtom, Data: big("atom ")}}
+	*clock = clock.Add(time.Minute)
+	files = []File{{Path: "rss.xml", ContentType: TypeRSS, Data: bigFeed("two ")}, {Path: "atom.xml", ContentType: TypeAtom, Data: bigFeed("atom ")}}
 	mustWrite(t, w.Write, files, counts{written: 1, unchanged: 1})
 	if _, err := os.Stat(filepath.Join(dir, "rss.xml.gz")); !os.IsNotExist(err) {
 		t.Errorf("the gzip copy of the old rss.xml outlived its bytes: %v", err)
@@ -292,13 +286,8 @@ func TestBuildToLeavesOutFilesItKept(t *testing.T) {
 // write nor CompressPending writes the manifest again; a copy that does
 // not pay leaves it.
 func TestDeferGzipKeepsTheManifest(t *testing.T) {
-	dir := t.TempDir()
-	clock := utc("2026-12-01T10:00:00Z")
-	w := NewWriter(dir)
-	w.SetClock(func() time.Time { return clock })
-	w.DeferGzip()
-	big := func(s string) []byte { return []byte("<rss>" + strings.Repeat(s, 200) + "</rss>") }
-	files := []File{{Path: "rss.xml", ContentType: TypeRSS, Data: big("one ")}, {Path: "tags/go/rss.xml", ContentType: TypeRSS, Data: big("go ")}}
+	dir, w, clock := deferredWriter(t)
+	files := []File{{Path: "rss.xml", ContentType: TypeRSS, Data: bigFeed("one ")}, {Path: "tags/go/rss.xml", ContentType: TypeRSS, Data: bigFeed("go ")}}
 	mustWrite(t, w.Write, files, counts{written: 2})
 	if _, _, err := w.CompressPending(0); err != nil {
 		t.Fatal(err)
@@ -307,8 +296,8 @@ func TestDeferGzipKeepsTheManifest(t *testing.T) {
 	ino, _ := inode(t, manifest)
 	listed, _ := os.ReadFile(manifest)
 
-	clock = clock.Add(time.Minute)
-	files = []File{{Path: "rss.xml", ContentType: TypeRSS, Data: big("two ")}, {Path: "tags/go/rss.xml", ContentType: TypeRSS, Data: big("go ")}}
+	*clock = clock.Add(time.Minute)
+	files = []File{{Path: "rss.xml", ContentType: TypeRSS, Data: bigFeed("two ")}, {Path: "tags/go/rss.xml", ContentType: TypeRSS, Data: bigFeed("go ")}}
 	mustWrite(t, w.Write, files, counts{written: 1, unchanged: 1})
 	if ino2, _ := inode(t, manifest); ino2 != ino {
 		t.Error("the write of a changed feed wrote the manifest again though the files are the same")
@@ -333,3 +322,17 @@ func TestDeferGzipKeepsTheManifest(t *testing.T) {
 		t.Errorf("after a copy that does not pay, the manifest lists:\n%s", now)
 	}
 }
+
+// deferredWriter returns a Writer into a new folder that defers its gzip
+// copies, on a clock the test sets.
+func deferredWriter(t *testing.T) (string, *Writer, *time.Time) {
+	dir := t.TempDir()
+	clock := utc("2026-12-01T10:00:00Z")
+	w := NewWriter(dir)
+	w.SetClock(func() time.Time { return clock })
+	w.DeferGzip()
+	return dir, w, &clock
+}
+
+// bigFeed is a feed body large enough for its gzip copy to pay.
+func bigFeed(s string) []byte { return []byte("<rss>" + strings.Repeat(s, 200) + "</rss>") }
