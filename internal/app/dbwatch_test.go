@@ -38,8 +38,12 @@ func TestLostDatabaseKeepsFeedsOnline(t *testing.T) {
 		t.Fatalf("healthz = %d before the database went away", got)
 	}
 	d.store.Close()
-	clock.Advance(15 * time.Second)
-	waitFor(t, "log line", func() bool { return strings.Contains(logs.String(), "Database unreachable") })
+	// The watch may not be waiting on the clock yet (it starts with the
+	// loop): move the clock on at every look until it has looked.
+	waitFor(t, "log line", func() bool {
+		clock.Advance(15 * time.Second)
+		return strings.Contains(logs.String(), "Database unreachable")
+	})
 	if got := status("/healthz"); got != http.StatusServiceUnavailable {
 		t.Errorf("healthz = %d with the database gone, want 503", got)
 	}
